@@ -1,0 +1,196 @@
+// FAT16 file system over a BlockDevice: the kernel's only file system.
+//
+// Contract for the syscall layer:
+// - Paths are absolute ('/' separated, leading '/' optional, "." and ".."
+//   resolved against the real directory entries). The caller joins the cwd.
+// - Lookup is case-insensitive against both the long (VFAT LFN) and the 8.3
+//   name. Names that are not plain 8.3 (lower case, long, several dots) are
+//   created with LFN entries plus a generated ~N short alias, so
+//   "tinyllama.bc" keeps its spelling in listings, in mtools and in Linux.
+// - Every fallible call returns 0 / a byte count, or a negative Linux errno
+//   (-ENOENT, -EEXIST, ...) that can go straight back to user space.
+// - Open files are Nodes owned by the file system and reference counted:
+//   opening the same file twice yields the same Node, so all descriptors see
+//   one size. Unlinking an open file removes its name at once and frees its
+//   clusters at the last close (POSIX semantics).
+// - Writes go through a small write-back sector cache; sync() (fsync) and
+//   unmount() push everything to the device and flush it. Both FAT copies
+//   are always written together.
+#pragma once
+#include "block_device.h"
+#include <stddef.h>
+#include <stdint.h>
+
+namespace gts::fs {
+
+// Linux errno values, negated at the return site.
+namespace err {
+inline constexpr int NoEnt = -2;
+inline constexpr int IO = -5;
+inline constexpr int BadF = -9;
+inline constexpr int NoMem = -12;
+inline constexpr int Busy = -16;
+inline constexpr int Exist = -17;
+inline constexpr int NotDir = -20;
+inline constexpr int IsDir = -21;
+inline constexpr int Inval = -22;
+inline constexpr int MFile = -24; // too many open Nodes
+inline constexpr int FBig = -27;
+inline constexpr int NoSpc = -28;
+inline constexpr int NameTooLong = -36;
+inline constexpr int NotEmpty = -39;
+} // namespace err
+
+// open() flags: the Linux x86-64 O_* values, so they pass through unchanged.
+// Access mode and O_APPEND are the syscall layer's business and ignored here.
+namespace oflag {
+inline constexpr int Creat = 0100;
+inline constexpr int Excl = 0200;
+inline constexpr int Trunc = 01000;
+inline constexpr int Directory = 0200000;
+} // namespace oflag
+
+inline constexpr uint32_t MaxName = 255;   // bytes of one path component
+inline constexpr uint32_t MaxNodes = 256;  // open files + directories at once
+inline constexpr uint32_t CacheSectors = 64;
+
+// An open file or directory. Opaque to callers: use the Fat16 methods.
+struct Node {
+  uint32_t refs;
+  uint32_t size;
+  uint16_t firstCluster; // 0: empty file, or the root directory
+  bool isDir;
+  bool isRoot;
+  uint32_t entryLba; // sector holding the 8.3 entry (0 once unlinked)
+  uint16_t entryIdx; // entry index inside that sector
+  uint16_t attr;
+  uint16_t mdate, mtime;
+  // Last cluster reached by a walk: makes sequential I/O linear, not O(n^2).
+  uint32_t walkIndex;
+  uint16_t walkCluster;
+};
+
+struct Stat {
+  uint64_t ino; // stable while the file keeps its name
+  uint64_t size;
+  uint64_t blocks; // 512-byte units allocated
+  uint32_t blockSize; // cluster size
+  bool isDir;
+  int64_t mtime; // Unix seconds (DOS times are local time; taken as UTC)
+};
+
+struct DirEntry {
+  uint64_t ino;
+  bool isDir;
+  uint32_t size;
+  char name[MaxName + 1]; // NUL-terminated; LFN when present
+};
+
+class Fat16 {
+public:
+  // Validates the BPB of the FAT16 volume at `startLba`; -EINVAL if it is
+  // not a sane FAT16 volume, -EIO if the device fails.
+  int mount(BlockDevice &dev, uint64_t startLba);
+  // Syncs and forgets the device. Open Nodes become invalid.
+  int unmount();
+  bool mounted() const { return dev_ != nullptr; }
+  // Writes every dirty sector (both FAT copies) and flushes the device.
+  int sync();
+
+  // Resolves `path`; with oflag::Creat creates a regular file. On success
+  // *out holds a referenced Node that must be given back with close().
+  int open(const char *path, int flags, Node **out);
+  // Takes another reference (dup, fork).
+  void retain(Node *n) { ++n->refs; }
+  void close(Node *n);
+
+  // Byte counts or -errno. Reads stop at end of file; writes past the end
+  // zero-fill the gap. Directories give -EISDIR.
+  int64_t read(Node *n, uint64_t offset, void *buf, size_t len);
+  int64_t write(Node *n, uint64_t offset, const void *buf, size_t len);
+  int truncate(Node *n, uint64_t size);
+  int stat(Node *n, Stat *out);
+  int stat(const char *path, Stat *out);
+
+  // Directory listing for getdents64: fills *out with the entry at or after
+  // cursor *pos and advances *pos past it. Returns 1 with an entry, 0 at the
+  // end, or -errno. Start with *pos = 0; "." and ".." are included for
+  // subdirectories (they exist on disk), volume labels are skipped.
+  int readdir(Node *dir, uint64_t *pos, DirEntry *out);
+
+  int mkdir(const char *path);
+  int rmdir(const char *path);
+  int unlink(const char *path);
+  // Moves or renames within or across directories; replaces an existing
+  // file target (like rename(2)) and an empty directory target.
+  int rename(const char *from, const char *to);
+
+  // Clock for new timestamps, in Unix seconds; none: 2026-01-01.
+  void setClock(int64_t (*now)()) { now_ = now; }
+
+  uint32_t clusterSize() const { return clusterBytes_; }
+  uint32_t freeClusters() const;
+
+private:
+  struct CacheLine;
+  struct Loc;
+  struct Slot;
+  struct NameBuf;
+
+  // Sector cache.
+  uint8_t *sector(uint64_t lba, bool forWrite);
+  int writeBack(CacheLine &line);
+  int rawIO(uint64_t lba, uint32_t count, void *buf, bool write);
+  // FAT.
+  uint16_t fatGet(uint16_t c) const;
+  void fatSet(uint16_t c, uint16_t v);
+  int allocCluster(uint16_t prev, uint16_t *out);
+  void freeChain(uint16_t first);
+  int clusterOf(Node *n, uint32_t index, bool grow, uint16_t *out);
+  uint64_t clusterLba(uint16_t c) const;
+  int zeroCluster(uint16_t c);
+  // Directories.
+  int dirSlot(Node *dir, uint32_t idx, bool grow, uint64_t *lba);
+  int lookup(Node *dir, const char *name, size_t len, Loc *loc);
+  int resolve(const char *path, Node **parent, const char **leaf,
+              size_t *leafLen, bool wantLeaf);
+  int addEntry(Node *dir, const char *name, size_t len, uint8_t attr,
+               uint16_t cluster, uint32_t size, Loc *loc);
+  int removeEntry(const Loc &loc);
+  int makeShortName(Node *dir, const char *name, size_t len, uint8_t out[11],
+                    uint8_t *caseBits, bool *needLfn);
+  bool isEmptyDir(Node *dir);
+  // Nodes.
+  Node *nodeAt(const Loc &loc, int *errOut);
+  Node *findOpen(uint64_t lba, uint16_t idx);
+  int syncEntry(Node *n);
+  int readEntry(Node *n, uint8_t *out32);
+  void stamp(uint16_t *date, uint16_t *time) const;
+  int freeNodeData(Node *n);
+
+  BlockDevice *dev_ = nullptr;
+  uint64_t start_ = 0;
+  uint32_t fatLba_ = 0, fatSectors_ = 0, numFats_ = 0;
+  uint32_t rootLba_ = 0, rootEntries_ = 0, dataLba_ = 0;
+  uint32_t secPerCluster_ = 0, clusterBytes_ = 0, clusterCount_ = 0;
+  uint32_t nextFree_ = 2;
+  int64_t (*now_)() = nullptr;
+
+  // The whole FAT lives in memory (at most 64 Ki entries = 128 KiB);
+  // fatDirty_ has one bit per FAT sector.
+  uint16_t fat_[65536];
+  uint8_t fatDirty_[256 / 8];
+
+  struct CacheLine {
+    uint64_t lba;
+    uint32_t age;
+    bool valid, dirty;
+    uint8_t data[SectorSize];
+  };
+  CacheLine cache_[CacheSectors];
+  uint32_t tick_ = 0;
+  Node root_{};
+  Node nodes_[MaxNodes];
+};
+
+} // namespace gts::fs
