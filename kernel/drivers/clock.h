@@ -1,0 +1,16 @@
+// Time: TSC calibrated against PIT channel 2 at boot, wall clock from the
+// CMOS RTC at boot, and a 100 Hz PIT tick (IRQ 0) that wakes hlt.
+#pragma once
+#include <stdint.h>
+
+namespace gts::drivers {
+
+void clockInit();
+uint64_t tscHz();
+uint64_t monotonicNs();
+int64_t realtimeNs(); // Unix epoch
+// Sleeps with interrupts enabled (hlt until the deadline).
+void sleepNs(uint64_t ns);
+inline constexpr unsigned TickHz = 100;
+
+} // namespace gts::drivers

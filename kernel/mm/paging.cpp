@@ -1,0 +1,86 @@
+#include "mm/paging.h"
+#include "arch/trap.h"
+#include "arch/x86.h"
+#include "mm/pmm.h"
+
+extern "C" char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];
+
+namespace gts::mm {
+namespace {
+
+uint64_t *pml4;
+
+uint64_t *table(uint64_t entry) {
+  return static_cast<uint64_t *>(physToVirt(entry & pte::AddrMask));
+}
+
+// Next-level table under `e`, allocated on demand. User-half tables are
+// user-accessible: the leaf decides the rights.
+uint64_t *descend(uint64_t *e, bool create, bool user) {
+  if (!(*e & pte::Present)) {
+    if (!create)
+      return nullptr;
+    uint64_t f = allocFrame();
+    if (!f)
+      return nullptr;
+    *e = f | pte::Present | pte::Write | (user ? pte::User : 0);
+  }
+  if (*e & pte::Huge)
+    return nullptr;
+  return table(*e);
+}
+
+void mapKernelRange(uint64_t start, uint64_t end, uint64_t flags) {
+  for (uint64_t va = start; va < end; va += PageSize) {
+    uint64_t *e = pteFor(va, true);
+    if (!e)
+      arch::panic("paging: out of memory mapping the kernel");
+    *e = (va - KernelBase) | flags;
+  }
+}
+
+} // namespace
+
+uint64_t *pteFor(uint64_t va, bool create) {
+  bool user = va < 0x0000800000000000ull;
+  uint64_t *t = pml4;
+  for (int shift = 39; shift > 12; shift -= 9) {
+    t = descend(&t[(va >> shift) & 511], create, user);
+    if (!t)
+      return nullptr;
+  }
+  return &t[(va >> 12) & 511];
+}
+
+void pagingInit() {
+  using namespace pte;
+  // NX needs EFER.NXE (stage 2 set it); WP makes the kernel honour
+  // read-only user pages too; PGE keeps kernel entries across CR3 loads.
+  arch::wrmsr(arch::msr::Efer, arch::rdmsr(arch::msr::Efer) | (1u << 11));
+  pml4 = static_cast<uint64_t *>(physToVirt(allocFrame()));
+
+  // Direct map with 2 MiB pages.
+  uint64_t top = (physTop() + (2u << 20) - 1) & ~uint64_t((2u << 20) - 1);
+  for (uint64_t pa = 0; pa < top; pa += 2u << 20) {
+    uint64_t va = PhysMapBase + pa;
+    uint64_t *t = pml4;
+    for (int shift = 39; shift > 21; shift -= 9)
+      t = descend(&t[(va >> shift) & 511], true, false);
+    t[(va >> 21) & 511] = pa | Present | Write | Huge | Global | NoExec;
+  }
+
+  // Kernel image with per-section rights: W^X in the kernel too.
+  uint64_t ks = uint64_t(__kernel_start), te = uint64_t(__text_end),
+           re = uint64_t(__rodata_end), ke = uint64_t(__kernel_end);
+  mapKernelRange(ks, te, Present | Global);
+  mapKernelRange(te, re, Present | Global | NoExec);
+  mapKernelRange(re, ke, Present | Write | Global | NoExec);
+
+  arch::writeCr3(virtToPhys(pml4)); // via the boot mirror
+  usePhysMap();
+  pml4 = static_cast<uint64_t *>(physToVirt(arch::readCr3() & AddrMask));
+  arch::writeCr0(arch::readCr0() | (1u << 16));
+  arch::writeCr4(arch::readCr4() | (1u << 7));
+}
+
+} // namespace gts::mm

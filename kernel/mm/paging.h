@@ -1,0 +1,26 @@
+// 4-level page tables. One address space: the kernel in the upper half
+// (direct map of physical memory at PhysMapBase, image at -2 GiB), the one
+// user program in the lower half.
+#pragma once
+#include <stdint.h>
+
+namespace gts::mm {
+
+namespace pte {
+inline constexpr uint64_t Present = 1, Write = 2, User = 4, Huge = 0x80,
+                          Global = 0x100;
+// Software bits: a user page that belongs to a mapping. When not present,
+// SwRead says it may be touched (faulted in) and SwHasFrame that the address
+// field still holds its frame (PROT_NONE over a populated page).
+inline constexpr uint64_t SwMapped = 1ull << 9, SwHasFrame = 1ull << 10,
+                          SwRead = 1ull << 11;
+inline constexpr uint64_t NoExec = 1ull << 63;
+inline constexpr uint64_t AddrMask = 0x000FFFFFFFFFF000ull;
+} // namespace pte
+
+void pagingInit();
+// Leaf (4 KiB) entry for `va`, creating the intermediate tables if asked;
+// null if absent (or under a huge page).
+uint64_t *pteFor(uint64_t va, bool create);
+
+} // namespace gts::mm

@@ -1,0 +1,105 @@
+#include "mm/pmm.h"
+#include "lib/string.h"
+
+extern "C" char __kernel_end[];
+
+namespace gts::mm {
+namespace {
+
+constexpr uint64_t MaxFrames = (4ull << 30) / PageSize;
+uint64_t bitmap[MaxFrames / 64]; // 1 = used
+uint64_t frameLimit;             // frames below this may be free
+uint64_t freeCount;
+uint64_t searchHint;
+uint64_t physOffset = KernelBase;
+uint64_t top;
+
+bool isUsed(uint64_t f) { return bitmap[f / 64] >> (f % 64) & 1; }
+void setUsed(uint64_t f) { bitmap[f / 64] |= 1ull << (f % 64); }
+void setFree(uint64_t f) { bitmap[f / 64] &= ~(1ull << (f % 64)); }
+
+} // namespace
+
+void pmmInit(const boot::BootInfo &info) {
+  lib::memFill(bitmap, 0xFF, sizeof bitmap);
+  // Low memory holds the BIOS data, stage 2's tables and BootInfo; the
+  // kernel image follows at 1 MiB.
+  uint64_t firstFree = (uint64_t(__kernel_end) - KernelBase + PageSize - 1) /
+                       PageSize;
+  for (uint32_t i = 0; i < info.e820Count && i < boot::E820Max; ++i) {
+    const boot::E820Entry &e = info.e820[i];
+    if (e.type != boot::E820Usable)
+      continue;
+    uint64_t first = (e.base + PageSize - 1) / PageSize;
+    uint64_t end = (e.base + e.length) / PageSize;
+    if (end > MaxFrames)
+      end = MaxFrames;
+    if (first < firstFree)
+      first = firstFree;
+    for (uint64_t f = first; f < end; ++f) {
+      setFree(f);
+      ++freeCount;
+    }
+    if (end > frameLimit)
+      frameLimit = end;
+    if (end * PageSize > top)
+      top = end * PageSize;
+  }
+  searchHint = firstFree;
+}
+
+uint64_t allocFrames(size_t count) {
+  uint64_t run = 0;
+  for (uint64_t pass = 0; pass < 2; ++pass) {
+    uint64_t start = pass ? 0 : searchHint;
+    run = 0;
+    for (uint64_t f = start; f < frameLimit; ++f) {
+      if (count == 1 && (f % 64) == 0 && bitmap[f / 64] == ~0ull) {
+        f += 63; // skip full words quickly
+        continue;
+      }
+      if (isUsed(f)) {
+        run = 0;
+        continue;
+      }
+      if (++run == count) {
+        uint64_t first = f + 1 - count;
+        for (uint64_t g = first; g <= f; ++g)
+          setUsed(g);
+        freeCount -= count;
+        searchHint = f + 1;
+        lib::memFill(physToVirt(first * PageSize), 0, count * PageSize);
+        return first * PageSize;
+      }
+    }
+  }
+  return 0;
+}
+
+uint64_t allocFrame() { return allocFrames(1); }
+
+void freeFrame(uint64_t phys) {
+  uint64_t f = phys / PageSize;
+  if (f < frameLimit && isUsed(f)) {
+    setFree(f);
+    ++freeCount;
+    if (f < searchHint)
+      searchHint = f;
+  }
+}
+
+size_t freeFrameCount() { return freeCount; }
+uint64_t physTop() { return top; }
+
+void *physToVirt(uint64_t phys) {
+  return reinterpret_cast<void *>(phys + physOffset);
+}
+
+uint64_t virtToPhys(const void *p) {
+  uint64_t v = uint64_t(p);
+  return v >= KernelBase ? v - KernelBase : v - PhysMapBase;
+}
+
+void usePhysMap() { physOffset = PhysMapBase; }
+
+} // namespace gts::mm
