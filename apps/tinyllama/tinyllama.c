@@ -151,8 +151,11 @@ static float *load_checkpoint(const char *path, Config *c, Weights *w) {
   if (!f)
     die(EXIT_CKPT_IO, "cannot open checkpoint %s", path);
   int32_t h[7];
-  if (fread(h, sizeof(int32_t), 7, f) != 7)
+  if (fread(h, sizeof(int32_t), 7, f) != 7) {
+    if (ferror(f))
+      die(EXIT_CKPT_IO, "cannot read checkpoint %s", path);
     die(EXIT_CKPT_BAD, "%s: truncated header (need 28 bytes)", path);
+  }
   c->dim = h[0];
   c->hidden_dim = h[1];
   c->n_layers = h[2];
@@ -377,7 +380,8 @@ static void load_tokenizer(Tokenizer *t, const char *path, int vocab_size) {
     die(EXIT_TOKENIZER, "cannot open tokenizer %s", path);
   int32_t max_len;
   if (fread(&max_len, sizeof max_len, 1, f) != 1)
-    die(EXIT_TOKENIZER, "%s: truncated tokenizer header", path);
+    die(EXIT_TOKENIZER, "%s: %s", path,
+        ferror(f) ? "cannot read tokenizer" : "truncated tokenizer header");
   t->vocab_size = vocab_size;
   t->pieces = xalloc(vocab_size, sizeof(char *));
   t->scores = xalloc(vocab_size, sizeof(float));
