@@ -1,0 +1,174 @@
+//===- Decoded.h - pre-decoded function form (internal) -------------------===//
+//
+// Frame layout of a function: [constants | params | SSA values | static
+// allocas | byval copies | phi temps]. Every operand is a byte offset into the
+// frame; the constant area is copied from a template at entry. Integers up to
+// 64 bits live zero-extended in 8-byte slots, floats as their bit pattern,
+// aggregates and vectors in their DataLayout memory image.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GTS_ENGINE_INTERP_DECODED_H
+#define GTS_ENGINE_INTERP_DECODED_H
+
+#include "Interpreter.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/IR/DataLayout.h"
+#include <deque>
+#include <ffi.h>
+
+namespace gts {
+
+#define GTS_INT_OPS(X, W)                                                      \
+  X(ADD_##W) X(SUB_##W) X(MUL_##W) X(UDIV_##W) X(SDIV_##W) X(UREM_##W)         \
+      X(SREM_##W) X(SHL_##W) X(LSHR_##W) X(ASHR_##W)
+#define GTS_FP_OPS(X, W)                                                       \
+  X(FADD_##W) X(FSUB_##W) X(FMUL_##W) X(FDIV_##W) X(FREM_##W) X(FNEG_##W)      \
+      X(FCMP_##W) X(SITOFP_##W) X(UITOFP_##W) X(FPTOSI_##W) X(FPTOUI_##W)      \
+          X(MATH1_##W) X(MATH2_##W) X(FMA_##W) X(FMULADD_##W)
+
+#define GTS_OPCODES(X)  \
+  GTS_INT_OPS(X, I32) \
+  GTS_INT_OPS(X, I64) \
+  GTS_INT_OPS(X, IN) \
+  GTS_INT_OPS(X, I128) \
+  GTS_FP_OPS(X, F32) \
+  GTS_FP_OPS(X, F64) \
+  X(AND) X(OR) X(XOR) X(AND_I128) X(OR_I128) X(XOR_I128) \
+  X(MASK) X(SEXT) X(SEXT_I128) X(MOV8) X(MOVN) X(LEA) \
+  X(PTRADD) X(COPYZ) X(INSERT) X(ICMP_EQ) X(ICMP_NE) X(ICMP_ULT) \
+  X(ICMP_ULE) X(ICMP_UGT) X(ICMP_UGE) X(ICMP_SLT_I64) X(ICMP_SLE_I64) X(ICMP_SGT_I64) \
+  X(ICMP_SGE_I64) X(ICMP_SLT_I32) X(ICMP_SLE_I32) X(ICMP_SGT_I32) X(ICMP_SGE_I32) X(ICMP_SN) \
+  X(ICMP_I128) X(FCMP_OLT_F64) X(FCMP_OGT_F64) X(FPEXT) X(FPTRUNC) X(LOAD8) \
+  X(LOAD16) X(LOAD32) X(LOAD64) X(LOADN) X(STORE8) X(STORE16) \
+  X(STORE32) X(STORE64) X(STOREN) X(GEP_I64) X(GEP_I32) X(ALLOCA) \
+  X(STACKSAVE) X(STACKRESTORE) X(SELECT8) X(SELECTN) X(BR) X(BR_BACK) \
+  X(BRC) X(JMP) X(BRC_SLT_I32) X(BRC_SLT_I64) X(BRC_ULT_I64) X(BRC_EQ) \
+  X(BRC_NE) X(SWITCH) X(INDIRECTBR) X(RET_VOID) X(RET8) X(RETN) \
+  X(UNREACHABLE) X(CALL) X(VBIN) X(VCMP) X(VCAST) X(VSELECT) \
+  X(EXTRACTELT) X(INSERTELT) X(SHUFFLE) X(VREDUCE) X(IINTR) X(OVF) \
+  X(MEMCPY) X(MEMMOVE) X(MEMSET) X(VASTART) X(VACOPY) X(ATOMICRMW) \
+  X(CMPXCHG) X(IMM)
+
+enum Opcode : uint16_t {
+#define GTS_ENUM(N) OP_##N,
+  GTS_OPCODES(GTS_ENUM)
+#undef GTS_ENUM
+      OP_COUNT
+};
+
+struct Inst {
+  const void *H; // handler address (opcode while translating)
+  uint32_t D, A, B, C;
+  union {
+    int64_t Imm;
+    void *P;
+    Inst *T;
+  };
+  union {
+    int64_t Imm2;
+    void *P2;
+    Inst *T2;
+    uint32_t E;
+  };
+};
+
+// Scalar kinds of vector elements and atomics.
+enum ElemKind : uint8_t { EK_I1, EK_I8, EK_I16, EK_I32, EK_I64, EK_F32, EK_F64 };
+
+// Sub-operations of IINTR, OVF and VREDUCE.
+enum IntrOp : uint8_t {
+  IO_SMIN, IO_SMAX, IO_UMIN, IO_UMAX, IO_ABS, IO_CTPOP, IO_CTLZ, IO_CTTZ,
+  IO_BSWAP, IO_BITREV, IO_FSHL, IO_FSHR, IO_SADDSAT, IO_UADDSAT, IO_SSUBSAT,
+  IO_USUBSAT
+};
+enum OvfOp : uint8_t { OV_SADD, OV_UADD, OV_SSUB, OV_USUB, OV_SMUL, OV_UMUL };
+enum ReduceOp : uint8_t {
+  RD_ADD, RD_MUL, RD_AND, RD_OR, RD_XOR, RD_SMAX, RD_SMIN, RD_UMAX, RD_UMIN,
+  RD_FADD, RD_FMUL, RD_FMAX, RD_FMIN
+};
+
+struct CallSite {
+  FuncState *Callee = nullptr; // defined app function (direct), else null
+  llvm::FunctionType *FT = nullptr;
+  void *Native = nullptr;      // direct native target
+  uint32_t CalleeSlot = 0;     // indirect: frame offset of the pointer
+  bool Indirect = false;
+  unsigned NumFixed = 0;
+  std::vector<uint32_t> ArgOff, ArgSize; // ArgSize: slot bytes
+  std::vector<uint32_t> ByvalSize;       // 0 unless byval
+  std::vector<llvm::Type *> ArgTy;
+  uint32_t RetOff = 0;
+  bool RetInt = false;
+  unsigned RetBits = 0;
+  ffi_cif Cif;
+  std::vector<ffi_type *> FfiArgs;
+};
+
+struct SwitchTable {
+  std::vector<uint64_t> Vals;
+  std::vector<Inst *> Targets;
+  std::vector<uint32_t> Counters;
+  std::vector<size_t> TargetIdx;
+  Inst *Default = nullptr;
+  size_t DefaultIdx = SIZE_MAX;
+  uint32_t DefaultCounter = 0;
+};
+
+struct FuncState {
+  llvm::Function *F = nullptr;
+  int Id = -1;
+  bool Translated = false, Failed = false;
+  std::string Reason;
+  uint32_t FrameSize = 0, FrameAlign = 16, ConstSize = 0;
+  std::vector<uint8_t> Consts;
+  std::vector<Inst> Code;
+  Interpreter::Impl *Owner = nullptr;
+  std::vector<uint32_t> ParamOff, ParamSize, ParamStore, ByvalOff, ByvalSize;
+  uint32_t RetSize = 0, VaOff = 0;
+  std::deque<CallSite> Calls;
+  std::deque<SwitchTable> Switches;
+  std::deque<std::vector<int>> Shuffles;
+  FuncProfile Prof;                         // filled on request
+  std::vector<uint64_t> Counters, BackEdges; // by block index
+  uint64_t CallThreshold = 0, LoopThreshold = 0;
+  bool IsLoop = false;
+  // Closure for native callers.
+  void *Closure = nullptr;
+  void *ClosureMem = nullptr;
+  ffi_cif Cif;
+  std::vector<ffi_type *> FfiArgs;
+  ffi_type *FfiRet = nullptr;
+  unsigned RetStore = 0, RetIntBits = 0;
+  bool RetSext = false;
+};
+
+struct Interpreter::Impl {
+  llvm::Module &M;
+  const llvm::DataLayout &DL;
+  InterpEnv Env;
+  llvm::DenseMap<const llvm::Function *, std::unique_ptr<FuncState>> Funcs;
+  llvm::DenseMap<void *, FuncState *> ByAddr; // entry[id] and closures
+  std::deque<ffi_type> StructTypes;
+  std::deque<std::vector<ffi_type *>> StructElems;
+  // blockaddress tokens: one byte per block of each function.
+  llvm::DenseMap<const llvm::BasicBlock *, void *> BlockTokens;
+  std::deque<std::vector<uint8_t>> TokenMem;
+
+  Impl(llvm::Module &M, InterpEnv E)
+      : M(M), DL(M.getDataLayout()), Env(std::move(E)) {}
+  FuncState &state(llvm::Function &F);
+  llvm::Error translate(FuncState &FS);
+  llvm::Expected<void *> closure(FuncState &FS);
+  llvm::Expected<ffi_type *> ffiType(llvm::Type *T, bool Signed);
+  llvm::Error writeConst(const llvm::Constant *C, uint8_t *Dst);
+  void *blockToken(const llvm::BasicBlock *BB);
+};
+
+// Execution (Exec.cpp).
+const void *const *handlerTable();
+void closureEntry(ffi_cif *Cif, void *Ret, void **Args, void *UserData);
+[[noreturn]] void fatal(const llvm::Twine &Msg);
+
+} // namespace gts
+
+#endif

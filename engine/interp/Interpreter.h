@@ -1,0 +1,96 @@
+//===- Interpreter.h - gts tier 0: pre-decoded threaded interpreter -------===//
+//
+// The engine prepares one llvm::Module (prepareForInterp), assigns every
+// defined function a dense id, and owns two tables per id: entry[id] (stable
+// native stub, the value of @f) and slot[id] (current target: our closure at
+// first, JIT code later). Functions are translated lazily at first call into a
+// register-based decoded form executed with computed-goto dispatch.
+//
+// Calls: interpreted -> interpreted while slot[g] == closureFor(g) take a
+// direct path (no ffi); everything else goes through libffi. Native code
+// calls interpreted functions through ffi closures.
+//
+// Long loops: prepareForInterp outlines each outermost loop into its own
+// function (attribute "gts-loop"). Its back-edge counter calls onLoopHot; if
+// the engine then changed slot[id], the running activation resumes in the
+// new code at the loop header (re-entry is exact, see docs/INTERPRETER.md).
+//
+//===----------------------------------------------------------------------===//
+#ifndef GTS_ENGINE_INTERP_INTERPRETER_H
+#define GTS_ENGINE_INTERP_INTERPRETER_H
+
+#include "llvm/IR/Constant.h"
+#include "llvm/IR/Function.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace gts {
+
+struct InterpEnv {
+  // Address of a global value: entry[id] for app functions, the materialized
+  // address for app globals, the native address for declarations. Called at
+  // translation time; results are cached in the decoded form.
+  std::function<llvm::Expected<void *>(const llvm::GlobalValue &)> addressOf;
+  // Dense id of a defined function, or -1.
+  std::function<int(const llvm::Function &)> idOf;
+  // slot[id]: current target of each function (read on every call).
+  void *const *slots = nullptr;
+  // Called once when a function's call count reaches its call threshold.
+  std::function<void(int Id)> onHot;
+  // Called when an outlined loop's back-edge count reaches its threshold.
+  // If slot[id] changed afterwards, the activation moves to the new code.
+  std::function<void(int Id)> onLoopHot;
+};
+
+// Per-function profile (inclusive cycles measured with rdtsc).
+struct FuncProfile {
+  uint64_t Calls = 0, Cycles = 0, MinCycles = UINT64_MAX, MaxCycles = 0;
+  std::vector<uint64_t> BlockCounts; // by basic-block index in F
+  std::vector<uint64_t> BackEdges;   // by loop-header block index in F
+};
+
+struct FuncState;
+
+class Interpreter {
+public:
+  static llvm::Expected<std::unique_ptr<Interpreter>> create(llvm::Module &M,
+                                                             InterpEnv Env);
+  ~Interpreter();
+
+  // Native-callable closure that interprets F (created once, cached). For a
+  // variadic F, native callers' variadic arguments are not visible (gap).
+  llvm::Expected<void *> closureFor(llvm::Function &F);
+  // Translates F (if not yet); the Error names the unsupported construct.
+  llvm::Error canRun(llvm::Function &F);
+
+  // Thresholds: onHot fires when Calls == N, onLoopHot when a back-edge
+  // count == N. 0 disables.
+  void setCallThreshold(llvm::Function &F, uint64_t N);
+  void setLoopThreshold(llvm::Function &F, uint64_t N);
+
+  // Profile of F (null if F was never called or translated).
+  const FuncProfile *profile(const llvm::Function &F) const;
+
+  // Writes the in-memory image of C (DataLayout of M) to Dst; used to
+  // initialize globals. blockaddress values are interpreter tokens.
+  llvm::Error writeConstant(const llvm::Constant &C, void *Dst);
+
+  struct Impl;
+
+private:
+  explicit Interpreter(std::unique_ptr<Impl> I);
+  std::unique_ptr<Impl> P;
+};
+
+// Cheap preparation of a module before translation: mem2reg on every
+// defined function, then (if OutlineLoops) every outermost loop that can be
+// extracted becomes its own function marked "gts-loop". No other optimization.
+llvm::Error prepareForInterp(llvm::Module &M, bool OutlineLoops = true);
+
+} // namespace gts
+
+#endif

@@ -1,0 +1,52 @@
+// IR preparation: loads an app module and makes it ready for tiered execution.
+#pragma once
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gts {
+
+// An app module after preparation, with a dense id for every defined function.
+struct PreparedModule {
+  std::unique_ptr<llvm::LLVMContext> Context;
+  std::unique_ptr<llvm::Module> M;
+  std::vector<llvm::Function *> Functions; // id -> function
+  // Constant globals that hold block addresses: each tier unit that compiles
+  // the function they point into carries its own private copy.
+  std::vector<llvm::GlobalVariable *> BlockAddressTables;
+  llvm::DenseMap<const llvm::Function *, int> Ids;
+  // Dense id of a defined function, or -1.
+  int idOf(const llvm::Function &F) const { auto It = Ids.find(&F);
+    return It == Ids.end() ? -1 : It->second; }
+};
+
+// Error kinds, so the driver can map them to documented exit codes.
+enum class LoadErrorKind { NoInput, BadIR, NoMain, Unresolved };
+
+class LoadError : public llvm::ErrorInfo<LoadError> {
+public:
+  static char ID;
+  LoadError(LoadErrorKind Kind, std::string Msg)
+      : Kind(Kind), Msg(std::move(Msg)) {}
+  void log(llvm::raw_ostream &OS) const override { OS << Msg; }
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+  LoadErrorKind Kind;
+  std::string Msg;
+};
+
+// Parses APP.ll or APP.bc, checks it (verifier, `main`, every external symbol
+// provided by the engine) and prepares it:
+// - internal and private symbols become external (hidden), so code compiled
+//   in separate tier units can refer to them;
+// - -O0 artifacts that would stop the tiers from optimizing (noinline,
+//   optnone, frame-pointer, per-function target CPU) are removed.
+llvm::Expected<PreparedModule> loadAndPrepare(llvm::StringRef Path);
+
+} // namespace gts

@@ -1,0 +1,133 @@
+#include "Compiler.h"
+
+#include "llvm/Analysis/CGSCCPassManager.h"
+#include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/PassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/SmallVectorMemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace llvm;
+
+namespace gts {
+
+namespace {
+
+CodeGenOptLevel codeGenLevel(Tier Level) {
+  switch (Level) {
+  case Tier::O0:
+  case Tier::Interp:
+    return CodeGenOptLevel::None;
+  case Tier::O1:
+    return CodeGenOptLevel::Less;
+  case Tier::O3:
+    return CodeGenOptLevel::Aggressive;
+  default:
+    return CodeGenOptLevel::Default;
+  }
+}
+
+OptimizationLevel optLevel(Tier Level) {
+  switch (Level) {
+  case Tier::O1:
+    return OptimizationLevel::O1;
+  case Tier::O2:
+    return OptimizationLevel::O2;
+  case Tier::O3:
+    return OptimizationLevel::O3;
+  case Tier::Os:
+    return OptimizationLevel::Os;
+  case Tier::Oz:
+    return OptimizationLevel::Oz;
+  default:
+    return OptimizationLevel::O0;
+  }
+}
+
+} // namespace
+
+Expected<std::unique_ptr<Compiler>> Compiler::create(CpuMode Mode) {
+  InitializeNativeTarget();
+  InitializeNativeTargetAsmPrinter();
+  InitializeNativeTargetAsmParser();
+  auto C = std::make_unique<Compiler>();
+  C->Mode = Mode;
+  C->TT = Triple(sys::getProcessTriple());
+  std::string Err;
+  const Target *T = TargetRegistry::lookupTarget(C->TT.str(), Err);
+  if (!T)
+    return createStringError(inconvertibleErrorCode(), "no target: %s",
+                             Err.c_str());
+  std::string CPU = "x86-64";
+  std::string Features;
+  if (Mode == CpuMode::Host) {
+    CPU = sys::getHostCPUName().str();
+    SubtargetFeatures SF;
+    for (auto &[Name, On] : sys::getHostCPUFeatures())
+      SF.AddFeature(Name, On);
+    Features = SF.getString();
+  }
+  TargetOptions Opts;
+  Opts.AllowFPOpFusion = FPOpFusion::Strict;
+  for (int L = 0; L < 4; ++L) {
+    C->Machines[L].reset(T->createTargetMachine(
+        C->TT.str(), CPU, Features, Opts, Reloc::PIC_, CodeModel::Small,
+        static_cast<CodeGenOptLevel>(L)));
+    if (!C->Machines[L])
+      return createStringError(inconvertibleErrorCode(),
+                               "cannot create target machine");
+  }
+  C->DL = C->Machines[0]->createDataLayout();
+  return std::move(C);
+}
+
+TargetMachine &Compiler::machineFor(Tier Level) {
+  return *Machines[static_cast<int>(codeGenLevel(Level))];
+}
+
+void Compiler::optimize(Module &M, Tier Level) {
+  LoopAnalysisManager LAM;
+  FunctionAnalysisManager FAM;
+  CGSCCAnalysisManager CGAM;
+  ModuleAnalysisManager MAM;
+  // As clang: vectorizers from -O2 and in the size levels.
+  PipelineTuningOptions PTO;
+  bool Vectorize = Level == Tier::O2 || Level == Tier::O3 ||
+                   Level == Tier::Os || Level == Tier::Oz;
+  PTO.LoopVectorization = Vectorize;
+  PTO.SLPVectorization = Vectorize;
+  PassBuilder PB(&machineFor(Level), PTO);
+  PB.registerModuleAnalyses(MAM);
+  PB.registerCGSCCAnalyses(CGAM);
+  PB.registerFunctionAnalyses(FAM);
+  PB.registerLoopAnalyses(LAM);
+  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+  ModulePassManager MPM = Level == Tier::O0 || Level == Tier::Interp
+                              ? PB.buildO0DefaultPipeline(OptimizationLevel::O0)
+                              : PB.buildPerModuleDefaultPipeline(optLevel(Level));
+  MPM.run(M, MAM);
+}
+
+Expected<std::unique_ptr<MemoryBuffer>>
+Compiler::compile(Module &M, Tier Level, StringRef Name) {
+  TargetMachine &TM = machineFor(Level);
+  M.setDataLayout(DL);
+  M.setTargetTriple(TT.str());
+  optimize(M, Level);
+  SmallVector<char, 0> Obj;
+  raw_svector_ostream OS(Obj);
+  legacy::PassManager CodeGen;
+  if (TM.addPassesToEmitFile(CodeGen, OS, nullptr,
+                             CodeGenFileType::ObjectFile))
+    return createStringError(inconvertibleErrorCode(),
+                             "target cannot emit object code");
+  CodeGen.run(M);
+  return std::make_unique<SmallVectorMemoryBuffer>(std::move(Obj), Name,
+                                                   false);
+}
+
+} // namespace gts

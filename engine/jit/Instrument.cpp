@@ -1,0 +1,143 @@
+#include "Instrument.h"
+
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/Instructions.h"
+#include "llvm/IR/Intrinsics.h"
+#include "llvm/IR/MDBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Transforms/Utils/BasicBlockUtils.h"
+
+using namespace llvm;
+
+namespace gts {
+
+namespace {
+
+enum class Field { Calls, NextTierAt, Cycles, TimedCalls, MinCycles, MaxCycles };
+constexpr unsigned NumFields = 6;
+
+struct CounterAccess {
+  Type *I64;
+  Value *Record; // Pointer to this function's FunctionCounters.
+
+  Value *field(IRBuilder<> &B, Field F) const {
+    return B.CreateConstInBoundsGEP1_64(I64, Record, static_cast<uint64_t>(F));
+  }
+  Value *load(IRBuilder<> &B, Field F) const {
+    return B.CreateLoad(I64, field(B, F));
+  }
+  void store(IRBuilder<> &B, Field F, Value *V) const {
+    B.CreateStore(V, field(B, F));
+  }
+};
+
+CounterAccess counterAccess(Module &M, IRBuilder<> &B, int Id) {
+  Type *I64 = B.getInt64Ty();
+  auto *Array = M.getOrInsertGlobal("__gts_counters",
+                                    ArrayType::get(I64, 0));
+  Value *Rec = B.CreateConstInBoundsGEP1_64(
+      I64, Array, static_cast<uint64_t>(Id) * NumFields);
+  return {I64, Rec};
+}
+
+MDNode *unlikely(LLVMContext &C) {
+  return MDBuilder(C).createBranchWeights(1, 1 << 20);
+}
+
+// Calls __gts_hot(Id) when Calls reaches NextTierAt.
+void emitTierUpCheck(IRBuilder<> &B, const CounterAccess &A, Value *Calls,
+                     int Id) {
+  Module &M = *B.GetInsertBlock()->getModule();
+  Value *Hot = B.CreateICmpEQ(Calls, A.load(B, Field::NextTierAt));
+  Instruction *Then = SplitBlockAndInsertIfThen(
+      Hot, &*B.GetInsertPoint(), false, unlikely(M.getContext()));
+  IRBuilder<> TB(Then);
+  FunctionCallee HotFn = M.getOrInsertFunction(
+      "__gts_hot", TB.getVoidTy(), TB.getInt32Ty());
+  TB.CreateCall(HotFn, {TB.getInt32(Id)});
+  B.SetInsertPoint(Then->getParent()->getSingleSuccessor()->getFirstNonPHI());
+}
+
+void emitRecord(IRBuilder<> &B, const CounterAccess &A, Value *Start) {
+  Value *Now = B.CreateIntrinsic(Intrinsic::readcyclecounter, {}, {});
+  Value *D = B.CreateSub(Now, Start);
+  A.store(B, Field::Cycles, B.CreateAdd(A.load(B, Field::Cycles), D));
+  A.store(B, Field::TimedCalls, B.CreateAdd(A.load(B, Field::TimedCalls), B.getInt64(1)));
+  A.store(B, Field::MinCycles,
+          B.CreateBinaryIntrinsic(Intrinsic::umin, A.load(B, Field::MinCycles), D));
+  A.store(B, Field::MaxCycles,
+          B.CreateBinaryIntrinsic(Intrinsic::umax, A.load(B, Field::MaxCycles), D));
+}
+
+// After the entry block's static allocas: splitting the entry block above
+// them would turn them into dynamic allocas that SROA cannot promote.
+Instruction *afterAllocas(BasicBlock &Entry) {
+  for (Instruction &I : Entry)
+    if (!isa<AllocaInst>(I) && !isa<PHINode>(I))
+      return &I;
+  return Entry.getTerminator();
+}
+
+Value *readCycles(IRBuilder<> &B) {
+  return B.CreateIntrinsic(Intrinsic::readcyclecounter, {}, {});
+}
+
+// Start time of a sampled call, or 0 when this call is not timed.
+Value *emitSampledStart(IRBuilder<> &B, Value *Sampled) {
+  BasicBlock *Head = B.GetInsertBlock();
+  Instruction *Then = SplitBlockAndInsertIfThen(
+      Sampled, &*B.GetInsertPoint(), false, unlikely(B.getContext()));
+  IRBuilder<> TB(Then);
+  Value *T = readCycles(TB);
+  BasicBlock *Merge = Then->getParent()->getSingleSuccessor();
+  B.SetInsertPoint(&Merge->front());
+  PHINode *P = B.CreatePHI(B.getInt64Ty(), 2);
+  P->addIncoming(T, Then->getParent());
+  P->addIncoming(B.getInt64(0), Head);
+  return P;
+}
+
+// Timing must end before a musttail call, which has to stay next to its ret.
+Instruction *exitPoint(ReturnInst *R) {
+  if (auto *C = dyn_cast_or_null<CallInst>(R->getPrevNode());
+      C && C->isMustTailCall())
+    return C;
+  return R;
+}
+
+} // namespace
+
+void instrumentFunction(Function &F, int Id, const InstrumentOptions &Opts) {
+  Module &M = *F.getParent();
+  std::vector<Instruction *> Exits;
+  for (BasicBlock &BB : F)
+    if (auto *R = dyn_cast<ReturnInst>(BB.getTerminator()))
+      Exits.push_back(exitPoint(R));
+
+  IRBuilder<> B(afterAllocas(F.getEntryBlock()));
+  CounterAccess A = counterAccess(M, B, Id);
+  Value *Calls = B.CreateAdd(A.load(B, Field::Calls), B.getInt64(1));
+  A.store(B, Field::Calls, Calls);
+  if (Opts.TierUpCheck)
+    emitTierUpCheck(B, A, Calls, Id);
+
+  if (Opts.SamplePeriod <= 1) {
+    Value *Start = readCycles(B);
+    for (Instruction *X : Exits) {
+      IRBuilder<> RB(X);
+      emitRecord(RB, A, Start);
+    }
+    return;
+  }
+  Value *Sampled = B.CreateICmpEQ(
+      B.CreateAnd(Calls, B.getInt64(Opts.SamplePeriod - 1)), B.getInt64(0));
+  Value *Start = emitSampledStart(B, Sampled);
+  for (Instruction *X : Exits) {
+    Instruction *Then = SplitBlockAndInsertIfThen(Sampled, X, false,
+                                                  unlikely(M.getContext()));
+    IRBuilder<> TB(Then);
+    emitRecord(TB, A, Start);
+  }
+}
+
+} // namespace gts

@@ -1,0 +1,77 @@
+#include "Jit.h"
+
+#include "llvm/ExecutionEngine/JITLink/JITLinkMemoryManager.h"
+#include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace llvm;
+using namespace llvm::orc;
+
+namespace gts {
+
+Expected<std::unique_ptr<Jit>> Jit::create() {
+  auto Self = std::make_unique<Jit>();
+  // No process-symbol lookup (a static binary cannot dlsym itself), no
+  // platform runtime, no eh-frame registration: C apps need none of them.
+  auto J = LLJITBuilder()
+               .setLinkProcessSymbolsByDefault(false)
+               .setPlatformSetUp(setUpInactivePlatform)
+               .setObjectLinkingLayerCreator(
+                   [](ExecutionSession &ES, const Triple &)
+                       -> Expected<std::unique_ptr<ObjectLayer>> {
+                     return std::make_unique<ObjectLinkingLayer>(ES);
+                   })
+               .create();
+  if (!J)
+    return J.takeError();
+  Self->J = std::move(*J);
+  auto StubsBuilder =
+      createLocalIndirectStubsManagerBuilder(Triple(sys::getProcessTriple()));
+  if (!StubsBuilder)
+    return createStringError(inconvertibleErrorCode(),
+                             "no indirect stubs for this target");
+  Self->Stubs = StubsBuilder();
+  return std::move(Self);
+}
+
+Error Jit::defineAbsolute(const StringMap<void *> &Symbols) {
+  SymbolMap Map;
+  for (const auto &KV : Symbols)
+    Map[J->mangleAndIntern(KV.first())] = {ExecutorAddr::fromPtr(KV.second),
+                                           JITSymbolFlags::Exported};
+  return J->getMainJITDylib().define(absoluteSymbols(std::move(Map)));
+}
+
+Error Jit::createEntries(const std::vector<std::string> &NewNames) {
+  IndirectStubsManager::StubInitsMap Inits;
+  for (const std::string &N : NewNames)
+    Inits[N] = {ExecutorAddr(), JITSymbolFlags::Exported};
+  if (Error E = Stubs->createStubs(Inits))
+    return E;
+  Names = NewNames;
+  StringMap<void *> Exports;
+  for (const std::string &N : Names) {
+    Entries.push_back(Stubs->findStub(N, false).getAddress().toPtr<void *>());
+    Slots.push_back(
+        Stubs->findPointer(N).getAddress().toPtr<void *volatile *>());
+    Exports[N] = Entries.back();
+  }
+  return defineAbsolute(Exports);
+}
+
+void Jit::setTarget(int Id, void *Code) {
+  cantFail(Stubs->updatePointer(Names[Id], ExecutorAddr::fromPtr(Code)));
+}
+
+Error Jit::addObject(std::unique_ptr<MemoryBuffer> Obj) {
+  return J->addObjectFile(std::move(Obj));
+}
+
+Expected<void *> Jit::lookup(StringRef Name) {
+  auto Addr = J->lookup(Name);
+  if (!Addr)
+    return Addr.takeError();
+  return Addr->toPtr<void *>();
+}
+
+} // namespace gts

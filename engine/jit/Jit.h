@@ -1,0 +1,43 @@
+// The ORC side of the engine: one JITDylib that links object code from every
+// tier, the host symbol table, and a stable entry per app function.
+#pragma once
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ExecutionEngine/Orc/IndirectionUtils.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gts {
+
+class Jit {
+public:
+  static llvm::Expected<std::unique_ptr<Jit>> create();
+
+  // Makes Symbols (name -> address) visible to linked code.
+  llvm::Error defineAbsolute(const llvm::StringMap<void *> &Symbols);
+
+  // Creates one entry per name: a stub `jmp *slot` whose address never
+  // changes, exported under that name. Ids are positions in Names.
+  llvm::Error createEntries(const std::vector<std::string> &Names);
+  void *entry(int Id) const { return Entries[Id]; }
+  void *target(int Id) const { return *Slots[Id]; }
+  // Retargets entry Id (atomic: the app may be calling it right now).
+  void setTarget(int Id, void *Code);
+
+  // Links relocatable object code into the process.
+  llvm::Error addObject(std::unique_ptr<llvm::MemoryBuffer> Obj);
+  llvm::Expected<void *> lookup(llvm::StringRef Name);
+
+private:
+  std::unique_ptr<llvm::orc::LLJIT> J;
+  std::unique_ptr<llvm::orc::IndirectStubsManager> Stubs;
+  std::vector<std::string> Names;
+  std::vector<void *> Entries;
+  std::vector<void *volatile *> Slots;
+};
+
+} // namespace gts

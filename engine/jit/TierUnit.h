@@ -1,0 +1,44 @@
+// Builds the module that one tier compilation turns into object code.
+#pragma once
+
+#include "../profile/Profile.h"
+#include "Instrument.h"
+
+#include "llvm/IR/Module.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gts {
+
+struct UnitRequest {
+  std::vector<int> Targets; // Function ids compiled by this unit.
+  Tier Level;
+  unsigned Seq;             // Makes body symbol names unique.
+  InstrumentOptions Instrument;
+};
+
+struct UnitModule {
+  std::unique_ptr<llvm::Module> M;
+  std::vector<std::string> BodySymbols; // Parallel to Request.Targets.
+};
+
+// Copies the prepared module `Base` (ids = order of its definitions) into a
+// unit for Request:
+// - each target's body gets a symbol of its own; direct calls between targets
+//   go straight to the bodies; every other use of a function (address taken,
+//   calls from outside the unit) keeps its name: the function's stable entry;
+// - functions the targets call are kept as available_externally copies, so
+//   the optimizer can inline them; what is not inlined calls their entries;
+// - global variables become declarations (they live in the data unit);
+//   constant ones stay available_externally so loads of them fold.
+std::unique_ptr<llvm::Module> cloneForUnit(const llvm::Module &Base);
+UnitModule buildTierUnit(const llvm::Module &Base,
+                         const std::vector<llvm::Function *> &Functions,
+                         const UnitRequest &Request);
+
+// The data unit: every global variable, no function bodies.
+std::unique_ptr<llvm::Module> buildDataUnit(const llvm::Module &Base);
+
+} // namespace gts

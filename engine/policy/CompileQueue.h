@@ -1,0 +1,40 @@
+// Background compilation: requests run on one worker thread, in order.
+#pragma once
+
+#include "../profile/Profile.h"
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace gts {
+
+struct CompileRequest {
+  int Id;
+  Tier Level;
+  uint64_t AtCall; // The call count that asked for it.
+};
+
+class CompileQueue {
+public:
+  explicit CompileQueue(std::function<void(const CompileRequest &)> Compile);
+  ~CompileQueue() { stop(); }
+
+  void push(const CompileRequest &R);
+  // Finishes the compilation in progress, drops the rest, joins the worker.
+  void stop();
+
+private:
+  void work();
+
+  std::function<void(const CompileRequest &)> Compile;
+  std::deque<CompileRequest> Pending;
+  std::mutex Lock;
+  std::condition_variable Wake;
+  bool Stopping = false;
+  std::thread Worker;
+};
+
+} // namespace gts

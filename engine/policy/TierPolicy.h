@@ -1,0 +1,34 @@
+// When a function climbs to which tier.
+#pragma once
+
+#include "../profile/Profile.h"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+namespace gts {
+
+class TierPolicy {
+public:
+  // Thresholds: call counts for O0, O1, O2, O3 (strictly increasing).
+  explicit TierPolicy(std::array<uint64_t, 4> Thresholds)
+      : Thresholds(Thresholds) {}
+
+  // The call count at which a function that starts in the interpreter is
+  // first compiled.
+  uint64_t first() const { return Thresholds[0]; }
+
+  struct Step {
+    Tier To;
+    uint64_t NextAt; // UINT64_MAX after the last tier.
+  };
+  // The tier a function is compiled at when its call count reaches Calls
+  // (one of the thresholds), and the count that triggers the step after.
+  std::optional<Step> stepAt(uint64_t Calls) const;
+
+private:
+  std::array<uint64_t, 4> Thresholds;
+};
+
+} // namespace gts

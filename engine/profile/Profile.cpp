@@ -1,0 +1,120 @@
+#include "Profile.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
+
+#include <algorithm>
+#include <chrono>
+
+using namespace llvm;
+
+namespace gts {
+
+namespace {
+
+constexpr StringRef TierNames[] = {"interp", "O0", "O1", "O2",
+                                   "O3",     "Os", "Oz"};
+
+uint64_t nowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Estimated total cycles: sampled tiers time a subset of calls.
+uint64_t totalCycles(const FunctionCounters &C) {
+  if (C.TimedCalls == 0)
+    return 0;
+  if (C.TimedCalls >= C.Calls)
+    return C.Cycles;
+  return static_cast<uint64_t>(static_cast<double>(C.Cycles) /
+                               static_cast<double>(C.TimedCalls) *
+                               static_cast<double>(C.Calls));
+}
+
+} // namespace
+
+StringRef tierName(Tier T) { return TierNames[static_cast<int>(T)]; }
+
+std::optional<Tier> parseTier(StringRef Name) {
+  for (size_t I = 0; I < std::size(TierNames); ++I)
+    if (Name == TierNames[I])
+      return static_cast<Tier>(I);
+  return std::nullopt;
+}
+
+Profile::Profile(std::vector<std::string> Names)
+    : Counters(Names.size()), Functions(Names.size()), StartNanos(nowNanos()) {
+  for (size_t I = 0; I < Names.size(); ++I) {
+    Functions[I].Name = std::move(Names[I]);
+    Counters[I] = {0, UINT64_MAX, 0, 0, UINT64_MAX, 0};
+  }
+}
+
+void Profile::recordTierChange(int Id, Tier To, uint64_t AtCall) {
+  std::lock_guard<std::mutex> G(Lock);
+  double Millis = (nowNanos() - StartNanos) / 1e6;
+  Functions[Id].Current = To;
+  Functions[Id].Changes.push_back({To, AtCall, Millis});
+}
+
+void Profile::printTable(raw_ostream &OS) const {
+  std::lock_guard<std::mutex> G(Lock);
+  std::vector<int> Order;
+  for (size_t I = 0; I < Functions.size(); ++I)
+    if (Counters[I].Calls)
+      Order.push_back(static_cast<int>(I));
+  std::stable_sort(Order.begin(), Order.end(), [&](int A, int B) {
+    return totalCycles(Counters[A]) > totalCycles(Counters[B]);
+  });
+  OS << "function                        calls   total-cycles        min "
+        "         max tier   tier changes (at call)\n";
+  for (int I : Order) {
+    const FunctionCounters &C = Counters[I];
+    std::string Changes;
+    for (const TierChange &T : Functions[I].Changes)
+      Changes += (Changes.empty() ? "" : " ") + tierName(T.To).str() + "@" +
+                 std::to_string(T.AtCall);
+    OS << format("%-24s %12llu %14llu %10llu %12llu %-6s %s\n",
+                 Functions[I].Name.c_str(), (unsigned long long)C.Calls,
+                 (unsigned long long)totalCycles(C),
+                 (unsigned long long)(C.TimedCalls ? C.MinCycles : 0),
+                 (unsigned long long)C.MaxCycles,
+                 tierName(Functions[I].Current).str().c_str(), Changes.c_str());
+  }
+}
+
+Error Profile::writeJson(StringRef Path) const {
+  std::lock_guard<std::mutex> G(Lock);
+  json::Array Fns;
+  for (size_t I = 0; I < Functions.size(); ++I) {
+    const FunctionCounters &C = Counters[I];
+    json::Array Changes;
+    for (const TierChange &T : Functions[I].Changes)
+      Changes.push_back(json::Object{{"tier", tierName(T.To)},
+                                     {"at_call", (int64_t)T.AtCall},
+                                     {"ms", T.Millis}});
+    Fns.push_back(json::Object{
+        {"name", Functions[I].Name},
+        {"calls", (int64_t)C.Calls},
+        {"total_cycles", (int64_t)totalCycles(C)},
+        {"timed_calls", (int64_t)C.TimedCalls},
+        {"min_cycles", (int64_t)(C.TimedCalls ? C.MinCycles : 0)},
+        {"max_cycles", (int64_t)C.MaxCycles},
+        {"tier", tierName(Functions[I].Current)},
+        {"tier_changes", std::move(Changes)}});
+  }
+  std::error_code EC;
+  raw_fd_ostream OS(Path, EC, sys::fs::OF_Text);
+  if (EC)
+    return createStringError(EC, "cannot write profile %s: %s",
+                             Path.str().c_str(), EC.message().c_str());
+  OS << formatv("{0:2}", json::Value(json::Object{{"functions",
+                                                    std::move(Fns)}}))
+     << "\n";
+  return Error::success();
+}
+
+} // namespace gts

@@ -1,0 +1,69 @@
+// The profiler: per-function counters shared by every tier.
+//
+// JIT-compiled code updates FunctionCounters directly (see
+// jit/Instrument.cpp), so its layout is part of the code generator's contract.
+#pragma once
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gts {
+
+enum class Tier : uint8_t { Interp, O0, O1, O2, O3, Os, Oz };
+llvm::StringRef tierName(Tier T);
+std::optional<Tier> parseTier(llvm::StringRef Name);
+
+struct FunctionCounters {
+  uint64_t Calls;
+  uint64_t NextTierAt; // Calls value that triggers the next tier-up.
+  uint64_t Cycles;     // Sum over timed calls (rdtsc, inclusive).
+  uint64_t TimedCalls; // Top tiers time a sample of calls, lower tiers all.
+  uint64_t MinCycles;
+  uint64_t MaxCycles;
+};
+
+struct TierChange {
+  Tier To;
+  uint64_t AtCall; // Call count that requested the change.
+  double Millis;   // Since the engine started, when the code was installed.
+};
+
+struct FunctionProfile {
+  std::string Name;
+  Tier Current = Tier::Interp;
+  std::vector<TierChange> Changes;
+};
+
+class Profile {
+public:
+  explicit Profile(std::vector<std::string> Names);
+
+  FunctionCounters *counters() { return Counters.data(); }
+  FunctionCounters &counters(int Id) { return Counters[Id]; }
+  size_t size() const { return Functions.size(); }
+  const FunctionProfile &function(int Id) const { return Functions[Id]; }
+
+  // Records that function Id now runs in tier To (thread-safe).
+  void recordTierChange(int Id, Tier To, uint64_t AtCall);
+  void setInitialTier(int Id, Tier T) { Functions[Id].Current = T; }
+
+  // Human-readable table of every function that ran.
+  void printTable(llvm::raw_ostream &OS) const;
+  // The same as JSON.
+  llvm::Error writeJson(llvm::StringRef Path) const;
+
+private:
+  std::vector<FunctionCounters> Counters;
+  std::vector<FunctionProfile> Functions;
+  mutable std::mutex Lock;
+  uint64_t StartNanos;
+};
+
+} // namespace gts
