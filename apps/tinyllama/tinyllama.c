@@ -730,6 +730,12 @@ static double now_seconds(void) {
 static void generate(const Config *c, const Weights *w, const Tokenizer *t,
                      Sampler *sampler, const Options *o) {
   int n_prompt;
+  // Each token after BOS covers at most max_piece_len bytes (the leading
+  // space included): reject hopeless prompts before the quadratic BPE.
+  size_t bytes = strlen(o->prompt) + 1;
+  if (bytes / (t->max_piece_len ? t->max_piece_len : 1) >= (size_t)c->seq_len)
+    die(EXIT_PROMPT, "prompt of %zu bytes cannot fit in seq_len %d tokens",
+        bytes - 1, c->seq_len);
   int *prompt = encode(t, o->prompt, &n_prompt);
   if (n_prompt > c->seq_len)
     die(EXIT_PROMPT, "prompt is %d tokens, longer than seq_len %d", n_prompt,
