@@ -42,7 +42,8 @@ inline constexpr int NotEmpty = -39;
 } // namespace err
 
 // open() flags: the Linux x86-64 O_* values, so they pass through unchanged.
-// Access mode and O_APPEND are the syscall layer's business and ignored here.
+// A write access mode (O_WRONLY/O_RDWR) or O_TRUNC on a directory gives
+// -EISDIR; O_APPEND and permission checks are the syscall layer's business.
 namespace oflag {
 inline constexpr int Creat = 0100;
 inline constexpr int Excl = 0200;
@@ -100,7 +101,7 @@ public:
   // Resolves `path`; with oflag::Creat creates a regular file. On success
   // *out holds a referenced Node that must be given back with close().
   int open(const char *path, int flags, Node **out);
-  // Takes another reference (dup, fork).
+  // Takes another reference (dup, fork). The root Node is not counted.
   void retain(Node *n) { ++n->refs; }
   void close(Node *n);
 
@@ -132,41 +133,47 @@ public:
   uint32_t freeClusters() const;
 
 private:
-  struct CacheLine;
   struct Loc;
-  struct Slot;
-  struct NameBuf;
+  struct Path;
 
-  // Sector cache.
+  // Sector cache. Pointers returned stay valid until the next call.
   uint8_t *sector(uint64_t lba, bool forWrite);
-  int writeBack(CacheLine &line);
   int rawIO(uint64_t lba, uint32_t count, void *buf, bool write);
-  // FAT.
-  uint16_t fatGet(uint16_t c) const;
+  void overlayCached(uint64_t lba, uint32_t count, uint8_t *buf);
+  void dropCached(uint64_t lba, uint32_t count);
+  // FAT and cluster chains.
+  bool validCluster(uint32_t c) const { return c >= 2 && c < clusterCount_ + 2; }
+  uint64_t clusterLba(uint16_t c) const;
   void fatSet(uint16_t c, uint16_t v);
-  int allocCluster(uint16_t prev, uint16_t *out);
+  int allocCluster(uint16_t prev, bool zero, uint16_t *out);
   void freeChain(uint16_t first);
   int clusterOf(Node *n, uint32_t index, bool grow, uint16_t *out);
-  uint64_t clusterLba(uint16_t c) const;
   int zeroCluster(uint16_t c);
+  // File data.
+  int64_t transfer(Node *n, uint64_t offset, uint8_t *buf, size_t len,
+                   bool write);
+  int64_t writeRange(Node *n, uint64_t offset, const uint8_t *src, size_t len);
   // Directories.
-  int dirSlot(Node *dir, uint32_t idx, bool grow, uint64_t *lba);
+  int dirSlot(Node *dir, uint32_t slot, bool grow, uint64_t *lba);
+  int nextEntry(Node *dir, uint32_t *slot, Loc *loc);
   int lookup(Node *dir, const char *name, size_t len, Loc *loc);
-  int resolve(const char *path, Node **parent, const char **leaf,
-              size_t *leafLen, bool wantLeaf);
-  int addEntry(Node *dir, const char *name, size_t len, uint8_t attr,
-               uint16_t cluster, uint32_t size, Loc *loc);
+  int walkParent(const Path &p, Node **dir);
+  int addEntry(Node *dir, const char *name, size_t len, const uint8_t *proto,
+               Loc *loc);
   int removeEntry(const Loc &loc);
-  int makeShortName(Node *dir, const char *name, size_t len, uint8_t out[11],
-                    uint8_t *caseBits, bool *needLfn);
-  bool isEmptyDir(Node *dir);
+  int shortAlias(Node *dir, const char *name, size_t len, uint8_t out[11],
+                 uint8_t *caseBits, bool *needLfn);
+  int shortExists(Node *dir, const uint8_t name[11]);
+  int isEmptyDir(Node *dir);
+  int isAncestor(uint16_t dirCluster, Node *of);
+  int makeDirCluster(uint16_t parentCluster, uint16_t *out);
   // Nodes.
   Node *nodeAt(const Loc &loc, int *errOut);
   Node *findOpen(uint64_t lba, uint16_t idx);
   int syncEntry(Node *n);
-  int readEntry(Node *n, uint8_t *out32);
   void stamp(uint16_t *date, uint16_t *time) const;
-  int freeNodeData(Node *n);
+  int dropTarget(const Loc &loc);
+  int renameIn(Node *srcDir, const Path &src, Node *dstDir, const Path &dst);
 
   BlockDevice *dev_ = nullptr;
   uint64_t start_ = 0;
