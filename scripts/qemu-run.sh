@@ -32,7 +32,7 @@ echo "qemu-run: $img accel=$accel mem=${mem}M timeout=${timeout_s}s log=$log" >&
 : >"$log"
 timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
   "${accel_args[@]}" -cpu max -m "$mem" -smp 1 \
-  -display none -monitor none -no-reboot \
+  -display none -vga none -nic none -monitor none -no-reboot \
   -chardev stdio,id=con,signal=off,logfile="$log" -serial chardev:con \
   -drive file="$img",format=raw,if=none,id=d0 \
   -device virtio-blk-pci,drive=d0,bootindex=0 \

@@ -7,6 +7,8 @@
 #include "boot/boot_info.h"
 #include "drivers/clock.h"
 #include "drivers/console.h"
+#include "drivers/pci.h"
+#include "drivers/virtio_blk.h"
 #include "drivers/poweroff.h"
 #include "drivers/serial.h"
 #include "mm/paging.h"
@@ -38,5 +40,17 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   drivers::clockInit();
   arch::sti();
   kprintf("tsc: %lu MHz\n", drivers::tscHz() / 1000000);
+
+  static drivers::PciDevice devs[32];
+  int ndev = drivers::pciEnumerate(devs, 32);
+  static drivers::VirtioBlk disk;
+  if (!disk.probe(devs, ndev)) {
+    kprintf("boot: no virtio-blk disk\n");
+    drivers::powerOff(drivers::StatusBootFailure);
+  }
+  static uint8_t mbr[512];
+  if (!disk.read(0, 1, mbr))
+    kprintf("boot: cannot read the MBR\n");
+  kprintf("mbr sig %x %x\n", mbr[510], mbr[511]);
   drivers::powerOff(0);
 }

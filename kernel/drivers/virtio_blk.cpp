@@ -1,0 +1,164 @@
+#include "drivers/virtio_blk.h"
+#include "arch/x86.h"
+#include "drivers/console.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+
+namespace gts::drivers {
+namespace {
+using arch::inb;
+using arch::inl;
+using arch::inw;
+using arch::outb;
+using arch::outl;
+using arch::outw;
+
+// Legacy virtio-pci register offsets in BAR0 (I/O space).
+enum : uint16_t {
+  DeviceFeatures = 0x00,
+  GuestFeatures = 0x04,
+  QueueAddress = 0x08,
+  QueueSize = 0x0C,
+  QueueSelect = 0x0E,
+  QueueNotify = 0x10,
+  DeviceStatus = 0x12,
+  IsrStatus = 0x13,
+  Capacity = 0x14, // device config: u64 sectors
+};
+enum : uint8_t { Acknowledge = 1, Driver = 2, DriverOk = 4, Failed = 128 };
+enum : uint32_t { ReqIn = 0, ReqOut = 1, ReqFlush = 4 };
+constexpr uint32_t FeatureFlush = 1u << 9;
+constexpr uint16_t DescNext = 1, DescWrite = 2;
+constexpr uint32_t BouncePages = 32; // 128 KiB per request
+
+} // namespace
+
+struct VirtioBlk::Desc {
+  uint64_t addr;
+  uint32_t len;
+  uint16_t flags, next;
+};
+
+bool VirtioBlk::probe(const PciDevice *devs, int count) {
+  for (int i = 0; i < count; ++i)
+    // 0x1001: transitional virtio-blk, which keeps the legacy interface.
+    if (devs[i].vendor == 0x1AF4 && devs[i].device == 0x1001)
+      return init(devs[i]);
+  return false;
+}
+
+bool VirtioBlk::init(const PciDevice &d) {
+  uint32_t bar0 = pciRead32(d, 0x10);
+  if (!(bar0 & 1))
+    return false;
+  io_ = uint16_t(bar0 & ~3u);
+  // I/O decoding and bus mastering (the device DMAs into our memory).
+  pciWrite16(d, 0x04, pciRead16(d, 0x04) | 0x05);
+
+  outb(io_ + DeviceStatus, 0); // reset
+  outb(io_ + DeviceStatus, Acknowledge);
+  outb(io_ + DeviceStatus, Acknowledge | Driver);
+  uint32_t features = inl(io_ + DeviceFeatures);
+  hasFlush_ = features & FeatureFlush;
+  outl(io_ + GuestFeatures, features & FeatureFlush);
+
+  outw(io_ + QueueSelect, 0);
+  queueSize_ = inw(io_ + QueueSize);
+  if (queueSize_ == 0 || (queueSize_ & (queueSize_ - 1))) {
+    outb(io_ + DeviceStatus, Failed);
+    return false;
+  }
+  // Legacy layout: descriptors, available ring, then the used ring on the
+  // next 4 KiB boundary.
+  uint64_t availEnd = 16ull * queueSize_ + 6 + 2ull * queueSize_;
+  uint64_t usedOff = (availEnd + 4095) & ~4095ull;
+  uint64_t bytes = usedOff + 6 + 8ull * queueSize_;
+  size_t pages = (bytes + 4095) / 4096;
+  uint64_t ring = mm::allocFrames(pages);
+  meta_ = nullptr;
+  metaPhys_ = mm::allocFrame();
+  bouncePhys_ = mm::allocFrames(BouncePages);
+  if (!ring || !metaPhys_ || !bouncePhys_) {
+    outb(io_ + DeviceStatus, Failed);
+    return false;
+  }
+  uint8_t *base = static_cast<uint8_t *>(mm::physToVirt(ring));
+  desc_ = reinterpret_cast<Desc *>(base);
+  avail_ = reinterpret_cast<volatile uint16_t *>(base + 16ull * queueSize_);
+  usedIdx_ = reinterpret_cast<volatile uint16_t *>(base + usedOff + 2);
+  meta_ = static_cast<uint8_t *>(mm::physToVirt(metaPhys_));
+  bounce_ = static_cast<uint8_t *>(mm::physToVirt(bouncePhys_));
+  outl(io_ + QueueAddress, uint32_t(ring / 4096));
+  outb(io_ + DeviceStatus, Acknowledge | Driver | DriverOk);
+
+  sectors_ = inl(io_ + Capacity) | uint64_t(inl(io_ + Capacity + 4)) << 32;
+  kprintf("virtio-blk: %02x:%02x.%x io 0x%x, queue %u, %lu sectors (%lu MiB)%s\n",
+          d.bus, d.slot, d.func, io_, queueSize_, sectors_, sectors_ >> 11,
+          hasFlush_ ? ", flush" : "");
+  return true;
+}
+
+bool VirtioBlk::request(uint32_t type, uint64_t lba, uint32_t bytes) {
+  uint32_t *hdr = reinterpret_cast<uint32_t *>(meta_);
+  hdr[0] = type;
+  hdr[1] = 0;
+  *reinterpret_cast<uint64_t *>(meta_ + 8) = lba;
+  meta_[16] = 0xFF;
+
+  desc_[0] = {metaPhys_, 16, DescNext, 1};
+  uint16_t statusDesc = 1;
+  if (bytes) {
+    desc_[1] = {bouncePhys_, bytes,
+                uint16_t(DescNext | (type == ReqIn ? DescWrite : 0)), 2};
+    statusDesc = 2;
+  }
+  desc_[statusDesc] = {metaPhys_ + 16, 1, DescWrite, 0};
+
+  uint16_t idx = avail_[1];
+  avail_[2 + (idx & (queueSize_ - 1))] = 0;
+  asm volatile("mfence" ::: "memory"); // descriptors before the index
+  avail_[1] = uint16_t(idx + 1);
+  asm volatile("mfence" ::: "memory");
+  outw(io_ + QueueNotify, 0);
+  while (*usedIdx_ == lastUsed_)
+    asm volatile("pause" ::: "memory");
+  ++lastUsed_;
+  inb(io_ + IsrStatus); // acknowledge: drops the (masked) interrupt line
+  asm volatile("" ::: "memory");
+  return meta_[16] == 0;
+}
+
+bool VirtioBlk::read(uint64_t lba, uint32_t count, void *buf) {
+  uint8_t *out = static_cast<uint8_t *>(buf);
+  while (count) {
+    uint32_t n = count < BouncePages * 8 ? count : BouncePages * 8;
+    if (lba + n > sectors_ || !request(ReqIn, lba, n * fs::SectorSize))
+      return false;
+    lib::memCopy(out, bounce_, n * fs::SectorSize);
+    bytesRead_ += n * fs::SectorSize;
+    out += n * fs::SectorSize;
+    lba += n;
+    count -= n;
+  }
+  return true;
+}
+
+bool VirtioBlk::write(uint64_t lba, uint32_t count, const void *buf) {
+  const uint8_t *in = static_cast<const uint8_t *>(buf);
+  while (count) {
+    uint32_t n = count < BouncePages * 8 ? count : BouncePages * 8;
+    if (lba + n > sectors_)
+      return false;
+    lib::memCopy(bounce_, in, n * fs::SectorSize);
+    if (!request(ReqOut, lba, n * fs::SectorSize))
+      return false;
+    in += n * fs::SectorSize;
+    lba += n;
+    count -= n;
+  }
+  return true;
+}
+
+bool VirtioBlk::flush() { return !hasFlush_ || request(ReqFlush, 0, 0); }
+
+} // namespace gts::drivers
