@@ -3,7 +3,6 @@
 #include "../runtime/HostSymbols.h"
 
 #include "llvm/ADT/SmallString.h"
-#include "llvm/IR/Constants.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/FileSystem.h"
@@ -86,15 +85,6 @@ void stripO0Artifacts(Function &F) {
     F.removeFnAttr(A);
 }
 
-bool holdsBlockAddress(const Constant *C) {
-  if (isa<BlockAddress>(C))
-    return true;
-  for (const Use &Op : C->operands())
-    if (const auto *CO = dyn_cast<Constant>(Op.get()); CO && holdsBlockAddress(CO))
-      return true;
-  return false;
-}
-
 } // namespace
 
 Expected<PreparedModule> loadAndPrepare(StringRef Path) {
@@ -118,10 +108,6 @@ Expected<PreparedModule> loadAndPrepare(StringRef Path) {
     P.Ids[&F] = static_cast<int>(P.Functions.size());
     P.Functions.push_back(&F);
   }
-  for (GlobalVariable &G : P.M->globals())
-    if (G.hasInitializer() && G.isConstant() &&
-        holdsBlockAddress(G.getInitializer()))
-      P.BlockAddressTables.push_back(&G);
   return std::move(P);
 }
 

@@ -16,9 +16,6 @@ struct PreparedModule {
   std::unique_ptr<llvm::LLVMContext> Context;
   std::unique_ptr<llvm::Module> M;
   std::vector<llvm::Function *> Functions; // id -> function
-  // Constant globals that hold block addresses: each tier unit that compiles
-  // the function they point into carries its own private copy.
-  std::vector<llvm::GlobalVariable *> BlockAddressTables;
   llvm::DenseMap<const llvm::Function *, int> Ids;
   // Dense id of a defined function, or -1.
   int idOf(const llvm::Function &F) const { auto It = Ids.find(&F);

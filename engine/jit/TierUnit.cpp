@@ -5,6 +5,7 @@
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/Transforms/Utils/Cloning.h"
+#include "llvm/Transforms/Utils/ValueMapper.h"
 
 using namespace llvm;
 
@@ -22,9 +23,11 @@ bool holdsBlockAddress(const Constant *C) {
   return false;
 }
 
+// Label tables of computed gotos (`static void *T[] = {&&a, &&b}`). They
+// point into one function's code, so each unit compiling that function gets
+// its own copy; an app that stores into such a table would see copies diverge.
 bool isBlockAddressTable(const GlobalVariable &G) {
-  return G.hasInitializer() && G.isConstant() &&
-         holdsBlockAddress(G.getInitializer());
+  return G.hasInitializer() && holdsBlockAddress(G.getInitializer());
 }
 
 // Functions reachable from Roots through direct calls.
@@ -54,25 +57,30 @@ void eraseGlobal(GlobalVariable &G) {
   G.eraseFromParent();
 }
 
-void declareGlobals(Module &M) {
+// Keeps the label tables that targets use as private copies and erases the
+// others. Runs before bodies are deleted: a table must never outlive the
+// blocks it points to.
+void localizeBlockAddressTables(Module &M, ArrayRef<Function *> Targets) {
   for (GlobalVariable &G : make_early_inc_range(M.globals())) {
-    if (G.isDeclaration())
+    if (!isBlockAddressTable(G))
       continue;
-    if (isBlockAddressTable(G)) {
-      // Label tables of computed gotos: a private copy where the function
-      // they point into is compiled, nothing elsewhere.
-      bool ForBody = false;
-      for (const User *U : G.users())
-        if (auto *I = dyn_cast<Instruction>(U))
-          ForBody |= !I->getFunction()->isDeclaration();
-      if (!ForBody) {
-        eraseGlobal(G);
-        continue;
-      }
-      G.setLinkage(GlobalValue::InternalLinkage);
-      G.setVisibility(GlobalValue::DefaultVisibility);
+    bool UsedByTarget = any_of(G.users(), [&](const User *U) {
+      auto *I = dyn_cast<Instruction>(U);
+      return I && is_contained(Targets, I->getFunction());
+    });
+    if (!UsedByTarget) {
+      eraseGlobal(G);
       continue;
     }
+    G.setLinkage(GlobalValue::InternalLinkage);
+    G.setVisibility(GlobalValue::DefaultVisibility);
+  }
+}
+
+void declareGlobals(Module &M) {
+  for (GlobalVariable &G : M.globals()) {
+    if (G.isDeclaration() || G.hasLocalLinkage())
+      continue;
     if (G.isConstant()) {
       G.setLinkage(GlobalValue::AvailableExternallyLinkage);
       G.setComdat(nullptr);
@@ -104,21 +112,46 @@ Function *splitEntryFromBody(Function &F, const std::string &BodyName) {
   return Entry;
 }
 
-} // namespace
-
-std::unique_ptr<Module> cloneForUnit(const Module &Base) {
-  return CloneModule(Base);
+Constant *remapBlockAddresses(Constant *C, ValueToValueMapTy &VMap) {
+  if (auto *BA = dyn_cast<BlockAddress>(C))
+    return BlockAddress::get(cast<Function>(VMap[BA->getFunction()]),
+                             cast<BasicBlock>(VMap[BA->getBasicBlock()]));
+  auto *Agg = dyn_cast<ConstantAggregate>(C);
+  if (!Agg)
+    return MapValue(C, VMap);
+  SmallVector<Constant *, 16> Ops;
+  for (Use &Op : Agg->operands())
+    Ops.push_back(remapBlockAddresses(cast<Constant>(Op.get()), VMap));
+  if (auto *A = dyn_cast<ConstantArray>(Agg))
+    return ConstantArray::get(A->getType(), Ops);
+  if (auto *S = dyn_cast<ConstantStruct>(Agg))
+    return ConstantStruct::get(S->getType(), Ops);
+  return ConstantVector::get(Ops);
 }
+
+// CloneModule copies initializers before function bodies, so block addresses
+// in a copied table still point into Base (and VMap caches those copies):
+// build the tables again from the mapped blocks.
+void remapBlockAddressTables(const Module &Base, ValueToValueMapTy &VMap) {
+  for (const GlobalVariable &G : Base.globals())
+    if (isBlockAddressTable(G))
+      cast<GlobalVariable>(VMap[&G])->setInitializer(remapBlockAddresses(
+          const_cast<Constant *>(G.getInitializer()), VMap));
+}
+
+} // namespace
 
 UnitModule buildTierUnit(const Module &Base,
                          const std::vector<Function *> &Functions,
                          const UnitRequest &Request) {
   ValueToValueMapTy VMap;
   std::unique_ptr<Module> M = CloneModule(Base, VMap);
+  remapBlockAddressTables(Base, VMap);
   std::vector<Function *> Targets;
   for (int Id : Request.Targets)
     Targets.push_back(cast<Function>(VMap[Functions[Id]]));
 
+  localizeBlockAddressTables(*M, Targets);
   SetVector<Function *> Keep = directCallees(Targets);
   for (Function &F : *M) {
     if (F.isDeclaration() || is_contained(Targets, &F))
@@ -150,12 +183,10 @@ UnitModule buildTierUnit(const Module &Base,
 
 std::unique_ptr<Module> buildDataUnit(const Module &Base) {
   std::unique_ptr<Module> M = CloneModule(Base);
+  localizeBlockAddressTables(*M, {});
   for (Function &F : *M)
     if (!F.isDeclaration())
       makeDeclaration(F);
-  for (GlobalVariable &G : make_early_inc_range(M->globals()))
-    if (isBlockAddressTable(G))
-      eraseGlobal(G);
   return M;
 }
 

@@ -33,7 +33,6 @@ struct UnitModule {
 //   the optimizer can inline them; what is not inlined calls their entries;
 // - global variables become declarations (they live in the data unit);
 //   constant ones stay available_externally so loads of them fold.
-std::unique_ptr<llvm::Module> cloneForUnit(const llvm::Module &Base);
 UnitModule buildTierUnit(const llvm::Module &Base,
                          const std::vector<llvm::Function *> &Functions,
                          const UnitRequest &Request);
