@@ -14,16 +14,19 @@ constexpr uint8_t AttrVolume = 0x08, AttrDir = 0x10, AttrArchive = 0x20;
 constexpr uint8_t AttrLfn = 0x0F;
 constexpr uint8_t LowerBase = 0x08, LowerExt = 0x10; // NT case bits, byte 12
 constexpr uint16_t EndOfChain = 0xFFFF;
-constexpr uint32_t MaxDirSlots = 65536; // FAT limit; also stops cyclic dirs
+constexpr uint32_t MaxDirSlots = 65536;  // FAT limit; also stops cyclic dirs
 constexpr uint32_t MaxRunSectors = 2048; // 1 MiB per device request
 constexpr uint32_t MaxDepth = 64;
 constexpr uint32_t MaxLfnSlots = 20; // 20 * 13 >= 255 characters
 // Where the 13 UCS-2 characters of an LFN slot live.
-constexpr uint8_t LfnOffsets[13] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+constexpr uint8_t LfnOffsets[13] = {1,  3,  5,  7,  9,  14, 16,
+                                    18, 20, 22, 24, 28, 30};
 const uint8_t ZeroSector[SectorSize] = {};
 
 uint16_t rd16(const uint8_t *p) { return uint16_t(p[0] | p[1] << 8); }
-uint32_t rd32(const uint8_t *p) { return rd16(p) | uint32_t(rd16(p + 2)) << 16; }
+uint32_t rd32(const uint8_t *p) {
+  return rd16(p) | uint32_t(rd16(p + 2)) << 16;
+}
 void wr16(uint8_t *p, uint16_t v) {
   p[0] = uint8_t(v);
   p[1] = uint8_t(v >> 8);
@@ -69,7 +72,8 @@ int64_t dosToUnix(uint16_t date, uint16_t time) {
 }
 
 bool isShortChar(char c) {
-  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+  if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+      (c >= '0' && c <= '9'))
     return true;
   for (const char *p = "$%'-_@~`!(){}^#&"; *p; ++p)
     if (c == *p)
@@ -560,7 +564,8 @@ int64_t Fat16::write(Node *n, uint64_t offset, const void *buf, size_t len) {
   // that sequential writes stay linear.
   uint32_t walkIndex = n->walkIndex;
   uint16_t walkCluster = n->firstCluster ? n->walkCluster : 0, last;
-  int r = clusterOf(n, uint32_t((offset + len - 1) / clusterBytes_), true, &last);
+  int r =
+      clusterOf(n, uint32_t((offset + len - 1) / clusterBytes_), true, &last);
   if (r && r != err::NoSpc)
     return r;
   n->walkIndex = walkIndex;
@@ -722,8 +727,8 @@ int Fat16::shortExists(Node *dir, const uint8_t name[11]) {
 
 // The 8.3 name for a new entry: the name itself when it is plain 8.3,
 // otherwise a unique "BASIS~N.EXT" alias next to LFN slots.
-int Fat16::shortAlias(Node *dir, const char *name, size_t len,
-                      uint8_t out[11], uint8_t *caseBits, bool *needLfn) {
+int Fat16::shortAlias(Node *dir, const char *name, size_t len, uint8_t out[11],
+                      uint8_t *caseBits, bool *needLfn) {
   *needLfn = !fitsShort(name, len, out, caseBits);
   if (!*needLfn)
     return 0;
@@ -821,8 +826,9 @@ int Fat16::addEntry(Node *dir, const char *name, size_t len,
     e[13] = sum;
     for (uint32_t c = 0; c < 13; ++c) {
       uint32_t at = (ord - 1) * 13 + c;
-      wr16(e + LfnOffsets[c],
-           at < uint32_t(n) ? ucs[at] : at == uint32_t(n) ? 0 : 0xFFFF);
+      wr16(e + LfnOffsets[c], at < uint32_t(n)    ? ucs[at]
+                              : at == uint32_t(n) ? 0
+                                                  : 0xFFFF);
     }
   }
   loc->dir = dir;
@@ -1056,8 +1062,8 @@ int Fat16::stat(Node *n, Stat *out) {
   out->isDir = n->isDir;
   out->blockSize = clusterBytes_;
   uint32_t clusters = 0;
-  for (uint16_t c = n->firstCluster; validCluster(c) && clusters <= clusterCount_;
-       c = fat_[c])
+  for (uint16_t c = n->firstCluster;
+       validCluster(c) && clusters <= clusterCount_; c = fat_[c])
     ++clusters;
   out->blocks = uint64_t(clusters) * secPerCluster_;
   if (n->isRoot)

@@ -51,8 +51,8 @@ inline constexpr int Trunc = 01000;
 inline constexpr int Directory = 0200000;
 } // namespace oflag
 
-inline constexpr uint32_t MaxName = 255;   // bytes of one path component
-inline constexpr uint32_t MaxNodes = 256;  // open files + directories at once
+inline constexpr uint32_t MaxName = 255;  // bytes of one path component
+inline constexpr uint32_t MaxNodes = 256; // open files + directories at once
 inline constexpr uint32_t CacheSectors = 64;
 
 // An open file or directory. Opaque to callers: use the Fat16 methods.
@@ -74,7 +74,7 @@ struct Node {
 struct Stat {
   uint64_t ino; // stable while the file keeps its name
   uint64_t size;
-  uint64_t blocks; // 512-byte units allocated
+  uint64_t blocks;    // 512-byte units allocated
   uint32_t blockSize; // cluster size
   bool isDir;
   int64_t mtime; // Unix seconds (DOS times are local time; taken as UTC)
@@ -142,7 +142,9 @@ private:
   void overlayCached(uint64_t lba, uint32_t count, uint8_t *buf);
   void dropCached(uint64_t lba, uint32_t count);
   // FAT and cluster chains.
-  bool validCluster(uint32_t c) const { return c >= 2 && c < clusterCount_ + 2; }
+  bool validCluster(uint32_t c) const {
+    return c >= 2 && c < clusterCount_ + 2;
+  }
   uint64_t clusterLba(uint16_t c) const;
   void fatSet(uint16_t c, uint16_t v);
   int allocCluster(uint16_t prev, bool zero, uint16_t *out);

@@ -6,7 +6,7 @@ namespace gts::mm {
 namespace {
 constexpr size_t Align = 16;
 constexpr size_t HeaderSize = 16;
-constexpr size_t MinBlock = 32; // header + the two free-list links
+constexpr size_t MinBlock = 32;    // header + the two free-list links
 constexpr size_t SmallLimit = 256; // below: 32-byte classes in first level 0
 constexpr size_t FreeBit = 1, FirstBit = 2, FlagMask = 15;
 
@@ -26,12 +26,19 @@ struct Heap::Block {
   bool isFree() const { return sizeFlags & FreeBit; }
   bool isFirst() const { return sizeFlags & FirstBit; }
   void setSize(size_t s) { sizeFlags = s | (sizeFlags & FlagMask); }
-  void setFree(bool f) { sizeFlags = f ? sizeFlags | FreeBit : sizeFlags & ~FreeBit; }
-  Block *after() { return reinterpret_cast<Block *>(reinterpret_cast<char *>(this) + size()); }
-  Block *before() { return reinterpret_cast<Block *>(reinterpret_cast<char *>(this) - prevSize); }
+  void setFree(bool f) {
+    sizeFlags = f ? sizeFlags | FreeBit : sizeFlags & ~FreeBit;
+  }
+  Block *after() {
+    return reinterpret_cast<Block *>(reinterpret_cast<char *>(this) + size());
+  }
+  Block *before() {
+    return reinterpret_cast<Block *>(reinterpret_cast<char *>(this) - prevSize);
+  }
   void *payload() { return reinterpret_cast<char *>(this) + HeaderSize; }
   static Block *of(const void *p) {
-    return reinterpret_cast<Block *>(const_cast<char *>(static_cast<const char *>(p)) - HeaderSize);
+    return reinterpret_cast<Block *>(
+        const_cast<char *>(static_cast<const char *>(p)) - HeaderSize);
   }
 };
 
@@ -39,7 +46,10 @@ struct Heap::Block {
 struct Heap::Region {
   Region *next;
   size_t size; // bytes from this header to the end of the sentinel
-  Block *first() { return reinterpret_cast<Block *>(reinterpret_cast<char *>(this) + sizeof(Region)); }
+  Block *first() {
+    return reinterpret_cast<Block *>(reinterpret_cast<char *>(this) +
+                                     sizeof(Region));
+  }
   char *end() { return reinterpret_cast<char *>(this) + size; }
 };
 
@@ -178,8 +188,8 @@ void Heap::addRegion(void *base, size_t size) {
 bool Heap::growFor(size_t size) {
   void *base;
   size_t got;
-  if (!grow_ || !grow_(growCtx_, size + sizeof(Region) + HeaderSize + Align,
-                       &base, &got))
+  if (!grow_ ||
+      !grow_(growCtx_, size + sizeof(Region) + HeaderSize + Align, &base, &got))
     return false;
   addRegion(base, got);
   return true;

@@ -71,7 +71,8 @@ protected:
   // A volume starting `offsetSectors` into the file, as in a partitioned disk.
   void makePartitioned(int kb, uint32_t offsetSectors) {
     std::ofstream(img_).close();
-    stdfs::resize_file(img_, uint64_t(offsetSectors) * 512 + uint64_t(kb) * 1024);
+    stdfs::resize_file(img_,
+                       uint64_t(offsetSectors) * 512 + uint64_t(kb) * 1024);
     Cmd c = run("mkfs.fat -F 16 --offset " + std::to_string(offsetSectors) +
                 " " + img_ + " " + std::to_string(kb));
     ASSERT_EQ(c.rc, 0) << c.out;
@@ -170,14 +171,10 @@ TEST_F(Fat16Test, CreatesFilesThatMtoolsAndFsckAccept) {
   makeImage(16384);
   mountIt();
   std::map<std::string, std::string> files = {
-      {"HELLO.TXT", "hello world\n"},
-      {"readme.md", "lower-case 8.3 name"},
-      {"tinyllama.bc", bytes(70000, 1)},
-      {"stories260K.bin", bytes(5000, 2)},
-      {"my file.txt", "spaces"},
-      {"a.b.c.d", "dots"},
-      {"caf\xc3\xa9.txt", "utf-8"},
-      {"empty", ""},
+      {"HELLO.TXT", "hello world\n"},    {"readme.md", "lower-case 8.3 name"},
+      {"tinyllama.bc", bytes(70000, 1)}, {"stories260K.bin", bytes(5000, 2)},
+      {"my file.txt", "spaces"},         {"a.b.c.d", "dots"},
+      {"caf\xc3\xa9.txt", "utf-8"},      {"empty", ""},
   };
   for (auto &[name, data] : files)
     ASSERT_EQ(writeFile("/" + name, data), 0) << name;
@@ -266,7 +263,8 @@ TEST_F(Fat16Test, GrowsAndTruncates) {
   }
   ASSERT_EQ(fs_->truncate(n, 0), 0);
   EXPECT_EQ(fs_->freeClusters(), free0);
-  ASSERT_EQ(fs_->write(n, 0, model.data(), model.size()), int64_t(model.size()));
+  ASSERT_EQ(fs_->write(n, 0, model.data(), model.size()),
+            int64_t(model.size()));
   fs_->close(n);
   unmountIt();
   expectClean();
@@ -335,7 +333,8 @@ TEST_F(Fat16Test, RenamesWithinAndAcrossDirectories) {
   ASSERT_EQ(writeFile("/full/f", "f"), 0);
   EXPECT_EQ(fs_->rename("/src", "/full"), err::NotEmpty);
   ASSERT_EQ(fs_->rename("/dst/old.bin", "/dst/OLD.BIN"), 0); // case only
-  EXPECT_EQ(list("/dst"), (std::set<std::string>{".", "..", "OLD.BIN", "moved"}));
+  EXPECT_EQ(list("/dst"),
+            (std::set<std::string>{".", "..", "OLD.BIN", "moved"}));
   ASSERT_EQ(fs_->rename("/dst/moved", "/top"), 0); // to the root
   // An open file follows its rename.
   Node *n;
@@ -379,7 +378,8 @@ TEST_F(Fat16Test, OpenFlagsAndErrors) {
   Node *n, *m;
   EXPECT_EQ(fs_->open("/missing", 0, &n), err::NoEnt);
   ASSERT_EQ(fs_->open("/f.txt", oflag::Creat | oflag::Excl | 1, &n), 0);
-  EXPECT_EQ(fs_->open("/F.TXT", oflag::Creat | oflag::Excl | 1, &m), err::Exist);
+  EXPECT_EQ(fs_->open("/F.TXT", oflag::Creat | oflag::Excl | 1, &m),
+            err::Exist);
   ASSERT_EQ(fs_->open("/F.TXT", 0, &m), 0);
   EXPECT_EQ(n, m); // one Node per file: both see the same size
   ASSERT_EQ(fs_->write(n, 0, "abc", 3), 3);
@@ -399,8 +399,8 @@ TEST_F(Fat16Test, OpenFlagsAndErrors) {
   ASSERT_EQ(fs_->open("/", 0, &n), 0);
   EXPECT_TRUE(n->isDir);
   fs_->close(n);
-  for (const char *bad : {"/a:b", "/a*", "/q?", "/trailing.", "/lt<",
-                          "/bad\x01", "/\xff\xfe"})
+  for (const char *bad :
+       {"/a:b", "/a*", "/q?", "/trailing.", "/lt<", "/bad\x01", "/\xff\xfe"})
     EXPECT_EQ(writeFile(bad, "x"), err::Inval) << bad;
   EXPECT_EQ(writeFile("/" + std::string(256, 'n'), "x"), err::NameTooLong);
   EXPECT_EQ(writeFile("/" + std::string(255, 'n'), "x"), 0);
@@ -511,10 +511,10 @@ TEST_F(Fat16Test, RejectsBadVolumes) {
   };
   // Sector size, cluster size, reserved, FAT count, root entries, total
   // sectors (past the end), FAT size (none, too small), signature.
-  for (Patch p : {Patch{11, 0}, Patch{11, 1024}, Patch{13, 0}, Patch{13, 3},
-                  Patch{14, 0}, Patch{16, 0}, Patch{17, 0}, Patch{17, 7},
-                  Patch{19, 0xffff}, Patch{22, 0}, Patch{22, 1},
-                  Patch{510, 0}}) {
+  for (Patch p :
+       {Patch{11, 0}, Patch{11, 1024}, Patch{13, 0}, Patch{13, 3}, Patch{14, 0},
+        Patch{16, 0}, Patch{17, 0}, Patch{17, 7}, Patch{19, 0xffff},
+        Patch{22, 0}, Patch{22, 1}, Patch{510, 0}}) {
     std::string bad = good;
     bad[p.at] = char(p.value);
     if (p.at != 13 && p.at != 16)
@@ -522,7 +522,8 @@ TEST_F(Fat16Test, RejectsBadVolumes) {
     EXPECT_EQ(tryMount(bad), err::Inval) << "byte " << p.at;
   }
   // FAT12 and FAT32 volumes are refused, not misread.
-  for (std::string fat : {"12 -C other12.img 4000", "32 -C other32.img 70000"}) {
+  for (std::string fat :
+       {"12 -C other12.img 4000", "32 -C other32.img 70000"}) {
     std::string other = (dir_ / fat.substr(6, 11)).string();
     Cmd c = run("cd " + dir_.string() + " && mkfs.fat -F " + fat);
     ASSERT_EQ(c.rc, 0) << c.out;
@@ -608,8 +609,8 @@ TEST_F(Fat16Test, RandomOperationsMatchAModel) {
   std::vector<std::string> dirs = {""};
   std::mt19937 rng(11);
   auto pick = [&](const auto &v) { return v[rng() % v.size()]; };
-  const char *names[] = {"a.txt", "B.BIN", "long name.data", "x", "Mixed.Case",
-                         "tinyllama.bc"};
+  const char *names[] = {"a.txt", "B.BIN",      "long name.data",
+                         "x",     "Mixed.Case", "tinyllama.bc"};
   for (int step = 0; step < 1500; ++step) {
     std::string path = pick(dirs) + "/" + names[rng() % 6];
     std::string key = path;

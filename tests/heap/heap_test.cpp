@@ -221,8 +221,8 @@ TEST(Heap, RandomStressKeepsContents) {
     int op = rng() % 10;
     if (op < 5 || live.empty()) {
       size_t n = randomSize();
-      void *p = op == 0 ? h.alignedAlloc(size_t(32) << (rng() % 8), n)
-                        : h.malloc(n);
+      void *p =
+          op == 0 ? h.alignedAlloc(size_t(32) << (rng() % 8), n) : h.malloc(n);
       if (!p)
         continue;
       ASSERT_TRUE(aligned(p, 16));
