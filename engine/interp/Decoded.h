@@ -162,6 +162,9 @@ struct Interpreter::Impl {
   llvm::Expected<ffi_type *> ffiType(llvm::Type *T, bool Signed);
   llvm::Error writeConst(const llvm::Constant *C, uint8_t *Dst);
   void *blockToken(const llvm::BasicBlock *BB);
+  // Maps entry[id] of every defined function (first indirect call).
+  void mapEntries();
+  bool EntriesMapped = false;
 };
 
 // Execution (Exec.cpp).

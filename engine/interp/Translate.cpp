@@ -262,8 +262,8 @@ size_t Translator::stubFor(const BasicBlock *From, const BasicBlock *To) {
   if (auto It = Stubs.find(Key); It != Stubs.end())
     return It->second;
   size_t Start = Code.size();
-  SmallVector<std::pair<PHINode *, uint32_t>, 8> Tmp;
-  for (PHINode &P : Phis) {
+  SmallVector<std::pair<const PHINode *, uint32_t>, 8> Tmp;
+  for (const PHINode &P : Phis) {
     uint32_t Size = slotSize(P.getType());
     uint32_t T = alloc(Size, 16);
     move(T, op(P.getIncomingValueForBlock(From)), Size);
@@ -973,7 +973,7 @@ Error Translator::intrinsic(IntrinsicInst &C) {
   case Intrinsic::prefetch:
   case Intrinsic::var_annotation:
   case Intrinsic::invariant_end:
-  case Intrinsic::va_end:
+  case Intrinsic::vaend:
     return Error::success();
   case Intrinsic::expect:
   case Intrinsic::expect_with_probability:

@@ -1,0 +1,287 @@
+//===- Interpreter.cpp - public API, closures, constants, ffi types -------===//
+#include "Decoded.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Operator.h"
+
+using namespace llvm;
+
+namespace gts {
+
+static Error fail(const Twine &What) {
+  return createStringError(inconvertibleErrorCode(), "unsupported: " + What);
+}
+
+FuncState &Interpreter::Impl::state(Function &F) {
+  std::unique_ptr<FuncState> &S = Funcs[&F];
+  if (!S) {
+    S = std::make_unique<FuncState>();
+    S->F = &F;
+    S->Id = Env.idOf ? Env.idOf(F) : -1;
+    S->Owner = this;
+  }
+  return *S;
+}
+
+void *Interpreter::Impl::blockToken(const BasicBlock *BB) {
+  auto It = BlockTokens.find(BB);
+  if (It != BlockTokens.end())
+    return It->second;
+  const Function &F = *BB->getParent();
+  std::vector<uint8_t> &Mem = TokenMem.emplace_back(F.size());
+  unsigned N = 0;
+  for (const BasicBlock &B : F)
+    BlockTokens[&B] = &Mem[N++];
+  return BlockTokens[BB];
+}
+
+Expected<ffi_type *> Interpreter::Impl::ffiType(Type *T, bool Signed) {
+  if (T->isVoidTy())
+    return &ffi_type_void;
+  if (T->isPointerTy())
+    return &ffi_type_pointer;
+  if (T->isFloatTy())
+    return &ffi_type_float;
+  if (T->isDoubleTy())
+    return &ffi_type_double;
+  if (T->isX86_FP80Ty())
+    return &ffi_type_longdouble;
+  if (T->isIntegerTy()) {
+    unsigned B = T->getIntegerBitWidth();
+    if (B <= 8)
+      return Signed ? &ffi_type_sint8 : &ffi_type_uint8;
+    if (B <= 16)
+      return Signed ? &ffi_type_sint16 : &ffi_type_uint16;
+    if (B <= 32)
+      return Signed ? &ffi_type_sint32 : &ffi_type_uint32;
+    if (B <= 64)
+      return Signed ? &ffi_type_sint64 : &ffi_type_uint64;
+  }
+  // Aggregates (and i128 as two eightbytes) become libffi structs.
+  std::vector<ffi_type *> Elems;
+  if (auto *ST = dyn_cast<StructType>(T)) {
+    for (Type *E : ST->elements()) {
+      Expected<ffi_type *> X = ffiType(E, false);
+      if (!X)
+        return X.takeError();
+      Elems.push_back(*X);
+    }
+  } else if (auto *AT = dyn_cast<ArrayType>(T)) {
+    Expected<ffi_type *> X = ffiType(AT->getElementType(), false);
+    if (!X)
+      return X.takeError();
+    Elems.assign(AT->getNumElements(), *X);
+  } else if (T->isIntegerTy(128)) {
+    Elems.assign(2, &ffi_type_uint64);
+  } else {
+    std::string S;
+    raw_string_ostream OS(S);
+    T->print(OS);
+    return fail("native call with argument or result of type " + S);
+  }
+  if (Elems.empty())
+    Elems.push_back(&ffi_type_uint8);
+  Elems.push_back(nullptr);
+  std::vector<ffi_type *> &Stored = StructElems.emplace_back(std::move(Elems));
+  ffi_type &FT = StructTypes.emplace_back();
+  FT.size = 0;
+  FT.alignment = 0;
+  FT.type = FFI_TYPE_STRUCT;
+  FT.elements = Stored.data();
+  return &FT;
+}
+
+Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
+  if (FS.Closure)
+    return FS.Closure;
+  Function &F = *FS.F;
+  for (Argument &A : F.args()) {
+    Type *BT = A.getParamByValType();
+    Expected<ffi_type *> T =
+        ffiType(BT ? BT : A.getType(), A.hasAttribute(Attribute::SExt));
+    if (!T)
+      return T.takeError();
+    FS.FfiArgs.push_back(*T);
+  }
+  Type *RT = F.getReturnType();
+  bool RSext = F.getAttributes().hasRetAttr(Attribute::SExt);
+  Expected<ffi_type *> R = ffiType(RT, RSext);
+  if (!R)
+    return R.takeError();
+  FS.FfiRet = *R;
+  FS.RetSext = RSext;
+  FS.RetIntBits = RT->isIntegerTy() && RT->getIntegerBitWidth() <= 64
+                      ? RT->getIntegerBitWidth()
+                      : 0;
+  FS.RetStore = RT->isVoidTy() ? 0 : DL.getTypeStoreSize(RT);
+  if (ffi_prep_cif(&FS.Cif, FFI_DEFAULT_ABI, FS.FfiArgs.size(), FS.FfiRet,
+                   FS.FfiArgs.data()) != FFI_OK)
+    return fail("signature of @" + F.getName() + " for libffi");
+  void *Code = nullptr;
+  auto *Cl = static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &Code));
+  if (!Cl || ffi_prep_closure_loc(Cl, &FS.Cif, closureEntry, &FS, Code) != FFI_OK)
+    return fail("cannot allocate a closure for @" + F.getName());
+  FS.ClosureMem = Cl;
+  FS.Closure = Code;
+  ByAddr[Code] = &FS;
+  return Code;
+}
+
+static void writeInt(const APInt &V, uint8_t *Dst, unsigned Bytes) {
+  unsigned W = V.getBitWidth();
+  for (unsigned K = 0; K < Bytes; ++K)
+    Dst[K] = 8 * K >= W ? 0 : V.extractBitsAsZExtValue(std::min(8u, W - 8 * K), 8 * K);
+}
+
+void Interpreter::Impl::mapEntries() {
+  EntriesMapped = true;
+  for (Function &F : M)
+    if (!F.isDeclaration() && Env.idOf(F) >= 0)
+      if (Expected<void *> A = Env.addressOf(F))
+        ByAddr.try_emplace(*A, &state(F));
+      else
+        consumeError(A.takeError());
+}
+
+Error Interpreter::Impl::writeConst(const Constant *C, uint8_t *Dst) {
+  Type *T = C->getType();
+  if (isa<ConstantPointerNull>(C) || isa<ConstantAggregateZero>(C) ||
+      isa<UndefValue>(C) || isa<ConstantTokenNone>(C)) {
+    auto *VT = dyn_cast<FixedVectorType>(T);
+    memset(Dst, 0, VT && VT->getElementType()->isIntegerTy(1)
+                       ? VT->getNumElements()
+                       : DL.getTypeStoreSize(T));
+    return Error::success();
+  }
+  if (auto *CI = dyn_cast<ConstantInt>(C)) {
+    writeInt(CI->getValue(), Dst, DL.getTypeStoreSize(T));
+    return Error::success();
+  }
+  if (auto *CF = dyn_cast<ConstantFP>(C)) {
+    APInt V = CF->getValueAPF().bitcastToAPInt();
+    writeInt(V, Dst, (V.getBitWidth() + 7) / 8);
+    return Error::success();
+  }
+  if (auto *GV = dyn_cast<GlobalValue>(C)) {
+    Expected<void *> A = Env.addressOf(*GV);
+    if (!A)
+      return A.takeError();
+    memcpy(Dst, &*A, 8);
+    return Error::success();
+  }
+  if (auto *BA = dyn_cast<BlockAddress>(C)) {
+    void *Tok = blockToken(BA->getBasicBlock());
+    memcpy(Dst, &Tok, 8);
+    return Error::success();
+  }
+  if (auto *E = dyn_cast<DSOLocalEquivalent>(C))
+    return writeConst(E->getGlobalValue(), Dst);
+  if (auto *E = dyn_cast<NoCFIValue>(C))
+    return writeConst(E->getGlobalValue(), Dst);
+  if (isa<ConstantAggregate>(C) || isa<ConstantDataSequential>(C)) {
+    const StructLayout *SL =
+        isa<StructType>(T) ? DL.getStructLayout(cast<StructType>(T)) : nullptr;
+    Type *ET = SL ? nullptr
+                  : isa<ArrayType>(T) ? T->getArrayElementType()
+                                      : cast<VectorType>(T)->getElementType();
+    uint64_t Stride = ET ? (ET->isIntegerTy(1) ? 1 : DL.getTypeAllocSize(ET)) : 0;
+    unsigned N = SL ? T->getStructNumElements()
+                    : isa<ArrayType>(T) ? T->getArrayNumElements()
+                                        : cast<FixedVectorType>(T)->getNumElements();
+    for (unsigned K = 0; K < N; ++K) {
+      uint64_t Off = SL ? SL->getElementOffset(K) : K * Stride;
+      if (Error E = writeConst(C->getAggregateElement(K), Dst + Off))
+        return E;
+    }
+    return Error::success();
+  }
+  if (auto *CE = dyn_cast<ConstantExpr>(C)) {
+    uint8_t A[16] = {0}, B[16] = {0};
+    if (Error E = writeConst(CE->getOperand(0), A))
+      return E;
+    uint64_t X, Y = 0;
+    memcpy(&X, A, 8);
+    switch (CE->getOpcode()) {
+    case Instruction::GetElementPtr: {
+      APInt Off(64, 0);
+      if (!cast<GEPOperator>(CE)->accumulateConstantOffset(DL, Off))
+        break;
+      X += Off.getZExtValue();
+      memcpy(Dst, &X, 8);
+      return Error::success();
+    }
+    case Instruction::PtrToInt:
+    case Instruction::IntToPtr:
+    case Instruction::BitCast:
+    case Instruction::AddrSpaceCast:
+    case Instruction::Trunc:
+      memcpy(Dst, A, std::min<uint64_t>(DL.getTypeStoreSize(T), 16));
+      return Error::success();
+    case Instruction::Add:
+    case Instruction::Sub:
+    case Instruction::Mul:
+    case Instruction::Xor: {
+      if (Error E = writeConst(CE->getOperand(1), B))
+        return E;
+      memcpy(&Y, B, 8);
+      unsigned Op = CE->getOpcode();
+      uint64_t R = Op == Instruction::Add   ? X + Y
+                   : Op == Instruction::Sub ? X - Y
+                   : Op == Instruction::Mul ? X * Y
+                                            : X ^ Y;
+      memcpy(Dst, &R, DL.getTypeStoreSize(T));
+      return Error::success();
+    }
+    default:
+      break;
+    }
+    return fail(Twine("constant expression ") + CE->getOpcodeName());
+  }
+  return fail("constant of kind " + Twine(C->getValueID()));
+}
+
+Interpreter::Interpreter(std::unique_ptr<Impl> I) : P(std::move(I)) {}
+Interpreter::~Interpreter() {
+  for (auto &[F, S] : P->Funcs)
+    if (S->ClosureMem)
+      ffi_closure_free(S->ClosureMem);
+}
+
+Expected<std::unique_ptr<Interpreter>> Interpreter::create(Module &M,
+                                                           InterpEnv Env) {
+  if (!Env.addressOf || !Env.idOf || !Env.slots)
+    return createStringError(inconvertibleErrorCode(),
+                             "InterpEnv needs addressOf, idOf and slots");
+  handlerTable();
+  return std::unique_ptr<Interpreter>(
+      new Interpreter(std::make_unique<Impl>(M, std::move(Env))));
+}
+
+Expected<void *> Interpreter::closureFor(Function &F) {
+  return P->closure(P->state(F));
+}
+
+Error Interpreter::canRun(Function &F) { return P->translate(P->state(F)); }
+
+void Interpreter::setCallThreshold(Function &F, uint64_t N) {
+  P->state(F).CallThreshold = N;
+}
+
+void Interpreter::setLoopThreshold(Function &F, uint64_t N) {
+  P->state(F).LoopThreshold = N;
+}
+
+const FuncProfile *Interpreter::profile(const Function &F) const {
+  auto It = P->Funcs.find(&F);
+  if (It == P->Funcs.end() || !It->second->Translated)
+    return nullptr;
+  FuncState &S = *It->second;
+  S.Prof.BlockCounts = S.Counters;
+  S.Prof.BackEdges = S.BackEdges;
+  return &S.Prof;
+}
+
+Error Interpreter::writeConstant(const Constant &C, void *Dst) {
+  return P->writeConst(&C, static_cast<uint8_t *>(Dst));
+}
+
+} // namespace gts

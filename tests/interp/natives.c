@@ -1,0 +1,34 @@
+// Native symbols visible to gts-interp-run (a static binary cannot dlsym).
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "natives.h"
+
+void __stack_chk_fail(void);
+void __assert_fail(const char *, const char *, unsigned, const char *);
+int __isoc99_sscanf(const char *, const char *, ...);
+
+#define S(n) {#n, (void *)&n},
+const struct InterpNative interpNatives[] = {
+    S(printf) S(fprintf) S(sprintf) S(snprintf) S(vprintf) S(vfprintf)
+    S(vsprintf) S(vsnprintf) S(puts) S(putchar) S(fputs) S(fputc) S(fwrite)
+    S(fflush) S(putc) S(malloc) S(calloc) S(realloc) S(free) S(memcpy)
+    S(memmove) S(memset) S(memcmp) S(strlen) S(strcmp) S(strncmp) S(strcpy)
+    S(strncpy) S(strcat) S(strchr) S(strrchr) S(strstr) S(strdup) S(qsort)
+    S(bsearch) S(abs) S(labs) S(llabs) S(atoi) S(atol) S(atof) S(strtol)
+    S(strtoul) S(strtod) S(exit) S(abort) S(rand) S(srand) S(clock) S(time)
+    S(toupper) S(tolower) S(__ctype_b_loc) S(__errno_location) S(sqrt)
+    S(sqrtf) S(exp) S(expf) S(exp2) S(log) S(logf) S(log2) S(log10) S(pow)
+    S(powf) S(sin) S(sinf) S(cos) S(cosf) S(tan) S(atan) S(atan2) S(tanh)
+    S(fabs) S(fabsf) S(floor) S(ceil) S(round) S(trunc) S(fmod) S(fmin)
+    S(fmax) S(lround) S(llround) S(stdout) S(stderr) S(stdin)
+    S(__assert_fail) S(__stack_chk_fail) S(sscanf) S(__isoc99_sscanf)};
+#undef S
+const unsigned interpNativeCount =
+    sizeof(interpNatives) / sizeof(interpNatives[0]);
