@@ -86,7 +86,8 @@ void __assert_fail(const char *, const char *, unsigned, const char *);
 
 #define GTS_TIME(X)                                                            \
   X(time) X(clock) X(difftime) X(mktime) X(localtime) X(gmtime) X(strftime)   \
-  X(clock_gettime) X(gettimeofday) X(nanosleep) X(sleep) X(usleep)
+  X(clock_gettime) X(gettimeofday) X(nanosleep) X(sleep) X(usleep)         \
+  X(timespec_get)
 
 #define GTS_POSIX(X)                                                           \
   X(open) X(close) X(read) X(write) X(lseek) X(stat) X(fstat) X(unlink)       \

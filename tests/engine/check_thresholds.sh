@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# check_thresholds.sh GTS hot.bc OUTDIR
+# `step` is called 150,000 times: with --sync-compile it is compiled at O0,
+# O1, O2 and O3 at exactly 100, 1,000, 10,000 and 100,000 calls, as --stats
+# and --profile-out both show.
+set -eu
+gts=$1 bc=$2 out=$3
+mkdir -p "$out"
+"$gts" run "$bc" --sync-compile --stats --profile-out "$out/hot.json" \
+  >"$out/stdout" 2>"$out/stats"
+cat "$out/stats"
+grep -Eq '^step +150000 .* O3 +O0@100 O1@1000 O2@10000 O3@100000$' "$out/stats"
+python3 - "$out/hot.json" <<'PY'
+import json, sys
+fns = {f["name"]: f for f in json.load(open(sys.argv[1]))["functions"]}
+step = fns["step"]
+got = [(c["tier"], c["at_call"]) for c in step["tier_changes"]]
+want = [("O0", 100), ("O1", 1000), ("O2", 10000), ("O3", 100000)]
+assert got == want, got
+assert step["calls"] == 150000 and step["tier"] == "O3", step
+assert step["min_cycles"] > 0 and step["max_cycles"] >= step["min_cycles"]
+assert fns["main"]["calls"] == 1
+print("profile json ok")
+PY
+# Custom thresholds move the tier-ups.
+"$gts" run "$bc" --sync-compile --stats --tier-thresholds=5,50,500,5000 \
+  2>&1 >/dev/null | grep -Eq 'O0@5 O1@50 O2@500 O3@5000$'
+echo "custom thresholds ok"

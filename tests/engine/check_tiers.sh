@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# check_tiers.sh GTS APP.bc NATIVE
+# The app prints the same and exits the same in every tier, in tiered runs
+# (background and --sync-compile) and as a clang -O3 native build.
+set -u
+gts=$1 bc=$2 native=$3
+expected=$("$native"; echo "exit=$?")
+fail=0
+run_mode() {
+  local got
+  got=$("$gts" run "$bc" "$@"; echo "exit=$?")
+  if [ "$got" != "$expected" ]; then
+    echo "FAIL: gts run $bc $*"
+    diff <(echo "$expected") <(echo "$got") | head -20
+    fail=1
+  fi
+}
+for tier in O0 O1 O2 O3 Os Oz; do run_mode --tier=$tier; done
+run_mode
+run_mode --sync-compile
+run_mode --sync-compile --tier-thresholds=1,2,3,4
+run_mode --cpu=host
+[ $fail -eq 0 ] && echo "identical output in every mode: $(echo "$expected" | head -1)"
+exit $fail
