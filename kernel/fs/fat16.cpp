@@ -213,12 +213,15 @@ struct Fat16::Path {
   const char *part[MaxDepth];
   uint16_t len[MaxDepth];
   uint32_t count;
+  bool dirOnly; // a trailing '/' names a directory
 };
 
 namespace {
 int splitPath(const char *path, const char **part, uint16_t *len,
-              uint32_t *count) {
+              uint32_t *count, bool *dirOnly) {
   *count = 0;
+  size_t n = lib::strLength(path);
+  *dirOnly = n && path[n - 1] == '/';
   for (const char *p = path; *p;) {
     while (*p == '/')
       ++p;
@@ -1004,7 +1007,7 @@ int Fat16::open(const char *path, int flags, Node **out) {
   if (!dev_)
     return err::IO;
   Path p;
-  if (int r = splitPath(path, p.part, p.len, &p.count))
+  if (int r = splitPath(path, p.part, p.len, &p.count, &p.dirOnly))
     return r;
   bool excl = (flags & oflag::Creat) && (flags & oflag::Excl);
   bool writes = (flags & 3) || (flags & oflag::Trunc);
@@ -1042,9 +1045,9 @@ int Fat16::open(const char *path, int flags, Node **out) {
   close(dir);
   if (r)
     return r;
-  if (n->isDir && writes)
+  if (n->isDir && (writes || (flags & oflag::Creat)))
     r = err::IsDir;
-  else if (!n->isDir && (flags & oflag::Directory))
+  else if (!n->isDir && ((flags & oflag::Directory) || p.dirOnly))
     r = err::NotDir;
   else if (!n->isDir && (flags & oflag::Trunc) && n->size)
     r = truncate(n, 0);
@@ -1109,7 +1112,7 @@ int Fat16::mkdir(const char *path) {
   if (!dev_)
     return err::IO;
   Path p;
-  if (int r = splitPath(path, p.part, p.len, &p.count))
+  if (int r = splitPath(path, p.part, p.len, &p.count, &p.dirOnly))
     return r;
   if (p.count == 0)
     return err::Exist;
@@ -1141,7 +1144,7 @@ int Fat16::unlink(const char *path) {
   if (!dev_)
     return err::IO;
   Path p;
-  if (int r = splitPath(path, p.part, p.len, &p.count))
+  if (int r = splitPath(path, p.part, p.len, &p.count, &p.dirOnly))
     return r;
   if (p.count == 0)
     return err::IsDir;
@@ -1151,7 +1154,9 @@ int Fat16::unlink(const char *path) {
   Loc loc;
   int r = lookup(dir, p.part[p.count - 1], p.len[p.count - 1], &loc);
   if (r == 0)
-    r = (loc.ent[11] & AttrDir) ? err::IsDir : dropTarget(loc);
+    r = (loc.ent[11] & AttrDir) ? err::IsDir
+        : p.dirOnly             ? err::NotDir
+                                : dropTarget(loc);
   close(dir);
   return r;
 }
@@ -1160,7 +1165,7 @@ int Fat16::rmdir(const char *path) {
   if (!dev_)
     return err::IO;
   Path p;
-  if (int r = splitPath(path, p.part, p.len, &p.count))
+  if (int r = splitPath(path, p.part, p.len, &p.count, &p.dirOnly))
     return r;
   if (p.count == 0)
     return err::Busy;
@@ -1185,9 +1190,9 @@ int Fat16::rename(const char *from, const char *to) {
   if (!dev_)
     return err::IO;
   Path src, dst;
-  if (int r = splitPath(from, src.part, src.len, &src.count))
+  if (int r = splitPath(from, src.part, src.len, &src.count, &src.dirOnly))
     return r;
-  if (int r = splitPath(to, dst.part, dst.len, &dst.count))
+  if (int r = splitPath(to, dst.part, dst.len, &dst.count, &dst.dirOnly))
     return r;
   if (src.count == 0 || dst.count == 0)
     return err::Busy;
@@ -1214,6 +1219,8 @@ int Fat16::renameIn(Node *srcDir, const Path &src, Node *dstDir,
     return r;
   bool isDir = from.ent[11] & AttrDir;
   uint16_t cluster = rd16(from.ent + 26);
+  if (isDir && !validCluster(cluster))
+    return err::IO;
   if (isDir) {
     int r = isAncestor(cluster, dstDir);
     if (r)

@@ -396,6 +396,11 @@ TEST_F(Fat16Test, OpenFlagsAndErrors) {
   EXPECT_EQ(fs_->write(n, 0, "x", 1), err::IsDir);
   EXPECT_EQ(fs_->read(n, 0, &m, 1), err::IsDir);
   fs_->close(n);
+  EXPECT_EQ(fs_->open("/d", oflag::Creat, &n), err::IsDir);
+  EXPECT_EQ(fs_->open("/f.txt/", 0, &n), err::NotDir);
+  EXPECT_EQ(fs_->unlink("/f.txt/"), err::NotDir);
+  ASSERT_EQ(fs_->open("/d/", 0, &n), 0);
+  fs_->close(n);
   ASSERT_EQ(fs_->open("/", 0, &n), 0);
   EXPECT_TRUE(n->isDir);
   fs_->close(n);
@@ -670,6 +675,40 @@ TEST_F(Fat16Test, RandomOperationsMatchAModel) {
   expectClean();
   for (auto &[path, data] : model)
     EXPECT_EQ(mtype(path), data) << path;
+}
+
+// The disk the image builder makes is what the kernel mounts: find the
+// partition through the MBR, read the files, write, and stay fsck-clean.
+TEST_F(Fat16Test, MountsTheBuiltDiskImage) {
+  auto put = [&](const char *name, const std::string &data) {
+    std::ofstream((dir_ / name).string(), std::ios::binary) << data;
+    return (dir_ / name).string();
+  };
+  std::string stage1 = std::string(510, '\0') + "\x55\xaa";
+  std::string stage2 =
+      std::string("\xeb\x0e\0\0GTS2", 8) + std::string(4088, '\0');
+  std::string kernel = bytes(123457, 12), model = bytes(400000, 13);
+  Cmd c = run("python3 " GTS_MKIMAGE " --stage1 " + put("s1", stage1) +
+              " --stage2 " + put("s2", stage2) + " --kernel " +
+              put("k", kernel) + " --program " + put("prog", "ELF") +
+              ":/bin/prog --args \"'a b' c\" --file " + put("m", model) +
+              ":/stories260K.bin --size 24 --out " + img_);
+  ASSERT_EQ(c.rc, 0) << c.out;
+  std::ifstream f(img_, std::ios::binary);
+  std::string disk((std::istreambuf_iterator<char>(f)), {});
+  auto *mbr = reinterpret_cast<const uint8_t *>(disk.data());
+  offset_ =
+      mbr[454] | mbr[455] << 8 | mbr[456] << 16 | uint32_t(mbr[457]) << 24;
+  ASSERT_EQ(mbr[450], 0x0E);
+  mountIt();
+  EXPECT_EQ(readFile("/cmdline.txt"), "/bin/prog\na b\nc\n");
+  EXPECT_EQ(readFile("/KERNEL.BIN"), kernel);
+  EXPECT_EQ(readFile("/STORIES260K.BIN"), model);
+  ASSERT_EQ(fs_->mkdir("/snapshots"), 0);
+  ASSERT_EQ(writeFile("/snapshots/tinyllama.O2.obj", model), 0);
+  unmountIt();
+  expectClean();
+  EXPECT_EQ(mtype("/snapshots/tinyllama.O2.obj"), model);
 }
 
 } // namespace
