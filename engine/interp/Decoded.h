@@ -47,7 +47,8 @@ namespace gts {
   X(UNREACHABLE) X(CALL) X(VBIN) X(VCMP) X(VCAST) X(VSELECT) \
   X(EXTRACTELT) X(INSERTELT) X(SHUFFLE) X(VREDUCE) X(IINTR) X(OVF) \
   X(MEMCPY) X(MEMMOVE) X(MEMSET) X(VASTART) X(VACOPY) X(ATOMICRMW) \
-  X(CMPXCHG) X(IMM)
+  X(CMPXCHG) X(IMM) X(FPCLASS) X(MATHI_F32) X(MATHI_F64) \
+  X(VINTR)
 
 enum Opcode : uint16_t {
 #define GTS_ENUM(N) OP_##N,
@@ -85,6 +86,15 @@ enum OvfOp : uint8_t { OV_SADD, OV_UADD, OV_SSUB, OV_USUB, OV_SMUL, OV_UMUL };
 enum ReduceOp : uint8_t {
   RD_ADD, RD_MUL, RD_AND, RD_OR, RD_XOR, RD_SMAX, RD_SMIN, RD_UMAX, RD_UMIN,
   RD_FADD, RD_FMUL, RD_FMAX, RD_FMIN
+};
+
+// Element-wise intrinsic on fixed vectors (one scalar helper per lane).
+struct VecIntrinsic {
+  enum Class { Math1, Math2, Fma, FmulAdd, Int } Cls;
+  void *Fn;
+  unsigned Op, N;
+  ElemKind K;
+  uint32_t D, A, B, C;
 };
 
 struct CallSite {
@@ -128,6 +138,7 @@ struct FuncState {
   std::deque<CallSite> Calls;
   std::deque<SwitchTable> Switches;
   std::deque<std::vector<int>> Shuffles;
+  std::deque<VecIntrinsic> VecIntrinsics;
   FuncProfile Prof;                         // filled on request
   std::vector<uint64_t> Counters, BackEdges; // by block index
   uint64_t CallThreshold = 0, LoopThreshold = 0;

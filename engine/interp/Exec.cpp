@@ -379,6 +379,64 @@ uint64_t atomicRMW(unsigned Op, unsigned K, uint8_t *P, uint64_t V) {
   return Old;
 }
 
+bool fpClass(double X, bool F32, unsigned Mask) {
+  bool Neg = std::signbit(X);
+  unsigned Bit;
+  switch (std::fpclassify(X)) {
+  case FP_NAN: {
+    uint64_t B = std::bit_cast<uint64_t>(X);
+    Bit = (F32 ? true : (B >> 51) & 1) ? 1 : 0; // quiet vs signaling
+    break;
+  }
+  case FP_INFINITE: Bit = Neg ? 2 : 9; break;
+  case FP_NORMAL: Bit = Neg ? 3 : 8; break;
+  case FP_SUBNORMAL: Bit = Neg ? 4 : 7; break;
+  default: Bit = Neg ? 5 : 6; break;
+  }
+  return (Mask >> Bit) & 1;
+}
+
+void vecIntrinsic(const VecIntrinsic &V, uint8_t *Fp) {
+  uint8_t R[256];
+  const uint8_t *A = Fp + V.A, *B = Fp + V.B, *C = Fp + V.C;
+  unsigned K = V.K;
+  for (unsigned I = 0; I < V.N; ++I) {
+    if (V.Cls == VecIntrinsic::Int) {
+      setI(R, K, I, intIntrinsic(V.Op, eltBits(K), eltI(A, K, I),
+                                 V.B ? eltI(B, K, I) : 0,
+                                 V.C ? eltI(C, K, I) : 0));
+      continue;
+    }
+    double X = eltF(A, K, I), Y = V.B ? eltF(B, K, I) : 0,
+           Z = V.C ? eltF(C, K, I) : 0, Out;
+    bool F32 = K == EK_F32;
+    switch (V.Cls) {
+    case VecIntrinsic::Math1:
+      Out = F32 ? reinterpret_cast<float (*)(float)>(V.Fn)(X)
+                : reinterpret_cast<double (*)(double)>(V.Fn)(X);
+      break;
+    case VecIntrinsic::Math2:
+      Out = F32 ? reinterpret_cast<float (*)(float, float)>(V.Fn)(X, Y)
+                : reinterpret_cast<double (*)(double, double)>(V.Fn)(X, Y);
+      break;
+    case VecIntrinsic::Fma:
+      Out = F32 ? double(fmaf(X, Y, Z)) : fma(X, Y, Z);
+      break;
+    default: {
+      if (F32) {
+        float P = float(X) * float(Y);
+        Out = P + float(Z);
+      } else {
+        double P = X * Y;
+        Out = P + Z;
+      }
+    }
+    }
+    setF(R, K, I, Out);
+  }
+  memcpy(Fp + V.D, R, V.N * eltSize(K));
+}
+
 void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret);
 
 void run(Impl &I, FuncState &FS, uint8_t *Fp, uint8_t *Ret) {
@@ -923,6 +981,23 @@ L_VACOPY:
   NEXT;
 L_ATOMICRMW:
   R(uint64_t, D) = atomicRMW(Ip->Imm, Ip->C, R(uint8_t *, A), R(uint64_t, B));
+  NEXT;
+L_FPCLASS:
+  R(uint64_t, D) = fpClass(Ip->C ? double(R(float, A)) : R(double, A), Ip->C,
+                           Ip->Imm);
+  NEXT;
+L_MATHI_F32:
+  R(uint64_t, D) = uint64_t(reinterpret_cast<long (*)(float)>(Ip->P2)(
+                       R(float, A))) &
+                   Ip->Imm;
+  NEXT;
+L_MATHI_F64:
+  R(uint64_t, D) = uint64_t(reinterpret_cast<long (*)(double)>(Ip->P2)(
+                       R(double, A))) &
+                   Ip->Imm;
+  NEXT;
+L_VINTR:
+  vecIntrinsic(*static_cast<const VecIntrinsic *>(Ip->P), Fp);
   NEXT;
 L_CMPXCHG: {
   uint8_t *P = R(uint8_t *, A);

@@ -117,6 +117,12 @@ private:
     return DT.dominates(To, From);
   }
 
+  uint64_t aggOffset(Type *Agg, ArrayRef<unsigned> Idx) {
+    SmallVector<Value *, 4> V{ConstantInt::get(Type::getInt32Ty(F.getContext()), 0)};
+    for (unsigned X : Idx)
+      V.push_back(ConstantInt::get(Type::getInt32Ty(F.getContext()), X));
+    return DL.getIndexedOffsetInType(Agg, V);
+  }
   Error inst(Instruction &In);
   Error binop(BinaryOperator &B);
   Error icmp(ICmpInst &C);
@@ -134,6 +140,7 @@ private:
   Error call(CallInst &C);
   Error intrinsic(IntrinsicInst &C);
   Error vectorOp(Instruction &In);
+  Error vectorIntrinsic(IntrinsicInst &C, FixedVectorType &VT);
   Error atomic(Instruction &In);
   void jumpTo(const BasicBlock *From, const BasicBlock *To);
   bool foldedAddr(const Value *Ptr, uint32_t &Base, int64_t &Off);
@@ -171,7 +178,9 @@ Error Translator::allocConst(Constant *C) {
 bool Translator::needsSlot(const Instruction &In, unsigned OpNo) {
   if (isa<GetElementPtrInst>(In) && OpNo > 0)
     return !isa<ConstantInt>(In.getOperand(OpNo));
-  if (isa<AllocaInst>(In) || isa<SwitchInst>(In) && OpNo > 0)
+  if (isa<AllocaInst>(In))
+    return !In.getParent()->isEntryBlock();
+  if (isa<SwitchInst>(In) && OpNo > 0)
     return false;
   if (auto *CB = dyn_cast<CallBase>(&In)) {
     if (CB->isCallee(&In.getOperandUse(OpNo)))
@@ -348,10 +357,7 @@ Error Translator::inst(Instruction &In) {
   case Instruction::ExtractValue: {
     auto &EV = cast<ExtractValueInst>(In);
     Type *Agg = EV.getAggregateOperand()->getType();
-    uint64_t Off = DL.getIndexedOffsetInType(
-        Agg, SmallVector<Value *, 4>(map_range(EV.getIndices(), [&](unsigned X) {
-          return (Value *)ConstantInt::get(Type::getInt32Ty(F.getContext()), X);
-        })));
+    uint64_t Off = aggOffset(Agg, EV.getIndices());
     emit(OP_COPYZ, op(&In), op(EV.getAggregateOperand()), 0,
          DL.getTypeStoreSize(EV.getType()), Off);
     return Error::success();
@@ -359,10 +365,7 @@ Error Translator::inst(Instruction &In) {
   case Instruction::InsertValue: {
     auto &IV = cast<InsertValueInst>(In);
     Type *Agg = IV.getType();
-    uint64_t Off = DL.getIndexedOffsetInType(
-        Agg, SmallVector<Value *, 4>(map_range(IV.getIndices(), [&](unsigned X) {
-          return (Value *)ConstantInt::get(Type::getInt32Ty(F.getContext()), X);
-        })));
+    uint64_t Off = aggOffset(Agg, IV.getIndices());
     move(op(&In), op(IV.getAggregateOperand()), slotSize(Agg));
     emit(OP_INSERT, op(&In), 0, op(IV.getInsertedValueOperand()),
          DL.getTypeStoreSize(IV.getInsertedValueOperand()->getType()), Off);
@@ -849,6 +852,7 @@ Error Translator::call(CallInst &C) {
   return Error::success();
 }
 
+static void *mathToInt(Intrinsic::ID ID, Type *A0);
 template <typename T> static void *fn1(T (*F)(T)) { return (void *)F; }
 template <typename T> static void *fn2(T (*F)(T, T)) { return (void *)F; }
 static double minimumD(double A, double B) {
@@ -1031,6 +1035,8 @@ Error Translator::intrinsic(IntrinsicInst &C) {
     return Error::success();
   case Intrinsic::fma:
   case Intrinsic::fmuladd:
+    if (auto *VT = dyn_cast<FixedVectorType>(T))
+      return vectorIntrinsic(C, *VT);
     if (!T->isFloatTy() && !T->isDoubleTy())
       return Bad();
     emit(ID == Intrinsic::fma ? (T->isFloatTy() ? OP_FMA_F32 : OP_FMA_F64)
@@ -1040,6 +1046,36 @@ Error Translator::intrinsic(IntrinsicInst &C) {
     return Error::success();
   default:
     break;
+  }
+  if (auto *VT = dyn_cast<FixedVectorType>(T))
+    return vectorIntrinsic(C, *VT);
+  if (ID == Intrinsic::is_fpclass) {
+    if (!A0->isFloatTy() && !A0->isDoubleTy())
+      return Bad();
+    emit(OP_FPCLASS, D, Arg(0), 0, A0->isFloatTy(),
+         cast<ConstantInt>(C.getArgOperand(1))->getZExtValue());
+    return Error::success();
+  }
+  if (void *P = mathToInt(ID, A0); P && intBits(T) <= 64) {
+    emit(A0->isFloatTy() ? OP_MATHI_F32 : OP_MATHI_F64, D, Arg(0), 0, 0,
+         maskOf(intBits(T)))
+        .P2 = P;
+    return Error::success();
+  }
+  if (auto *VT = dyn_cast<FixedVectorType>(T))
+    return vectorIntrinsic(C, *VT);
+  if (ID == Intrinsic::is_fpclass) {
+    if (!A0->isFloatTy() && !A0->isDoubleTy())
+      return Bad();
+    emit(OP_FPCLASS, D, Arg(0), 0, A0->isFloatTy(),
+         cast<ConstantInt>(C.getArgOperand(1))->getZExtValue());
+    return Error::success();
+  }
+  if (void *P = mathToInt(ID, A0); P && intBits(T) <= 64) {
+    emit(A0->isFloatTy() ? OP_MATHI_F32 : OP_MATHI_F64, D, Arg(0), 0, 0,
+         maskOf(intBits(T)))
+        .P2 = P;
+    return Error::success();
   }
   if (T->isFloatTy() || T->isDoubleTy()) {
     bool F32 = T->isFloatTy();
@@ -1085,6 +1121,61 @@ Error Translator::intrinsic(IntrinsicInst &C) {
     return Error::success();
   }
   return Bad();
+}
+
+static long lroundF(float X) { return lroundf(X); }
+static long lrintF(float X) { return lrintf(X); }
+static long lroundD(double X) { return lround(X); }
+static long lrintD(double X) { return lrint(X); }
+
+static void *mathToInt(Intrinsic::ID ID, Type *A0) {
+  if (!A0 || (!A0->isFloatTy() && !A0->isDoubleTy()))
+    return nullptr;
+  bool F32 = A0->isFloatTy();
+  switch (ID) {
+  case Intrinsic::lround:
+  case Intrinsic::llround:
+    return F32 ? (void *)lroundF : (void *)lroundD;
+  case Intrinsic::lrint:
+  case Intrinsic::llrint:
+    return F32 ? (void *)lrintF : (void *)lrintD;
+  default:
+    return nullptr;
+  }
+}
+
+Error Translator::vectorIntrinsic(IntrinsicInst &C, FixedVectorType &VT) {
+  Intrinsic::ID ID = C.getIntrinsicID();
+  Expected<ElemKind> K = elemKind(VT.getElementType());
+  if (!K)
+    return K.takeError();
+  VecIntrinsic V{};
+  V.K = *K, V.N = VT.getNumElements(), V.D = op(&C);
+  auto Arg = [&](unsigned N) {
+    return N < C.arg_size() && !C.paramHasAttr(N, Attribute::ImmArg)
+               ? op(C.getArgOperand(N))
+               : 0;
+  };
+  V.A = Arg(0), V.B = Arg(1), V.C = Arg(2);
+  bool F32 = *K == EK_F32, Fp = F32 || *K == EK_F64;
+  if (Fp && (V.Fn = math1(ID, F32)))
+    V.Cls = VecIntrinsic::Math1;
+  else if (Fp && (V.Fn = math2(ID, F32)))
+    V.Cls = VecIntrinsic::Math2;
+  else if (Fp && ID == Intrinsic::fma)
+    V.Cls = VecIntrinsic::Fma;
+  else if (Fp && ID == Intrinsic::fmuladd)
+    V.Cls = VecIntrinsic::FmulAdd;
+  else if (!Fp && intOp(ID) >= 0)
+    V.Cls = VecIntrinsic::Int, V.Op = intOp(ID);
+  else
+    return unsupported("intrinsic " + C.getCalledFunction()->getName());
+  if (V.Cls == VecIntrinsic::Int && (V.Op == IO_ABS || V.Op == IO_CTLZ ||
+                                     V.Op == IO_CTTZ))
+    V.B = 0;
+  FS.VecIntrinsics.push_back(V);
+  emit(OP_VINTR).P = &FS.VecIntrinsics.back();
+  return Error::success();
 }
 
 Error Translator::vectorOp(Instruction &In) {
@@ -1205,8 +1296,9 @@ Error Interpreter::Impl::translate(FuncState &FS) {
     FS.Failed = true;
     FS.Code.clear();
     std::string Msg = toString(std::move(E));
-    FS.Reason = Msg.substr(strlen("unsupported: ")) + " in @" +
-                FS.F->getName().str();
+    StringRef Why(Msg);
+    Why.consume_front("unsupported: ");
+    FS.Reason = Why.str() + " in @" + FS.F->getName().str();
     return unsupported(FS.Reason);
   }
   const void *const *H = handlerTable();

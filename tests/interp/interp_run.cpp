@@ -32,7 +32,7 @@ static void printProfile(gts::Harness &H) {
 }
 
 int main(int Argc, char **Argv) {
-  bool Outline = true, Profile = false, Check = false;
+  bool Outline = true, Profile = false, Check = false, Print = false;
   int Arg = 1;
   for (; Arg < Argc && Argv[Arg][0] == '-' && Argv[Arg][1] == '-'; ++Arg) {
     if (!strcmp(Argv[Arg], "--no-outline"))
@@ -41,15 +41,22 @@ int main(int Argc, char **Argv) {
       Profile = true;
     else if (!strcmp(Argv[Arg], "--check"))
       Check = true;
+    else if (!strcmp(Argv[Arg], "--print-prepared"))
+      Print = true;
   }
   if (Arg >= Argc) {
     errs() << "usage: gts-interp-run [--no-outline] [--profile] [--check] "
+              "[--print-prepared] "
               "FILE.ll|FILE.bc [args...]\n";
     return 64;
   }
   gts::Harness H;
   if (Error E = H.loadFile(Argv[Arg], Outline))
     return fail(Argv[Arg], std::move(E), 65);
+  if (Print) {
+    outs() << *H.M;
+    return 0;
+  }
   if (Check) {
     for (Function *F : H.Funcs)
       if (Error E = H.Interp->canRun(*F))

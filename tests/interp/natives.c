@@ -28,7 +28,14 @@ const struct InterpNative interpNatives[] = {
     S(powf) S(sin) S(sinf) S(cos) S(cosf) S(tan) S(atan) S(atan2) S(tanh)
     S(fabs) S(fabsf) S(floor) S(ceil) S(round) S(trunc) S(fmod) S(fmin)
     S(fmax) S(lround) S(llround) S(stdout) S(stderr) S(stdin)
-    S(__assert_fail) S(__stack_chk_fail) S(sscanf) S(__isoc99_sscanf)};
+    S(__assert_fail) S(__stack_chk_fail) S(sscanf) S(__isoc99_sscanf)
+    S(fmodf) S(floorf) S(ceilf) S(roundf) S(truncf) S(tanf) S(asin) S(acos)
+    S(atan2f) S(sinh) S(cosh) S(hypot) S(cbrt) S(expm1) S(log1p) S(ldexp)
+    S(frexp) S(modf) S(fminf) S(fmaxf) S(copysign) S(rint) S(nearbyint)
+    S(exp2f) S(log2f) S(log10f) S(lrint) S(strtoll) S(strtoull) S(strtof)
+    S(getchar) S(fgets) S(fopen) S(fclose) S(fread) S(perror) S(strerror)
+    S(memchr) S(strncat) S(strspn) S(strcspn) S(strtok) S(fgetc) S(tanhf)
+    S(expf) S(atanf)};
 #undef S
 const unsigned interpNativeCount =
     sizeof(interpNatives) / sizeof(interpNatives[0]);
