@@ -77,22 +77,30 @@ def partition_entry(start, count):
                        b"\xfe\xff\xff", start, count)
 
 
-def locate_contiguous(part, name83):
+def read_at(f, offset, size):
+    f.seek(offset)
+    return f.read(size)
+
+
+def locate_contiguous(f, base, name83):
     """(first sector inside the partition, sectors) of a root file whose
-    clusters must be contiguous. `part` is the partition's bytes."""
-    if len(part) < SECTOR or part[510:512] != b"\x55\xaa":
+    clusters must be contiguous; the partition starts at byte `base` of the
+    open file `f`."""
+    boot = read_at(f, base, SECTOR)
+    if len(boot) < SECTOR or boot[510:512] != b"\x55\xaa":
         raise ImageError("partition has no boot sector signature")
-    bps, spc, reserved, fats, root_ents = struct.unpack_from("<HBHBH", part, 11)
-    fat_sz = struct.unpack_from("<H", part, 22)[0]
+    bps, spc, reserved, fats, root_ents = struct.unpack_from("<HBHBH", boot, 11)
+    fat_sz = struct.unpack_from("<H", boot, 22)[0]
     if bps != SECTOR or not spc or not fats or not fat_sz:
         raise ImageError("partition is not a FAT16 volume")
     root = reserved + fats * fat_sz
     data = root + (root_ents * 32 + SECTOR - 1) // SECTOR
-    fat = part[reserved * SECTOR:(reserved + fat_sz) * SECTOR]
-    base, _, ext = name83.upper().partition(".")
-    want = base.ljust(8).encode() + ext.ljust(3).encode()
-    for i in range(root_ents):
-        e = part[root * SECTOR + i * 32:root * SECTOR + i * 32 + 32]
+    fat = read_at(f, base + reserved * SECTOR, fat_sz * SECTOR)
+    entries = read_at(f, base + root * SECTOR, root_ents * 32)
+    stem, _, ext = name83.upper().partition(".")
+    want = stem.ljust(8).encode() + ext.ljust(3).encode()
+    for i in range(len(entries) // 32):
+        e = entries[i * 32:i * 32 + 32]
         if e[0] == 0:
             break
         if e[0] == 0xE5 or e[11] & 0x18 or e[:11] != want:
@@ -103,6 +111,8 @@ def locate_contiguous(part, name83):
             raise ImageError(f"/{name83} is empty")
         c, clusters = first, 1
         while True:
+            if c * 2 + 2 > len(fat):
+                raise ImageError(f"/{name83} has a broken cluster chain")
             nxt = struct.unpack_from("<H", fat, c * 2)[0]
             if nxt >= 0xFFF8:
                 break
@@ -190,48 +200,58 @@ def build(a):
     if a.size <= 0 or part_sectors < 16 * 2048:
         raise ImageError(f"--size {a.size} MiB is too small (FAT16 needs "
                          f"about 16 MiB after LBA {a.part_start})")
-    if part_sectors > 0xFFFFFFFF or a.size > 4096:
-        raise ImageError("--size over 4096 MiB: FAT16 holds at most 2-4 GiB")
+    if a.size > 2048:
+        raise ImageError("--size over 2048 MiB: FAT16 volumes end at 2 GiB")
     args = shlex.split(a.args)
     program = None
     if a.program:
         program = split_spec(a.program)
     files = [split_spec(f) for f in a.file]
-    with tempfile.TemporaryDirectory(prefix="gts-mkimage-") as tmp:
-        part = os.path.join(tmp, "part.img")
-        run(["mkfs.fat", "-F", "16", "-n", "GTS", "-h", str(a.part_start),
-             "-C", part, str(part_sectors // 2)])
-        b = Builder(part)
-        # The kernel goes first, into an empty volume: its clusters come out
-        # contiguous, which is what stage 2 needs.
-        b.copy(a.kernel, "/" + a.kernel_name)
-        if program:
-            b.copy(*program)
-        for src, dest in files:
-            b.copy(src, dest)
-        if program:
+    out_tmp = a.out + ".tmp"
+    try:
+        with open(out_tmp, "wb") as f:
+            f.truncate(total * SECTOR)  # sparse: only written parts use disk
+        fill_volume(a, out_tmp, part_sectors, program, files, args)
+        with open(out_tmp, "r+b") as f:
+            first, count = locate_contiguous(f, a.part_start * SECTOR,
+                                             a.kernel_name)
+            struct.pack_into("<II", stage2, STAGE2_PATCH, a.part_start + first,
+                             count)
+            mbr = bytearray(stage1.ljust(SECTOR, b"\0"))
+            mbr[446:510] = partition_entry(a.part_start,
+                                           part_sectors).ljust(64, b"\0")
+            mbr[510:512] = b"\x55\xaa"
+            f.seek(0)
+            f.write(mbr)
+            f.write(stage2)
+        os.replace(out_tmp, a.out)
+    finally:
+        if os.path.exists(out_tmp):
+            os.remove(out_tmp)
+    return a.part_start + first, count
+
+
+def fill_volume(a, image, part_sectors, program, files, args):
+    """mkfs.fat in place at the partition offset, then the files."""
+    run(["mkfs.fat", "-F", "16", "-n", "GTS", "-h", str(a.part_start),
+         "--mbr=n", "--offset", str(a.part_start), image,
+         str(part_sectors // 2)])
+    b = Builder(f"{image}@@{a.part_start * SECTOR}")
+    # The kernel goes first, into an empty volume: its clusters come out
+    # contiguous, which is what stage 2 needs.
+    b.copy(a.kernel, "/" + a.kernel_name)
+    if program:
+        b.copy(*program)
+    for src, dest in files:
+        b.copy(src, dest)
+    if program:
+        with tempfile.TemporaryDirectory(prefix="gts-mkimage-") as tmp:
             cmd = os.path.join(tmp, "CMDLINE.TXT")
             with open(cmd, "wb") as f:
                 f.write(cmdline_text(fat_path(program[1]), args, a.env))
             b.copy(cmd, "/CMDLINE.TXT")
-        elif args or a.env:
-            raise ImageError("--args/--env need --program")
-        with open(part, "rb") as f:
-            volume = f.read()
-    first, count = locate_contiguous(volume, a.kernel_name)
-    struct.pack_into("<II", stage2, STAGE2_PATCH, a.part_start + first, count)
-    mbr = bytearray(stage1.ljust(SECTOR, b"\0"))
-    mbr[446:510] = partition_entry(a.part_start, part_sectors).ljust(64, b"\0")
-    mbr[510:512] = b"\x55\xaa"
-    out_tmp = a.out + ".tmp"
-    with open(out_tmp, "wb") as f:
-        f.write(mbr)
-        f.write(stage2)
-        f.seek(a.part_start * SECTOR)
-        f.write(volume)
-        f.truncate(total * SECTOR)
-    os.replace(out_tmp, a.out)
-    return a.part_start + first, count
+    elif args or a.env:
+        raise ImageError("--args/--env need --program")
 
 
 def main(argv):

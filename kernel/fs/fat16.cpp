@@ -1064,13 +1064,16 @@ int Fat16::stat(Node *n, Stat *out) {
   out->size = n->size;
   out->isDir = n->isDir;
   out->blockSize = clusterBytes_;
-  uint32_t clusters = 0;
-  for (uint16_t c = n->firstCluster;
-       validCluster(c) && clusters <= clusterCount_; c = fat_[c])
-    ++clusters;
-  out->blocks = uint64_t(clusters) * secPerCluster_;
-  if (n->isRoot)
-    out->blocks = rootEntries_ / 16;
+  // Files: derived from the size (fstat must stay O(1)); directories: the
+  // chain is short, walk it.
+  uint64_t clusters = (n->size + clusterBytes_ - 1) / clusterBytes_;
+  if (n->isDir) {
+    clusters = 0;
+    for (uint16_t c = n->firstCluster;
+         validCluster(c) && clusters <= clusterCount_; c = fat_[c])
+      ++clusters;
+  }
+  out->blocks = n->isRoot ? rootEntries_ / 16 : clusters * secPerCluster_;
   out->mtime = n->isRoot ? 0 : dosToUnix(n->mdate, n->mtime);
   return 0;
 }

@@ -271,6 +271,29 @@ TEST_F(Fat16Test, GrowsAndTruncates) {
   EXPECT_EQ(mtype("/grow.dat"), model);
 }
 
+// Whole-sector transfers go to the device in large runs, and sequential
+// small writes do not re-walk the cluster chain (linear, not quadratic).
+TEST_F(Fat16Test, LargeTransfersUseFewDeviceRequests) {
+  makeImage(65536);
+  mountIt();
+  std::string data = bytes(24 << 20, 14);
+  Node *n;
+  ASSERT_EQ(fs_->open("/model.bin", oflag::Creat | 2, &n), 0);
+  uint64_t before = dev_->requests();
+  for (size_t off = 0; off < data.size(); off += 4096)
+    ASSERT_EQ(fs_->write(n, off, data.data() + off, 4096), 4096);
+  EXPECT_LE(dev_->requests() - before, data.size() / 4096 + 64);
+  ASSERT_EQ(fs_->sync(), 0);
+  before = dev_->requests();
+  std::string back(data.size(), 0);
+  ASSERT_EQ(fs_->read(n, 0, back.data(), back.size()), int64_t(data.size()));
+  EXPECT_EQ(back, data);
+  EXPECT_LE(dev_->requests() - before, 30u); // 1 MiB per request
+  fs_->close(n);
+  unmountIt();
+  expectClean();
+}
+
 TEST_F(Fat16Test, DirectoriesNestAndGrow) {
   makeImage(16384);
   mountIt();

@@ -169,13 +169,12 @@ class MkImageTest(unittest.TestCase):
         tool("mdel", "-i", part, "::/A")
         tool("mcopy", "-i", part, self.path("kernel.bin"), "::/KERNEL.BIN")
         with open(part, "rb") as f:
-            volume = f.read()
-        with self.assertRaisesRegex(mkimage.ImageError, "not contiguous"):
-            mkimage.locate_contiguous(volume, "KERNEL.BIN")
-        with self.assertRaisesRegex(mkimage.ImageError, "not found"):
-            mkimage.locate_contiguous(volume, "OTHER.BIN")
-        with self.assertRaisesRegex(mkimage.ImageError, "boot sector"):
-            mkimage.locate_contiguous(bytes(1024), "KERNEL.BIN")
+            with self.assertRaisesRegex(mkimage.ImageError, "not contiguous"):
+                mkimage.locate_contiguous(f, 0, "KERNEL.BIN")
+            with self.assertRaisesRegex(mkimage.ImageError, "not found"):
+                mkimage.locate_contiguous(f, 0, "OTHER.BIN")
+            with self.assertRaisesRegex(mkimage.ImageError, "boot sector"):
+                mkimage.locate_contiguous(f, 512, "KERNEL.BIN")
 
 
 if __name__ == "__main__":
