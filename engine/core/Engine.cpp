@@ -28,10 +28,11 @@ TieredEngine *ActiveEngine = nullptr;
 // Called by JIT code when a function's call count reaches NextTierAt.
 extern "C" void gtsHot(int Id);
 
-// Sampled timing keeps the optimized tiers' overhead small.
-InstrumentOptions instrumentFor(Tier Level, bool TierUpCheck) {
+// rdtsc costs tens of cycles: timing every call would dominate small hot
+// functions, so compiled code times one call in 64.
+InstrumentOptions instrumentFor(bool TierUpCheck) {
   InstrumentOptions O;
-  O.SamplePeriod = Level == Tier::O0 || Level == Tier::O1 ? 1 : 64;
+  O.SamplePeriod = 64;
   O.TierUpCheck = TierUpCheck;
   return O;
 }
@@ -136,7 +137,7 @@ Error TieredEngine::init() {
   // Until the interpreter is tier 0, tiered runs start from O0 code of the
   // whole app; pinned runs compile the whole app once at their tier.
   Tier Start = Opts.Pinned.value_or(Tier::O0);
-  UnitRequest All{{}, Start, Seq++, instrumentFor(Start, !Opts.Pinned)};
+  UnitRequest All{{}, Start, Seq++, instrumentFor(!Opts.Pinned)};
   for (size_t I = 0; I < App.Functions.size(); ++I) {
     All.Targets.push_back(static_cast<int>(I));
     Prof->setInitialTier(static_cast<int>(I), Start);
@@ -180,7 +181,7 @@ void TieredEngine::tierUp(const CompileRequest &R) {
   }
   // The top tier no longer checks for tier-ups.
   UnitRequest U{{R.Id}, R.Level, MySeq,
-                instrumentFor(R.Level, R.Level != Tier::O3)};
+                instrumentFor(R.Level != Tier::O3)};
   if (Error E = compileAndInstall(U)) {
     errs() << "gts: warning: " << App.Functions[R.Id]->getName()
            << " stays in its tier: " << toString(std::move(E)) << "\n";
