@@ -441,6 +441,28 @@ TEST_F(Fat16Test, OpenFlagsAndErrors) {
   expectClean();
 }
 
+TEST_F(Fat16Test, StampsModificationTimes) {
+  makeImage(16384);
+  mountIt();
+  static int64_t now;
+  fs_->setClock([] { return now; });
+  now = 1772600768; // 2026-03-04 05:06:08 UTC
+  ASSERT_EQ(writeFile("/t.txt", "x"), 0);
+  Stat st;
+  ASSERT_EQ(fs_->stat("/t.txt", &st), 0);
+  EXPECT_EQ(st.mtime, now);
+  now += 86400 * 40 + 3; // DOS times have 2-second steps
+  Node *n;
+  ASSERT_EQ(fs_->open("/t.txt", 1, &n), 0);
+  ASSERT_EQ(fs_->write(n, 1, "y", 1), 1);
+  ASSERT_EQ(fs_->stat(n, &st), 0);
+  EXPECT_EQ(st.mtime, now - 1);
+  fs_->close(n);
+  unmountIt();
+  expectClean();
+  EXPECT_NE(mdir().find("2026-04-13   5:06"), std::string::npos) << mdir();
+}
+
 TEST_F(Fat16Test, RootDirectoryFillsUp) {
   makeImage(16384); // 512 root entries
   mountIt();
