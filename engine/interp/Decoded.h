@@ -26,6 +26,11 @@ namespace gts {
       X(FCMP_##W) X(SITOFP_##W) X(UITOFP_##W) X(FPTOSI_##W) X(FPTOUI_##W)      \
           X(MATH1_##W) X(MATH2_##W) X(FMA_##W) X(FMULADD_##W)
 
+// 128-bit vector fast paths (the loop vectorizer's output on x86-64).
+#define GTS_V128_OPS(X, T)                                                     \
+  X(VADD_##T) X(VSUB_##T) X(VMUL_##T) X(VAND_##T) X(VOR_##T) X(VXOR_##T)
+#define GTS_V128_FOPS(X, T) X(VFADD_##T) X(VFSUB_##T) X(VFMUL_##T) X(VFDIV_##T)
+
 #define GTS_OPCODES(X)  \
   GTS_INT_OPS(X, I32) \
   GTS_INT_OPS(X, I64) \
@@ -48,7 +53,10 @@ namespace gts {
   X(EXTRACTELT) X(INSERTELT) X(SHUFFLE) X(VREDUCE) X(IINTR) X(OVF) \
   X(MEMCPY) X(MEMMOVE) X(MEMSET) X(VASTART) X(VACOPY) X(ATOMICRMW) \
   X(CMPXCHG) X(IMM) X(FPCLASS) X(MATHI_F32) X(MATHI_F64) \
-  X(VINTR)
+  X(VINTR) X(LOAD128) X(STORE128) X(MOV16) \
+  GTS_V128_OPS(X, V4I32) GTS_V128_OPS(X, V2I64) GTS_V128_OPS(X, V8I16) \
+  GTS_V128_OPS(X, V16I8) GTS_V128_FOPS(X, V4F32) GTS_V128_FOPS(X, V2F64) \
+  X(VFMULADD_V4F32) X(VFMULADD_V2F64)
 
 enum Opcode : uint16_t {
 #define GTS_ENUM(N) OP_##N,

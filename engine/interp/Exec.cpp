@@ -643,6 +643,36 @@ const void *const *Handlers;
   }
 #define D64OUT(V) R(double, D) = (V)
 
+typedef uint8_t V16I8 __attribute__((vector_size(16)));
+typedef uint16_t V8I16 __attribute__((vector_size(16)));
+typedef uint32_t V4I32 __attribute__((vector_size(16)));
+typedef uint64_t V2I64 __attribute__((vector_size(16)));
+typedef float V4F32 __attribute__((vector_size(16)));
+typedef double V2F64 __attribute__((vector_size(16)));
+template <typename V> V ldv(const uint8_t *P) {
+  V X;
+  memcpy(&X, P, 16);
+  return X;
+}
+#define VOP(N, T, EXPR)                                                        \
+  L_##N##_##T : {                                                              \
+    T A = ldv<T>(Fp + Ip->A), B = ldv<T>(Fp + Ip->B), Out = EXPR;              \
+    memcpy(Fp + Ip->D, &Out, 16);                                              \
+    NEXT;                                                                      \
+  }
+#define VINTOPS(T)                                                             \
+  VOP(VADD, T, A + B)                                                          \
+  VOP(VSUB, T, A - B)                                                          \
+  VOP(VMUL, T, A *B)                                                           \
+  VOP(VAND, T, A &B)                                                           \
+  VOP(VOR, T, A | B)                                                           \
+  VOP(VXOR, T, A ^ B)
+#define VFPOPS(T)                                                              \
+  VOP(VFADD, T, A + B)                                                         \
+  VOP(VFSUB, T, A - B)                                                         \
+  VOP(VFMUL, T, A *B)                                                          \
+  VOP(VFDIV, T, A / B)
+
 #pragma clang fp contract(off)
 void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret) {
   static const void *const Table[] = {
@@ -703,6 +733,33 @@ void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret) {
   I128OP(XOR, A ^ B)
   FPOPS(F32, float, F32OUT)
   FPOPS(F64, double, D64OUT)
+  VINTOPS(V4I32)
+  VINTOPS(V2I64)
+  VINTOPS(V8I16)
+  VINTOPS(V16I8)
+  VFPOPS(V4F32)
+  VFPOPS(V2F64)
+L_VFMULADD_V4F32: {
+  V4F32 P = ldv<V4F32>(Fp + Ip->A) * ldv<V4F32>(Fp + Ip->B);
+  V4F32 Out = P + ldv<V4F32>(Fp + Ip->E);
+  memcpy(Fp + Ip->D, &Out, 16);
+  NEXT;
+}
+L_VFMULADD_V2F64: {
+  V2F64 P = ldv<V2F64>(Fp + Ip->A) * ldv<V2F64>(Fp + Ip->B);
+  V2F64 Out = P + ldv<V2F64>(Fp + Ip->E);
+  memcpy(Fp + Ip->D, &Out, 16);
+  NEXT;
+}
+L_LOAD128:
+  memcpy(Fp + Ip->D, R(uint8_t *, A) + Ip->Imm, 16);
+  NEXT;
+L_STORE128:
+  memcpy(R(uint8_t *, A) + Ip->Imm, Fp + Ip->B, 16);
+  NEXT;
+L_MOV16:
+  memcpy(Fp + Ip->D, Fp + Ip->A, 16);
+  NEXT;
 L_AND:
   R(uint64_t, D) = R(uint64_t, A) & R(uint64_t, B);
   NEXT;

@@ -255,6 +255,8 @@ Error Translator::run() {
 void Translator::move(uint32_t D, uint32_t S, uint32_t Size) {
   if (Size == 8)
     emit(OP_MOV8, D, S);
+  else if (Size == 16)
+    emit(OP_MOV16, D, S);
   else
     emit(OP_MOVN, D, S, 0, Size);
 }
@@ -271,8 +273,18 @@ size_t Translator::stubFor(const BasicBlock *From, const BasicBlock *To) {
   if (auto It = Stubs.find(Key); It != Stubs.end())
     return It->second;
   size_t Start = Code.size();
+  // Parallel copy: go through temps only if a source is a phi of To.
+  bool Direct = true;
+  for (const PHINode &P : Phis)
+    if (auto *Src = dyn_cast<PHINode>(P.getIncomingValueForBlock(From)))
+      Direct &= Src->getParent() != To;
+  if (Direct)
+    for (const PHINode &P : Phis)
+      move(op(&P), op(P.getIncomingValueForBlock(From)), slotSize(P.getType()));
   SmallVector<std::pair<const PHINode *, uint32_t>, 8> Tmp;
   for (const PHINode &P : Phis) {
+    if (Direct)
+      break;
     uint32_t Size = slotSize(P.getType());
     uint32_t T = alloc(Size, 16);
     move(T, op(P.getIncomingValueForBlock(From)), Size);
@@ -632,6 +644,8 @@ Error Translator::load(LoadInst &L) {
   else if (Scalar && Size == 2) O = OP_LOAD16;
   else if (Scalar && Size == 4) O = OP_LOAD32;
   else if (Scalar && Size == 8) O = OP_LOAD64;
+  if (O == OP_LOADN && Size == 16)
+    O = OP_LOAD128;
   emit(O, op(&L), Base, 0, Size, Off);
   if (T->isIntegerTy() && intBits(T) < 64 && intBits(T) != Size * 8)
     emit(OP_MASK, op(&L), op(&L), 0, 0, maskOf(intBits(T)));
@@ -651,6 +665,7 @@ Error Translator::store(StoreInst &S) {
   else if (Size == 2) O = OP_STORE16;
   else if (Size == 4) O = OP_STORE32;
   else if (Size == 8) O = OP_STORE64;
+  else if (Size == 16) O = OP_STORE128;
   emit(O, 0, Base, op(S.getValueOperand()), Size, Off);
   return Error::success();
 }
@@ -1035,6 +1050,14 @@ Error Translator::intrinsic(IntrinsicInst &C) {
     return Error::success();
   case Intrinsic::fma:
   case Intrinsic::fmuladd:
+    if (ID == Intrinsic::fmuladd && T->getPrimitiveSizeInBits() == 128 &&
+        (T->getScalarType()->isFloatTy() || T->getScalarType()->isDoubleTy())) {
+      emit(T->getScalarType()->isFloatTy() ? OP_VFMULADD_V4F32
+                                           : OP_VFMULADD_V2F64,
+           D, Arg(0), Arg(1))
+          .E = Arg(2);
+      return Error::success();
+    }
     if (auto *VT = dyn_cast<FixedVectorType>(T))
       return vectorIntrinsic(C, *VT);
     if (!T->isFloatTy() && !T->isDoubleTy())
@@ -1178,6 +1201,43 @@ Error Translator::vectorIntrinsic(IntrinsicInst &C, FixedVectorType &VT) {
   return Error::success();
 }
 
+// Specialized handler for a 128-bit vector binop, or -1.
+static int fastVectorOp(unsigned Opc, Type *T) {
+  auto *VT = dyn_cast<FixedVectorType>(T);
+  if (!VT || VT->getPrimitiveSizeInBits() != 128)
+    return -1;
+  Type *E = VT->getElementType();
+  if (E->isFloatTy() || E->isDoubleTy()) {
+    int Base = E->isFloatTy() ? OP_VFADD_V4F32 : OP_VFADD_V2F64;
+    switch (Opc) {
+    case Instruction::FAdd: return Base;
+    case Instruction::FSub: return Base + 1;
+    case Instruction::FMul: return Base + 2;
+    case Instruction::FDiv: return Base + 3;
+    default: return -1;
+    }
+  }
+  if (!E->isIntegerTy())
+    return -1;
+  int Base;
+  switch (E->getIntegerBitWidth()) {
+  case 8: Base = OP_VADD_V16I8; break;
+  case 16: Base = OP_VADD_V8I16; break;
+  case 32: Base = OP_VADD_V4I32; break;
+  case 64: Base = OP_VADD_V2I64; break;
+  default: return -1;
+  }
+  switch (Opc) {
+  case Instruction::Add: return Base;
+  case Instruction::Sub: return Base + 1;
+  case Instruction::Mul: return Base + 2;
+  case Instruction::And: return Base + 3;
+  case Instruction::Or: return Base + 4;
+  case Instruction::Xor: return Base + 5;
+  default: return -1;
+  }
+}
+
 Error Translator::vectorOp(Instruction &In) {
   auto Kind = [&](Type *T) { return elemKind(T->getScalarType()); };
   auto Count = [](Type *T) -> unsigned {
@@ -1243,6 +1303,10 @@ Error Translator::vectorOp(Instruction &In) {
   auto KD = Kind(T);
   if (!KD)
     return KD.takeError();
+  if (int O = fastVectorOp(In.getOpcode(), T); O >= 0) {
+    emit(Opcode(O), D, op(In.getOperand(0)), op(In.getOperand(1)));
+    return Error::success();
+  }
   if (isa<BinaryOperator>(In) || In.getOpcode() == Instruction::FNeg) {
     bool Neg = In.getOpcode() == Instruction::FNeg;
     emit(OP_VBIN, D, op(In.getOperand(0)), Neg ? 0 : op(In.getOperand(1)),
