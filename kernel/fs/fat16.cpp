@@ -298,6 +298,12 @@ int Fat16::mount(BlockDevice &dev, uint64_t startLba) {
 int Fat16::unmount() {
   if (!dev_)
     return err::Inval;
+  // Files unlinked while open would otherwise stay allocated for good.
+  for (auto &n : nodes_)
+    if (n.refs && n.entryLba == 0) {
+      freeChain(n.firstCluster);
+      n.refs = 0;
+    }
   int r = sync();
   dev_ = nullptr;
   return r;
@@ -1015,7 +1021,7 @@ int Fat16::open(const char *path, int flags, Node **out) {
   if (p.count == 0) {
     if (excl)
       return err::Exist;
-    if (writes)
+    if (writes || (flags & oflag::Creat))
       return err::IsDir;
     *out = n;
     return 0;

@@ -391,6 +391,10 @@ TEST_F(Fat16Test, UnlinkedOpenFileLivesUntilClose) {
   fs_->close(n);
   ASSERT_EQ(fs_->unlink("/tmp.bin"), 0);
   EXPECT_EQ(fs_->freeClusters(), free0);
+  // Still open at unmount: the clusters are released, fsck finds no chain.
+  ASSERT_EQ(writeFile("/open.bin", data), 0);
+  ASSERT_EQ(fs_->open("/open.bin", 0, &n), 0);
+  ASSERT_EQ(fs_->unlink("/open.bin"), 0);
   unmountIt();
   expectClean();
 }
@@ -424,6 +428,7 @@ TEST_F(Fat16Test, OpenFlagsAndErrors) {
   EXPECT_EQ(fs_->unlink("/f.txt/"), err::NotDir);
   ASSERT_EQ(fs_->open("/d/", 0, &n), 0);
   fs_->close(n);
+  EXPECT_EQ(fs_->open("/", oflag::Creat, &n), err::IsDir);
   ASSERT_EQ(fs_->open("/", 0, &n), 0);
   EXPECT_TRUE(n->isDir);
   fs_->close(n);
