@@ -961,7 +961,6 @@ Node *Fat16::nodeAt(const Loc &loc, int *errOut) {
     n.isDir = dir;
     n.entryLba = uint32_t(loc.lba);
     n.entryIdx = loc.idx;
-    n.attr = e[11];
     n.mtime = rd16(e + 22);
     n.mdate = rd16(e + 24);
     return &n;

@@ -64,7 +64,6 @@ struct Node {
   bool isRoot;
   uint32_t entryLba; // sector holding the 8.3 entry (0 once unlinked)
   uint16_t entryIdx; // entry index inside that sector
-  uint16_t attr;
   uint16_t mdate, mtime;
   // Last cluster reached by a walk: makes sequential I/O linear, not O(n^2).
   uint32_t walkIndex;
