@@ -1,6 +1,7 @@
 #include "arch/trap.h"
 #include "arch/gdt.h"
 #include "arch/pic.h"
+#include "arch/syscall.h"
 #include "arch/x86.h"
 #include "drivers/console.h"
 #include "drivers/poweroff.h"
@@ -115,6 +116,8 @@ extern "C" void trapDispatch(TrapFrame *f) {
     picEoi(line);
     return;
   }
+  if (syscallViaFault(f))
+    return;
   if (f->vector == 14 && pageFaultHook &&
       readCr2() < 0x0000800000000000ull && pageFaultHook(readCr2(), f->error))
     return;

@@ -1,24 +1,108 @@
 // Kernel entry point: brings the machine up in dependency order, then runs
 // the program named by /CMDLINE.TXT and powers off with its exit status.
+#include "arch/cpu_features.h"
 #include "arch/gdt.h"
 #include "arch/pic.h"
+#include "arch/syscall.h"
 #include "arch/trap.h"
 #include "arch/x86.h"
 #include "boot/boot_info.h"
 #include "drivers/clock.h"
 #include "drivers/console.h"
 #include "drivers/pci.h"
-#include "drivers/virtio_blk.h"
 #include "drivers/poweroff.h"
 #include "drivers/serial.h"
+#include "drivers/virtio_blk.h"
+#include "elf/loader.h"
+#include "fs/fat16.h"
+#include "init/cmdline.h"
+#include "init/partition.h"
+#include "lib/string.h"
+#include "linux/files.h"
+#include "linux/process.h"
+#include "linux/syscall.h"
+#include "mm/kheap.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"
+#include "mm/user_memory.h"
 
 using namespace gts;
 
 extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 
+namespace {
+
+alignas(16) uint8_t syscallStack[64 * 1024];
+drivers::VirtioBlk disk;
+fs::Fat16 volume;
+
+[[noreturn]] void bootFailure(const char *what, const char *why) {
+  kprintf("boot: %s: %s\n", what, why);
+  if (volume.mounted())
+    volume.unmount();
+  drivers::powerOff(drivers::StatusBootFailure);
+}
+
+// Ring 3 faults: a backtrace through the program's frame pointers (when it
+// keeps them), then the disk is synced and the program's status is 126.
+void onUserFault(arch::TrapFrame *f) {
+  kprintf("user backtrace (rip first):\n  %016lx\n", f->rip);
+  uint64_t rbp = f->rbp;
+  for (int i = 0; i < 16 && rbp && !(rbp & 7); ++i) {
+    if (!mm::userPopulate(rbp, 16, false))
+      break;
+    uint64_t ret = reinterpret_cast<uint64_t *>(rbp)[1];
+    if (!ret)
+      break;
+    kprintf("  %016lx\n", ret);
+    rbp = reinterpret_cast<uint64_t *>(rbp)[0];
+  }
+  kprintf("kernel: program killed by %s\n",
+          f->vector == 14 ? "a page fault" : "a CPU exception");
+  sys::exitProcess(drivers::StatusUserFault);
+}
+
+void mountDisk() {
+  static drivers::PciDevice devs[64];
+  int n = drivers::pciEnumerate(devs, 64);
+  if (!disk.probe(devs, n))
+    bootFailure("disk", "no virtio-blk device");
+  static uint8_t mbr[512];
+  if (!disk.read(0, 1, mbr))
+    bootFailure("disk", "cannot read the MBR");
+  uint64_t start, sectors;
+  if (const char *e = init::findFat16Partition(mbr, &start, &sectors))
+    bootFailure("disk", e);
+  int r = volume.mount(disk, start);
+  if (r < 0)
+    bootFailure("FAT16 mount", r == -22 ? "not a FAT16 volume" : "I/O error");
+  volume.setClock([] { return drivers::realtimeNs() / 1000000000; });
+  kprintf("fat16: mounted partition at LBA %lu (%lu MiB), %u free clusters\n",
+          start, sectors >> 11, volume.freeClusters());
+}
+
+void readCmdline(init::Cmdline *cmd) {
+  static char text[8192];
+  fs::Node *node;
+  if (volume.open("/CMDLINE.TXT", 0, &node) < 0)
+    bootFailure("/CMDLINE.TXT", "not found");
+  int64_t n = volume.read(node, 0, text, sizeof text - 1);
+  fs::Stat st;
+  volume.stat(node, &st);
+  volume.close(node);
+  if (n < 0)
+    bootFailure("/CMDLINE.TXT", "read error");
+  if (st.size >= sizeof text)
+    bootFailure("/CMDLINE.TXT", "longer than 8 KiB");
+  text[n] = 0;
+  if (const char *e = init::parseCmdline(text, cmd))
+    bootFailure("/CMDLINE.TXT", e);
+}
+
+} // namespace
+
 extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
+  uint64_t tscStart = arch::rdtsc();
   drivers::serialInit();
   kprintf("gts kernel\n");
   arch::gdtInit();
@@ -34,23 +118,51 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
     arch::panic("bad BootInfo magic %x", info.magic);
   mm::pmmInit(info);
   mm::pagingInit();
+  mm::kheapInit();
   kprintf("memory: %lu MiB free of %lu MiB, boot drive 0x%x\n",
           mm::freeFrameCount() * mm::PageSize >> 20, mm::physTop() >> 20,
           info.bootDrive);
   drivers::clockInit();
   arch::sti();
-  kprintf("tsc: %lu MHz\n", drivers::tscHz() / 1000000);
+  kprintf("clock: TSC %lu.%03lu MHz\n", drivers::tscHz() / 1000000,
+          drivers::tscHz() / 1000 % 1000);
+  arch::enableSimd();
+  arch::syscallInit(uint64_t(syscallStack + sizeof syscallStack));
+  arch::setPageFaultHook(mm::userPageFault);
+  arch::setUserFaultHook(onUserFault);
 
-  static drivers::PciDevice devs[32];
-  int ndev = drivers::pciEnumerate(devs, 32);
-  static drivers::VirtioBlk disk;
-  if (!disk.probe(devs, ndev)) {
-    kprintf("boot: no virtio-blk disk\n");
-    drivers::powerOff(drivers::StatusBootFailure);
-  }
-  static uint8_t mbr[512];
-  if (!disk.read(0, 1, mbr))
-    kprintf("boot: cannot read the MBR\n");
-  kprintf("mbr sig %x %x\n", mbr[510], mbr[511]);
-  drivers::powerOff(0);
+  mountDisk();
+  static init::Cmdline cmd;
+  readCmdline(&cmd);
+
+  sys::registerFs();
+  sys::registerMm();
+  sys::registerTime();
+  sys::registerProcess();
+  sys::registerMisc();
+  sys::filesInit();
+  sys::Process &proc = sys::process();
+  proc.fs = &volume;
+  const char *path = cmd.argv[0];
+  if (lib::strLength(path) + 2 > sizeof proc.exePath)
+    bootFailure(path, "path too long");
+  proc.exePath[0] = '/';
+  lib::memCopy(proc.exePath + (path[0] != '/'), path,
+               lib::strLength(path) + 1);
+
+  uint64_t t0 = drivers::monotonicNs(), d0 = disk.bytesRead();
+  elf::Loaded prog;
+  if (const char *e = elf::loadProgram(volume, proc.exePath, cmd.argc,
+                                       cmd.argv, cmd.envc, cmd.envp, &prog))
+    bootFailure(proc.exePath, e);
+  uint64_t ns = drivers::monotonicNs() - t0, bytes = disk.bytesRead() - d0;
+  uint64_t kbps = ns ? bytes * 1000000 / ns : 0; // KB/s = bytes/ms
+  kprintf("load: %s, %lu KiB from disk in %lu.%03lu ms: %lu.%02lu MB/s\n",
+          proc.exePath, bytes >> 10, ns / 1000000, ns / 1000 % 1000,
+          kbps / 1000, kbps / 10 % 100);
+  proc.brkStart = proc.brkCur = prog.brk;
+  uint64_t bootNs = (arch::rdtsc() - tscStart) * 1000 / (drivers::tscHz() / 1000000);
+  kprintf("kernel: starting %s (%d args) %lu ms after kernel entry\n",
+          proc.exePath, cmd.argc, bootNs / 1000000);
+  arch::enterUser(prog.entry, prog.rsp);
 }

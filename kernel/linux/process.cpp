@@ -1,0 +1,193 @@
+// Process and thread calls for the one single-threaded process.
+#include "linux/process.h"
+#include "arch/x86.h"
+#include "drivers/console.h"
+#include "drivers/poweroff.h"
+#include "linux/syscall.h"
+#include "linux/user_access.h"
+#include "mm/user_memory.h"
+
+namespace gts::sys {
+namespace {
+
+Process theProcess;
+
+struct SigAction {
+  uint64_t handler, flags, restorer, mask;
+};
+SigAction actions[65];
+uint64_t sigMask;
+uint64_t altStack[3]; // ss_sp, ss_flags (+pad), ss_size
+
+int64_t sysExit(const uint64_t *a) { exitProcess(int(a[0] & 0xFF)); }
+
+int64_t sysGetpid(const uint64_t *) { return 1; }
+int64_t sysGetppid(const uint64_t *) { return 0; }
+int64_t sysGetZero(const uint64_t *) { return 0; } // uid, gid, ...
+int64_t sysSetTidAddress(const uint64_t *) { return 1; }
+int64_t sysSetRobustList(const uint64_t *) { return 0; }
+int64_t sysSchedYield(const uint64_t *) { return 0; }
+
+int64_t sysArchPrctl(const uint64_t *a) {
+  switch (a[0]) {
+  case 0x1001: // ARCH_SET_GS: the user's GS base waits in KERNEL_GS_BASE
+  case 0x1002: // ARCH_SET_FS
+    if (a[1] >= mm::UserTop)
+      return err::Perm;
+    arch::wrmsr(a[0] == 0x1002 ? arch::msr::FsBase : arch::msr::KernelGsBase,
+                a[1]);
+    return 0;
+  case 0x1003: // ARCH_GET_FS
+  case 0x1004: { // ARCH_GET_GS
+    uint64_t v = arch::rdmsr(a[0] == 0x1003 ? arch::msr::FsBase
+                                            : arch::msr::KernelGsBase);
+    return copyToUser(a[1], &v, sizeof v) ? 0 : err::Fault;
+  }
+  default:
+    return err::Inval;
+  }
+}
+
+int64_t sysPrlimit64(const uint64_t *a) {
+  if (a[0] != 0 && a[0] != 1)
+    return err::Srch;
+  if (a[1] >= 16)
+    return err::Inval;
+  uint64_t lim[2] = {~0ull, ~0ull};
+  if (a[1] == 3) // RLIMIT_STACK
+    lim[0] = 8ull << 20;
+  if (a[1] == 7) // RLIMIT_NOFILE
+    lim[0] = lim[1] = 256;
+  if (a[3] && !copyToUser(a[3], lim, sizeof lim))
+    return err::Fault;
+  return 0; // new limits are accepted and ignored
+}
+
+int64_t sysGetrlimit(const uint64_t *a) {
+  const uint64_t b[4] = {0, a[0], 0, a[1]};
+  return sysPrlimit64(b);
+}
+
+// Signals are recorded but never delivered: nothing raises them.
+int64_t sysRtSigaction(const uint64_t *a) {
+  uint64_t sig = a[0];
+  if (sig == 0 || sig > 64 || sig == 9 || sig == 19 || a[3] != 8)
+    return err::Inval;
+  SigAction old = actions[sig], act;
+  if (a[1]) {
+    if (!copyFromUser(&act, a[1], sizeof act))
+      return err::Fault;
+    actions[sig] = act;
+  }
+  if (a[2] && !copyToUser(a[2], &old, sizeof old))
+    return err::Fault;
+  return 0;
+}
+
+int64_t sysRtSigprocmask(const uint64_t *a) {
+  if (a[3] != 8)
+    return err::Inval;
+  uint64_t old = sigMask, set;
+  if (a[1]) {
+    if (!copyFromUser(&set, a[1], sizeof set))
+      return err::Fault;
+    switch (a[0]) {
+    case 0:
+      sigMask |= set;
+      break;
+    case 1:
+      sigMask &= ~set;
+      break;
+    case 2:
+      sigMask = set;
+      break;
+    default:
+      return err::Inval;
+    }
+  }
+  if (a[2] && !copyToUser(a[2], &old, sizeof old))
+    return err::Fault;
+  return 0;
+}
+
+int64_t sysSigaltstack(const uint64_t *a) {
+  uint64_t old[3] = {altStack[0], altStack[1] ? altStack[1] : 2 /*SS_DISABLE*/,
+                     altStack[2]};
+  if (a[0] && !copyFromUser(altStack, a[0], sizeof altStack))
+    return err::Fault;
+  if (a[1] && !copyToUser(a[1], old, sizeof old))
+    return err::Fault;
+  return 0;
+}
+
+int64_t sysFutex(const uint64_t *a) {
+  uint32_t op = uint32_t(a[1]) & 0x7F; // without PRIVATE / CLOCK_REALTIME
+  switch (op) {
+  case 0: // FUTEX_WAIT
+  case 9: { // FUTEX_WAIT_BITSET
+    uint32_t v;
+    if (!copyFromUser(&v, a[0], sizeof v))
+      return err::Fault;
+    // One thread: nobody could ever wake us.
+    return v != uint32_t(a[2]) ? err::Again : err::TimedOut;
+  }
+  case 1:  // FUTEX_WAKE
+  case 10: // FUTEX_WAKE_BITSET
+    return 0;
+  default:
+    return err::NoSys;
+  }
+}
+
+int64_t sysSchedGetaffinity(const uint64_t *a) {
+  if (a[1] < 8 || (a[1] & 7))
+    return err::Inval;
+  uint64_t mask = 1;
+  return copyToUser(a[2], &mask, sizeof mask) ? 8 : err::Fault;
+}
+
+int64_t sysUname(const uint64_t *a) {
+  char u[6][65] = {"Linux", "gts", "6.1.0-gts", "gts unikernel", "x86_64",
+                   "(none)"};
+  return copyToUser(a[0], u, sizeof u) ? 0 : err::Fault;
+}
+
+} // namespace
+
+Process &process() { return theProcess; }
+
+void exitProcess(int status) {
+  kprintf("\nkernel: program exited with status %d\n", status);
+  if (theProcess.fs && theProcess.fs->mounted()) {
+    int r = theProcess.fs->unmount();
+    if (r < 0)
+      kprintf("kernel: disk sync failed (%d)\n", r);
+  }
+  drivers::powerOff(status);
+}
+
+void registerProcess() {
+  add(13, sysRtSigaction);
+  add(14, sysRtSigprocmask);
+  add(24, sysSchedYield);
+  add(39, sysGetpid);
+  add(60, sysExit);
+  add(97, sysGetrlimit);
+  add(102, sysGetZero); // getuid
+  add(104, sysGetZero); // getgid
+  add(107, sysGetZero); // geteuid
+  add(108, sysGetZero); // getegid
+  add(110, sysGetppid);
+  add(131, sysSigaltstack);
+  add(158, sysArchPrctl);
+  add(186, sysGetpid); // gettid
+  add(202, sysFutex);
+  add(204, sysSchedGetaffinity);
+  add(218, sysSetTidAddress);
+  add(231, sysExit); // exit_group
+  add(273, sysSetRobustList);
+  add(302, sysPrlimit64);
+  add(63, sysUname);
+}
+
+} // namespace gts::sys

@@ -1,0 +1,24 @@
+// The one process: its executable, program break, mmap cursor, and the
+// exit path (sync the disk, report, power off).
+#pragma once
+#include "fs/fat16.h"
+#include <stdint.h>
+
+namespace gts::sys {
+
+inline constexpr uint64_t StackTop = 0x00007FFFFFFFF000ull;
+inline constexpr uint64_t StackReserve = 64ull << 20; // lazily backed
+inline constexpr uint64_t MmapTop = 0x00007F0000000000ull;
+
+struct Process {
+  fs::Fat16 *fs = nullptr;
+  char exePath[256] = {};
+  uint64_t brkStart = 0, brkCur = 0;
+  uint64_t mmapCursor = MmapTop; // grows down
+};
+
+Process &process();
+// Syncs and unmounts the file system, then powers off with `status`.
+[[noreturn]] void exitProcess(int status);
+
+} // namespace gts::sys
