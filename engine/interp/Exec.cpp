@@ -33,15 +33,19 @@ uint8_t *alignUp(uint8_t *P, uintptr_t A) {
   return reinterpret_cast<uint8_t *>((uintptr_t(P) + A - 1) & ~(A - 1));
 }
 
+// Native entry points (closures) map the thread's stack on first use.
+void initStack() {
+  if (TS.Base)
+    return;
+  void *M = mmap(nullptr, StackBytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (M == MAP_FAILED)
+    fatal("cannot map the interpreter stack");
+  TS.Base = TS.Sp = static_cast<uint8_t *>(M);
+  TS.End = TS.Base + StackBytes;
+}
+
 uint8_t *bump(size_t Size, size_t Align) {
-  if (!TS.Base) {
-    void *M = mmap(nullptr, StackBytes, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (M == MAP_FAILED)
-      fatal("cannot map the interpreter stack");
-    TS.Base = TS.Sp = static_cast<uint8_t *>(M);
-    TS.End = TS.Base + StackBytes;
-  }
   uint8_t *P = alignUp(TS.Sp, Align);
   if (P + Size > TS.End || P + Size < P)
     fatal("interpreter stack overflow");
@@ -1087,6 +1091,7 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
   auto &FS = *static_cast<FuncState *>(UserData);
   Impl &I = *FS.Owner;
   ensureTranslated(I, FS);
+  initStack();
   uint8_t *Saved = TS.Sp;
   uint8_t *Fp = pushFrame(FS);
   for (size_t J = 0; J < FS.ParamOff.size(); ++J) {

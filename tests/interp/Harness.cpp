@@ -78,6 +78,14 @@ Error Harness::setUp(bool Outline) {
   Env.addressOf = [this](const GlobalValue &GV) { return addressOf(GV); };
   Env.idOf = [this](const Function &F) { return idOf(F); };
   Env.slots = Slots.data();
+  Env.onHot = [this](int Id) {
+    if (OnHot)
+      OnHot(Id);
+  };
+  Env.onLoopHot = [this](int Id) {
+    if (OnLoopHot)
+      OnLoopHot(Id);
+  };
   Expected<std::unique_ptr<Interpreter>> I = Interpreter::create(*M, Env);
   if (!I)
     return I.takeError();

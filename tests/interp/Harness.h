@@ -17,6 +17,7 @@ struct Harness {
   std::vector<llvm::Function *> Funcs;
   std::vector<void *> Slots;
   llvm::DenseMap<const llvm::GlobalValue *, void *> Globals;
+  std::function<void(int)> OnHot, OnLoopHot; // forwarded from InterpEnv
   std::vector<std::unique_ptr<uint8_t[]>> Storage;
 
   // Parses IR text or a file (.ll/.bc), prepares, creates the interpreter.

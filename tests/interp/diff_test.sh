@@ -5,7 +5,7 @@ set -u
 runner=$1 src=$2 opt=$3 work=$4
 name=$(basename "$src" .c)
 mkdir -p "$work"
-ll=$work/$name.$opt.ll exe=$work/$name.native
+ll=$work/$name.$opt.ll exe=$work/$name.$opt.native
 flags=(-$opt)
 [ "$opt" = O0 ] && flags+=(-Xclang -disable-O0-optnone)
 clang-19 -w -S -emit-llvm "${flags[@]}" "$src" -o "$ll" || exit 2
