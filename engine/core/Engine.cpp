@@ -29,10 +29,15 @@ TieredEngine *ActiveEngine = nullptr;
 extern "C" void gtsHot(int Id);
 
 // rdtsc costs tens of cycles: timing every call would dominate small hot
-// functions, so compiled code times one call in 64.
-InstrumentOptions instrumentFor(bool TierUpCheck) {
+// functions, so compiled code times one call in 64. The top tiers carry no
+// instrumentation (as HotSpot's C2 code): even the call counter's memory
+// increment doubles fib's time at O3. --profile-top-tier keeps the counter.
+InstrumentOptions instrumentFor(Tier Level, bool TierUpCheck,
+                                bool ProfileTopTier) {
   InstrumentOptions O;
-  O.SamplePeriod = 64;
+  bool Top = Level == Tier::O3 || Level == Tier::Os || Level == Tier::Oz;
+  O.None = Top && !ProfileTopTier;
+  O.SamplePeriod = Top ? 0 : 64;
   O.TierUpCheck = TierUpCheck;
   return O;
 }
@@ -137,7 +142,9 @@ Error TieredEngine::init() {
   // Until the interpreter is tier 0, tiered runs start from O0 code of the
   // whole app; pinned runs compile the whole app once at their tier.
   Tier Start = Opts.Pinned.value_or(Tier::O0);
-  UnitRequest All{{}, Start, Seq++, instrumentFor(!Opts.Pinned)};
+  UnitRequest All{{}, Start, Seq++,
+                  instrumentFor(Start, !Opts.Pinned, Opts.ProfileTopTier)};
+  All.DirectCallsBetweenTargets = Opts.Pinned.has_value();
   for (size_t I = 0; I < App.Functions.size(); ++I) {
     All.Targets.push_back(static_cast<int>(I));
     Prof->setInitialTier(static_cast<int>(I), Start);
@@ -181,7 +188,8 @@ void TieredEngine::tierUp(const CompileRequest &R) {
   }
   // The top tier no longer checks for tier-ups.
   UnitRequest U{{R.Id}, R.Level, MySeq,
-                instrumentFor(R.Level != Tier::O3)};
+                instrumentFor(R.Level, R.Level != Tier::O3,
+                              Opts.ProfileTopTier)};
   if (Error E = compileAndInstall(U)) {
     errs() << "gts: warning: " << App.Functions[R.Id]->getName()
            << " stays in its tier: " << toString(std::move(E)) << "\n";

@@ -23,6 +23,9 @@ struct EngineOptions {
   // Compile on the app's thread, in place (deterministic).
   bool SyncCompile = false;
   CpuMode Cpu = CpuMode::Baseline;
+  // Keep counting calls in the top tiers (O3, Os, Oz), which by default
+  // carry no instrumentation.
+  bool ProfileTopTier = false;
   // Print one line per tier change on stderr.
   bool TraceTiers = false;
 };

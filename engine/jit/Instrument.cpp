@@ -108,6 +108,8 @@ Instruction *exitPoint(ReturnInst *R) {
 } // namespace
 
 void instrumentFunction(Function &F, int Id, const InstrumentOptions &Opts) {
+  if (Opts.None)
+    return;
   Module &M = *F.getParent();
   std::vector<Instruction *> Exits;
   for (BasicBlock &BB : F)
@@ -121,7 +123,9 @@ void instrumentFunction(Function &F, int Id, const InstrumentOptions &Opts) {
   if (Opts.TierUpCheck)
     emitTierUpCheck(B, A, Calls, Id);
 
-  if (Opts.SamplePeriod <= 1) {
+  if (Opts.SamplePeriod == 0)
+    return;
+  if (Opts.SamplePeriod == 1) {
     Value *Start = readCycles(B);
     for (Instruction *X : Exits) {
       IRBuilder<> RB(X);
@@ -129,8 +133,9 @@ void instrumentFunction(Function &F, int Id, const InstrumentOptions &Opts) {
     }
     return;
   }
+  // Calls 1, 1 + period, ...: a function called once is still timed.
   Value *Sampled = B.CreateICmpEQ(
-      B.CreateAnd(Calls, B.getInt64(Opts.SamplePeriod - 1)), B.getInt64(0));
+      B.CreateAnd(Calls, B.getInt64(Opts.SamplePeriod - 1)), B.getInt64(1));
   Value *Start = emitSampledStart(B, Sampled);
   for (Instruction *X : Exits) {
     Instruction *Then = SplitBlockAndInsertIfThen(Sampled, X, false,

@@ -7,7 +7,10 @@
 namespace gts {
 
 struct InstrumentOptions {
-  // Time one call in SamplePeriod (a power of two); 1 times every call.
+  // No instrumentation at all (the top tiers, unless asked otherwise).
+  bool None = false;
+  // Time one call in SamplePeriod (a power of two); 1 times every call,
+  // 0 times none.
   unsigned SamplePeriod = 1;
   // Whether reaching FunctionCounters::NextTierAt calls the tier-up hook.
   bool TierUpCheck = true;

@@ -92,9 +92,11 @@ void declareGlobals(Module &M) {
   }
 }
 
-// Renames target F to its body symbol and gives everything but direct calls
-// and block addresses a fresh declaration under the original name.
-Function *splitEntryFromBody(Function &F, const std::string &BodyName) {
+// Renames target F to its body symbol and gives every use but block addresses
+// and the direct calls that may bind to the body a fresh declaration under
+// the original name: the entry.
+Function *splitEntryFromBody(Function &F, const std::string &BodyName,
+                             bool DirectFromOtherTargets) {
   std::string Name = F.getName().str();
   F.setName(BodyName);
   F.setLinkage(GlobalValue::ExternalLinkage);
@@ -103,11 +105,13 @@ Function *splitEntryFromBody(Function &F, const std::string &BodyName) {
       Function::Create(F.getFunctionType(), GlobalValue::ExternalLinkage, Name,
                        F.getParent());
   Entry->setAttributes(F.getAttributes());
-  F.replaceUsesWithIf(Entry, [](Use &U) {
+  F.replaceUsesWithIf(Entry, [&](Use &U) {
     if (isa<BlockAddress>(U.getUser()))
       return false;
     auto *CB = dyn_cast<CallBase>(U.getUser());
-    return !(CB && CB->isCallee(&U));
+    if (!CB || !CB->isCallee(&U))
+      return true;
+    return !(CB->getFunction() == &F || DirectFromOtherTargets);
   });
   return Entry;
 }
@@ -173,7 +177,7 @@ UnitModule buildTierUnit(const Module &Base,
     std::string Body = "__gts_f" + std::to_string(Request.Targets[I]) + "_" +
                        tierName(Request.Level).str() + "_" +
                        std::to_string(Request.Seq);
-    splitEntryFromBody(*Targets[I], Body);
+    splitEntryFromBody(*Targets[I], Body, Request.DirectCallsBetweenTargets);
     instrumentFunction(*Targets[I], Request.Targets[I], Request.Instrument);
     U.BodySymbols.push_back(Body);
   }

@@ -17,6 +17,10 @@ struct UnitRequest {
   Tier Level;
   unsigned Seq;             // Makes body symbol names unique.
   InstrumentOptions Instrument;
+  // Calls between different targets go straight to their bodies (a pinned
+  // whole-app unit); otherwise only recursion does, and other calls go
+  // through entries, so each function can change tier on its own.
+  bool DirectCallsBetweenTargets = false;
 };
 
 struct UnitModule {
@@ -26,9 +30,9 @@ struct UnitModule {
 
 // Copies the prepared module `Base` (ids = order of its definitions) into a
 // unit for Request:
-// - each target's body gets a symbol of its own; direct calls between targets
-//   go straight to the bodies; every other use of a function (address taken,
-//   calls from outside the unit) keeps its name: the function's stable entry;
+// - each target's body gets a symbol of its own; recursive calls (and, if
+//   asked, calls between targets) go straight to the bodies; every other use
+//   of a function keeps its name: the function's stable entry;
 // - functions the targets call are kept as available_externally copies, so
 //   the optimizer can inline them; what is not inlined calls their entries;
 // - global variables become declarations (they live in the data unit);

@@ -59,6 +59,10 @@ cl::opt<std::string> Cpu("cpu",
                          cl::desc("baseline (generic x86-64, default) or host "
                                   "(host features, multiply-adds unfused)"),
                          cl::init("baseline"), cl::sub(RunCmd), cl::cat(Cat));
+cl::opt<bool> ProfileTopTier(
+    "profile-top-tier",
+    cl::desc("Count calls in O3/Os/Oz code too (costs time in hot code)"),
+    cl::sub(RunCmd), cl::cat(Cat));
 cl::opt<bool> TraceTiers("trace-tiers",
                          cl::desc("Print a line per tier change on stderr"),
                          cl::sub(RunCmd), cl::cat(Cat));
@@ -99,6 +103,7 @@ EngineOptions parseOptions() {
   O.Cpu = Cpu == "host" ? CpuMode::Host : CpuMode::Baseline;
   O.SyncCompile = SyncCompile;
   O.TraceTiers = TraceTiers;
+  O.ProfileTopTier = ProfileTopTier;
   return O;
 }
 

@@ -6,7 +6,8 @@
 set -eu
 gts=$1 bc=$2 out=$3
 mkdir -p "$out"
-"$gts" run "$bc" --sync-compile --stats --profile-out "$out/hot.json" \
+"$gts" run "$bc" --sync-compile --stats --profile-top-tier \
+  --profile-out "$out/hot.json" \
   >"$out/stdout" 2>"$out/stats"
 cat "$out/stats"
 grep -Eq '^step +150000 .* O3 +O0@100 O1@1000 O2@10000 O3@100000$' "$out/stats"
@@ -22,6 +23,9 @@ assert step["min_cycles"] > 0 and step["max_cycles"] >= step["min_cycles"]
 assert fns["main"]["calls"] == 1
 print("profile json ok")
 PY
+# By default the top tier is not instrumented: counting stops at O3.
+"$gts" run "$bc" --sync-compile --stats 2>&1 >/dev/null |
+  grep -Eq '^step +100000 .* O3 +O0@100 O1@1000 O2@10000 O3@100000$'
 # Custom thresholds move the tier-ups.
 "$gts" run "$bc" --sync-compile --stats --tier-thresholds=5,50,500,5000 \
   2>&1 >/dev/null | grep -Eq 'O0@5 O1@50 O2@500 O3@5000$'

@@ -81,6 +81,26 @@ TEST_F(TierUnitTest, TargetGetsBodySymbolAndKeepsEntryName) {
   EXPECT_TRUE(SelfCall);
 }
 
+// Which function each call instruction in F calls, by name.
+static std::vector<std::string> callees(Function &F) {
+  std::vector<std::string> Names;
+  for (Instruction &I : instructions(F))
+    if (auto *CB = dyn_cast<CallBase>(&I))
+      Names.push_back(CB->getCalledFunction()->getName().str());
+  return Names;
+}
+
+TEST_F(TierUnitTest, CallsBetweenTargetsUseEntriesUnlessPinned) {
+  UnitModule Tiered = buildTierUnit(*M, Fns, {{1, 3}, Tier::O1, 1, {}});
+  EXPECT_EQ(callees(*Tiered.M->getFunction("__gts_f3_O1_1")),
+            std::vector<std::string>{"hot"});
+  UnitRequest Pinned{{1, 3}, Tier::O1, 2, {}};
+  Pinned.DirectCallsBetweenTargets = true;
+  UnitModule Whole = buildTierUnit(*M, Fns, Pinned);
+  EXPECT_EQ(callees(*Whole.M->getFunction("__gts_f3_O1_2")),
+            std::vector<std::string>{"__gts_f1_O1_2"});
+}
+
 TEST_F(TierUnitTest, CalleesAreInlinableCopiesAndGlobalsDeclarations) {
   UnitModule U = unit({1}, Tier::O3);
   EXPECT_TRUE(U.M->getFunction("leaf")->hasAvailableExternallyLinkage());
