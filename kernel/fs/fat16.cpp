@@ -483,14 +483,15 @@ int Fat16::clusterOf(Node *n, uint32_t index, bool grow, uint16_t *out) {
 int64_t Fat16::transfer(Node *n, uint64_t offset, uint8_t *buf, size_t len,
                         bool write) {
   size_t done = 0;
+  // A failure after some progress reports the progress (the caller then
+  // records the new size); the next call reports the error.
+  auto stop = [&](int r) { return done ? int64_t(done) : int64_t(r); };
   while (done < len) {
     uint64_t pos = offset + done;
     uint16_t c;
     int r = clusterOf(n, uint32_t(pos / clusterBytes_), write, &c);
-    if (r == err::NoEnt)
-      r = err::IO; // the chain is shorter than the size says
     if (r)
-      return done ? int64_t(done) : r;
+      return stop(r == err::NoEnt ? err::IO : r); // chain shorter than size
     uint32_t inCluster = uint32_t(pos % clusterBytes_);
     uint64_t lba = clusterLba(c) + inCluster / SectorSize;
     uint32_t inSector = inCluster % SectorSize;
@@ -498,7 +499,7 @@ int64_t Fat16::transfer(Node *n, uint64_t offset, uint8_t *buf, size_t len,
     if (inSector || left < SectorSize) {
       uint8_t *s = sector(lba, write);
       if (!s)
-        return err::IO;
+        return stop(err::IO);
       size_t k = SectorSize - inSector < left ? SectorSize - inSector : left;
       if (write)
         memCopy(s + inSector, buf ? buf + done : ZeroSector, k);
@@ -521,7 +522,7 @@ int64_t Fat16::transfer(Node *n, uint64_t offset, uint8_t *buf, size_t len,
     if (write)
       dropCached(lba, run);
     if (rawIO(lba, run, p, write))
-      return err::IO;
+      return stop(err::IO);
     if (!write)
       overlayCached(lba, run, p);
     done += size_t(run) * SectorSize;

@@ -50,9 +50,11 @@ std::string bytes(size_t n, uint32_t seed) {
 class Fat16Test : public ::testing::Test {
 protected:
   void SetUp() override {
+    std::string name =
+        ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_'); // parameterised tests
     dir_ = stdfs::temp_directory_path() /
-           ("gts_fs_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("gts_fs_" + std::to_string(getpid()) + "_" + name);
     stdfs::remove_all(dir_);
     stdfs::create_directories(dir_);
     img_ = (dir_ / "disk.img").string();
@@ -657,12 +659,15 @@ TEST_F(Fat16Test, SurvivesCorruptMetadata) {
 
 // Random operations against an in-memory model, checked by the driver, by
 // mtools after unmount and by fsck.fat.
-TEST_F(Fat16Test, RandomOperationsMatchAModel) {
+class Fat16RandomTest : public Fat16Test,
+                        public ::testing::WithParamInterface<uint32_t> {};
+
+TEST_P(Fat16RandomTest, OperationsMatchAModel) {
   makeImage(16384);
   mountIt();
   std::map<std::string, std::string> model;
   std::vector<std::string> dirs = {""};
-  std::mt19937 rng(11);
+  std::mt19937 rng(GetParam());
   auto pick = [&](const auto &v) { return v[rng() % v.size()]; };
   const char *names[] = {"a.txt", "B.BIN",      "long name.data",
                          "x",     "Mixed.Case", "tinyllama.bc"};
@@ -760,5 +765,7 @@ TEST_F(Fat16Test, MountsTheBuiltDiskImage) {
   expectClean();
   EXPECT_EQ(mtype("/snapshots/tinyllama.O2.obj"), model);
 }
+
+INSTANTIATE_TEST_SUITE_P(Seeds, Fat16RandomTest, ::testing::Values(11, 12, 13));
 
 } // namespace
