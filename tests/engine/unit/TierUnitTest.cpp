@@ -91,10 +91,12 @@ static std::vector<std::string> callees(Function &F) {
 }
 
 TEST_F(TierUnitTest, CallsBetweenTargetsUseEntriesUnlessPinned) {
-  UnitModule Tiered = buildTierUnit(*M, Fns, {{1, 3}, Tier::O1, 1, {}});
+  InstrumentOptions Bare;
+  Bare.None = true;
+  UnitModule Tiered = buildTierUnit(*M, Fns, {{1, 3}, Tier::O1, 1, Bare});
   EXPECT_EQ(callees(*Tiered.M->getFunction("__gts_f3_O1_1")),
             std::vector<std::string>{"hot"});
-  UnitRequest Pinned{{1, 3}, Tier::O1, 2, {}};
+  UnitRequest Pinned{{1, 3}, Tier::O1, 2, Bare};
   Pinned.DirectCallsBetweenTargets = true;
   UnitModule Whole = buildTierUnit(*M, Fns, Pinned);
   EXPECT_EQ(callees(*Whole.M->getFunction("__gts_f3_O1_2")),
