@@ -181,7 +181,7 @@ private:
   uint32_t fatLba_ = 0, fatSectors_ = 0, numFats_ = 0;
   uint32_t rootLba_ = 0, rootEntries_ = 0, dataLba_ = 0;
   uint32_t secPerCluster_ = 0, clusterBytes_ = 0, clusterCount_ = 0;
-  uint32_t nextFree_ = 2;
+  uint32_t nextFree_ = 0; // all-zero defaults: a global Fat16 lands in .bss
   int64_t (*now_)() = nullptr;
 
   // The whole FAT lives in memory (at most 64 Ki entries = 128 KiB);
