@@ -16,6 +16,9 @@
 // - Writes go through a small write-back sector cache; sync() (fsync) and
 //   unmount() push everything to the device and flush it. Both FAT copies
 //   are always written together.
+// - A Fat16 object is about 175 KiB (the whole FAT is kept in memory): make it
+//   a global (all-zero, so .bss) or allocate it. Calls use up to ~7 KiB of
+//   stack (rename is the deepest). Not thread-safe: callers serialise.
 #pragma once
 #include "block_device.h"
 #include <stddef.h>
