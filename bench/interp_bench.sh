@@ -2,7 +2,8 @@
 # interp_bench.sh [BUILD_DIR]: tier 0 interpreter vs clang -O3 native vs
 # lli-19 -force-interpreter on small compute programs (bench/interp/*.c).
 # The interpreter runs clang-19 -O2 IR and -O0 IR (-disable-O0-optnone);
-# lli runs the -O0 IR (it aborts on intrinsics such as llvm.umax in -O2 IR).
+# lli runs the -O0 IR (it aborts on intrinsics such as llvm.umax in -O2 IR
+# and on llvm.fmuladd, hence -ffp-contract=off everywhere).
 # Wall-clock medians of 3 runs, in seconds, including IR parsing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,15 +31,18 @@ for p in "${progs[@]}"; do
   set -- $p
   name=$1 arg=$2
   src=$here/interp/$name.c
-  clang-19 -w -O3 "$src" -o "$work/$name" -lm
-  clang-19 -w -O2 -S -emit-llvm "$src" -o "$work/$name.O2.ll"
-  clang-19 -w -O0 -Xclang -disable-O0-optnone -S -emit-llvm "$src" -o "$work/$name.O0.ll"
+  cc=(clang-19 -w -ffp-contract=off) # lli cannot run llvm.fmuladd
+  "${cc[@]}" -O3 "$src" -o "$work/$name" -lm
+  "${cc[@]}" -O2 -S -emit-llvm "$src" -o "$work/$name.O2.ll"
+  "${cc[@]}" -O0 -Xclang -disable-O0-optnone -S -emit-llvm "$src" -o "$work/$name.O0.ll"
   want=$("$work/$name" "$arg")
   for ir in O0 O2; do
     [ "$("$runner" "$work/$name.$ir.ll" "$arg")" = "$want" ] ||
       { echo "interp_bench: $name ($ir IR) output differs" >&2; exit 1; }
   done
   tn=$(run3 "$work/$name" "$arg")
+  [ "$(lli-19 -force-interpreter "$work/$name.O0.ll" "$arg" 2>/dev/null)" = "$want" ] ||
+    { echo "interp_bench: lli fails on $name" >&2; exit 1; }
   tl=$(run3 lli-19 -force-interpreter "$work/$name.O0.ll" "$arg")
   t0=$(run3 "$runner" "$work/$name.O0.ll" "$arg")
   t2=$(run3 "$runner" "$work/$name.O2.ll" "$arg")

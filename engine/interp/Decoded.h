@@ -18,45 +18,48 @@
 
 namespace gts {
 
-#define GTS_INT_OPS(X, W)                                                      \
-  X(ADD_##W) X(SUB_##W) X(MUL_##W) X(UDIV_##W) X(SDIV_##W) X(UREM_##W)         \
-      X(SREM_##W) X(SHL_##W) X(LSHR_##W) X(ASHR_##W)
-#define GTS_FP_OPS(X, W)                                                       \
-  X(FADD_##W) X(FSUB_##W) X(FMUL_##W) X(FDIV_##W) X(FREM_##W) X(FNEG_##W)      \
-      X(FCMP_##W) X(SITOFP_##W) X(UITOFP_##W) X(FPTOSI_##W) X(FPTOUI_##W)      \
-          X(MATH1_##W) X(MATH2_##W) X(FMA_##W) X(FMULADD_##W)
-
+// clang-format off
+#define GTS_INT_OPS(X, W) \
+  X(ADD_##W) X(SUB_##W) X(MUL_##W) X(UDIV_##W) X(SDIV_##W) X(UREM_##W) \
+  X(SREM_##W) X(SHL_##W) X(LSHR_##W) X(ASHR_##W)
+#define GTS_FP_OPS(X, W) \
+  X(FADD_##W) X(FSUB_##W) X(FMUL_##W) X(FDIV_##W) X(FREM_##W) X(FNEG_##W) \
+  X(FCMP_##W) X(SITOFP_##W) X(UITOFP_##W) X(FPTOSI_##W) X(FPTOUI_##W) \
+  X(MATH1_##W) X(MATH2_##W) X(FMA_##W) X(FMULADD_##W)
 // 128-bit vector fast paths (the loop vectorizer's output on x86-64).
-#define GTS_V128_OPS(X, T)                                                     \
+#define GTS_V128_OPS(X, T) \
   X(VADD_##T) X(VSUB_##T) X(VMUL_##T) X(VAND_##T) X(VOR_##T) X(VXOR_##T)
 #define GTS_V128_FOPS(X, T) X(VFADD_##T) X(VFSUB_##T) X(VFMUL_##T) X(VFDIV_##T)
 
-#define GTS_OPCODES(X)  \
+#define GTS_OPCODES(X) \
   GTS_INT_OPS(X, I32) \
   GTS_INT_OPS(X, I64) \
   GTS_INT_OPS(X, IN) \
   GTS_INT_OPS(X, I128) \
   GTS_FP_OPS(X, F32) \
   GTS_FP_OPS(X, F64) \
-  X(AND) X(OR) X(XOR) X(AND_I128) X(OR_I128) X(XOR_I128) \
-  X(MASK) X(SEXT) X(SEXT_I128) X(MOV8) X(MOVN) X(LEA) \
-  X(PTRADD) X(COPYZ) X(INSERT) X(ICMP_EQ) X(ICMP_NE) X(ICMP_ULT) \
-  X(ICMP_ULE) X(ICMP_UGT) X(ICMP_UGE) X(ICMP_SLT_I64) X(ICMP_SLE_I64) X(ICMP_SGT_I64) \
-  X(ICMP_SGE_I64) X(ICMP_SLT_I32) X(ICMP_SLE_I32) X(ICMP_SGT_I32) X(ICMP_SGE_I32) X(ICMP_SN) \
-  X(ICMP_I128) X(FCMP_OLT_F64) X(FCMP_OGT_F64) X(FPEXT) X(FPTRUNC) X(LOAD8) \
-  X(LOAD16) X(LOAD32) X(LOAD64) X(LOADN) X(STORE8) X(STORE16) \
-  X(STORE32) X(STORE64) X(STOREN) X(GEP_I64) X(GEP_I32) X(ALLOCA) \
-  X(STACKSAVE) X(STACKRESTORE) X(SELECT8) X(SELECTN) X(BR) X(BR_BACK) \
-  X(BRC) X(JMP) X(BRC_SLT_I32) X(BRC_SLT_I64) X(BRC_ULT_I64) X(BRC_EQ) \
-  X(BRC_NE) X(SWITCH) X(INDIRECTBR) X(RET_VOID) X(RET8) X(RETN) \
-  X(UNREACHABLE) X(CALL) X(VBIN) X(VCMP) X(VCAST) X(VSELECT) \
-  X(EXTRACTELT) X(INSERTELT) X(SHUFFLE) X(VREDUCE) X(IINTR) X(OVF) \
-  X(MEMCPY) X(MEMMOVE) X(MEMSET) X(VASTART) X(VACOPY) X(ATOMICRMW) \
-  X(CMPXCHG) X(IMM) X(FPCLASS) X(MATHI_F32) X(MATHI_F64) \
-  X(VINTR) X(LOAD128) X(STORE128) X(MOV16) \
+  X(AND) X(OR) X(XOR) X(AND_I128) X(OR_I128) \
+  X(XOR_I128) X(MASK) X(SEXT) X(SEXT_I128) X(MOV8) \
+  X(MOVN) X(LEA) X(PTRADD) X(COPYZ) X(INSERT) \
+  X(ICMP_EQ) X(ICMP_NE) X(ICMP_ULT) X(ICMP_ULE) X(ICMP_UGT) \
+  X(ICMP_UGE) X(ICMP_SLT_I64) X(ICMP_SLE_I64) X(ICMP_SGT_I64) X(ICMP_SGE_I64) \
+  X(ICMP_SLT_I32) X(ICMP_SLE_I32) X(ICMP_SGT_I32) X(ICMP_SGE_I32) X(ICMP_SN) \
+  X(ICMP_I128) X(FCMP_OLT_F64) X(FCMP_OGT_F64) X(FPEXT) X(FPTRUNC) \
+  X(LOAD8) X(LOAD16) X(LOAD32) X(LOAD64) X(LOADN) \
+  X(STORE8) X(STORE16) X(STORE32) X(STORE64) X(STOREN) \
+  X(GEP_I64) X(GEP_I32) X(ALLOCA) X(STACKSAVE) X(STACKRESTORE) \
+  X(SELECT8) X(SELECTN) X(BR) X(BR_BACK) X(BRC) \
+  X(JMP) X(BRC_SLT_I32) X(BRC_SLT_I64) X(BRC_ULT_I64) X(BRC_EQ) \
+  X(BRC_NE) X(SWITCH) X(INDIRECTBR) X(RET_VOID) X(RET8) \
+  X(RETN) X(UNREACHABLE) X(CALL) X(VBIN) X(VCMP) \
+  X(VCAST) X(VSELECT) X(EXTRACTELT) X(INSERTELT) X(SHUFFLE) \
+  X(VREDUCE) X(IINTR) X(OVF) X(MEMCPY) X(MEMMOVE) \
+  X(MEMSET) X(VASTART) X(VACOPY) X(ATOMICRMW) X(CMPXCHG) \
+  X(IMM) X(FPCLASS) X(MATHI_F32) X(MATHI_F64) X(VINTR) \
+  X(LOAD128) X(STORE128) X(MOV16) X(VFMULADD_V4F32) X(VFMULADD_V2F64) \
   GTS_V128_OPS(X, V4I32) GTS_V128_OPS(X, V2I64) GTS_V128_OPS(X, V8I16) \
-  GTS_V128_OPS(X, V16I8) GTS_V128_FOPS(X, V4F32) GTS_V128_FOPS(X, V2F64) \
-  X(VFMULADD_V4F32) X(VFMULADD_V2F64)
+  GTS_V128_OPS(X, V16I8) GTS_V128_FOPS(X, V4F32) GTS_V128_FOPS(X, V2F64)
+// clang-format on
 
 enum Opcode : uint16_t {
 #define GTS_ENUM(N) OP_##N,
@@ -82,18 +85,50 @@ struct Inst {
 };
 
 // Scalar kinds of vector elements and atomics.
-enum ElemKind : uint8_t { EK_I1, EK_I8, EK_I16, EK_I32, EK_I64, EK_F32, EK_F64 };
+enum ElemKind : uint8_t {
+  EK_I1,
+  EK_I8,
+  EK_I16,
+  EK_I32,
+  EK_I64,
+  EK_F32,
+  EK_F64
+};
 
 // Sub-operations of IINTR, OVF and VREDUCE.
 enum IntrOp : uint8_t {
-  IO_SMIN, IO_SMAX, IO_UMIN, IO_UMAX, IO_ABS, IO_CTPOP, IO_CTLZ, IO_CTTZ,
-  IO_BSWAP, IO_BITREV, IO_FSHL, IO_FSHR, IO_SADDSAT, IO_UADDSAT, IO_SSUBSAT,
+  IO_SMIN,
+  IO_SMAX,
+  IO_UMIN,
+  IO_UMAX,
+  IO_ABS,
+  IO_CTPOP,
+  IO_CTLZ,
+  IO_CTTZ,
+  IO_BSWAP,
+  IO_BITREV,
+  IO_FSHL,
+  IO_FSHR,
+  IO_SADDSAT,
+  IO_UADDSAT,
+  IO_SSUBSAT,
   IO_USUBSAT
 };
 enum OvfOp : uint8_t { OV_SADD, OV_UADD, OV_SSUB, OV_USUB, OV_SMUL, OV_UMUL };
 enum ReduceOp : uint8_t {
-  RD_ADD, RD_MUL, RD_AND, RD_OR, RD_XOR, RD_SMAX, RD_SMIN, RD_UMAX, RD_UMIN,
-  RD_FADD, RD_FMUL, RD_FMAX, RD_FMIN
+  RD_ADD,
+  RD_MUL,
+  RD_AND,
+  RD_OR,
+  RD_XOR,
+  RD_SMAX,
+  RD_SMIN,
+  RD_UMAX,
+  RD_UMIN,
+  RD_FADD,
+  RD_FMUL,
+  RD_FMAX,
+  RD_FMIN
 };
 
 // Element-wise intrinsic on fixed vectors (one scalar helper per lane).
@@ -108,8 +143,8 @@ struct VecIntrinsic {
 struct CallSite {
   FuncState *Callee = nullptr; // defined app function (direct), else null
   llvm::FunctionType *FT = nullptr;
-  void *Native = nullptr;      // direct native target
-  uint32_t CalleeSlot = 0;     // indirect: frame offset of the pointer
+  void *Native = nullptr;  // direct native target
+  uint32_t CalleeSlot = 0; // indirect: frame offset of the pointer
   bool Indirect = false;
   unsigned NumFixed = 0;
   std::vector<uint32_t> ArgOff, ArgSize; // ArgSize: slot bytes
@@ -147,7 +182,7 @@ struct FuncState {
   std::deque<SwitchTable> Switches;
   std::deque<std::vector<int>> Shuffles;
   std::deque<VecIntrinsic> VecIntrinsics;
-  FuncProfile Prof;                         // filled on request
+  FuncProfile Prof;                          // filled on request
   std::vector<uint64_t> Counters, BackEdges; // by block index
   uint64_t CallThreshold = 0, LoopThreshold = 0;
   bool IsLoop = false;

@@ -72,38 +72,64 @@ void st128(uint8_t *P, u128 V) { memcpy(P, &V, 16); }
 bool fcmp(unsigned Pred, double A, double B) {
   bool Uno = std::isnan(A) || std::isnan(B);
   switch (Pred) {
-  case CmpInst::FCMP_FALSE: return false;
-  case CmpInst::FCMP_OEQ: return !Uno && A == B;
-  case CmpInst::FCMP_OGT: return !Uno && A > B;
-  case CmpInst::FCMP_OGE: return !Uno && A >= B;
-  case CmpInst::FCMP_OLT: return !Uno && A < B;
-  case CmpInst::FCMP_OLE: return !Uno && A <= B;
-  case CmpInst::FCMP_ONE: return !Uno && A != B;
-  case CmpInst::FCMP_ORD: return !Uno;
-  case CmpInst::FCMP_UNO: return Uno;
-  case CmpInst::FCMP_UEQ: return Uno || A == B;
-  case CmpInst::FCMP_UGT: return Uno || A > B;
-  case CmpInst::FCMP_UGE: return Uno || A >= B;
-  case CmpInst::FCMP_ULT: return Uno || A < B;
-  case CmpInst::FCMP_ULE: return Uno || A <= B;
-  case CmpInst::FCMP_UNE: return Uno || A != B;
-  default: return true;
+  case CmpInst::FCMP_FALSE:
+    return false;
+  case CmpInst::FCMP_OEQ:
+    return !Uno && A == B;
+  case CmpInst::FCMP_OGT:
+    return !Uno && A > B;
+  case CmpInst::FCMP_OGE:
+    return !Uno && A >= B;
+  case CmpInst::FCMP_OLT:
+    return !Uno && A < B;
+  case CmpInst::FCMP_OLE:
+    return !Uno && A <= B;
+  case CmpInst::FCMP_ONE:
+    return !Uno && A != B;
+  case CmpInst::FCMP_ORD:
+    return !Uno;
+  case CmpInst::FCMP_UNO:
+    return Uno;
+  case CmpInst::FCMP_UEQ:
+    return Uno || A == B;
+  case CmpInst::FCMP_UGT:
+    return Uno || A > B;
+  case CmpInst::FCMP_UGE:
+    return Uno || A >= B;
+  case CmpInst::FCMP_ULT:
+    return Uno || A < B;
+  case CmpInst::FCMP_ULE:
+    return Uno || A <= B;
+  case CmpInst::FCMP_UNE:
+    return Uno || A != B;
+  default:
+    return true;
   }
 }
 
 template <typename T> bool icmp(unsigned Pred, T A, T B) {
   using S = std::make_signed_t<T>;
   switch (Pred) {
-  case CmpInst::ICMP_EQ: return A == B;
-  case CmpInst::ICMP_NE: return A != B;
-  case CmpInst::ICMP_UGT: return A > B;
-  case CmpInst::ICMP_UGE: return A >= B;
-  case CmpInst::ICMP_ULT: return A < B;
-  case CmpInst::ICMP_ULE: return A <= B;
-  case CmpInst::ICMP_SGT: return S(A) > S(B);
-  case CmpInst::ICMP_SGE: return S(A) >= S(B);
-  case CmpInst::ICMP_SLT: return S(A) < S(B);
-  default: return S(A) <= S(B);
+  case CmpInst::ICMP_EQ:
+    return A == B;
+  case CmpInst::ICMP_NE:
+    return A != B;
+  case CmpInst::ICMP_UGT:
+    return A > B;
+  case CmpInst::ICMP_UGE:
+    return A >= B;
+  case CmpInst::ICMP_ULT:
+    return A < B;
+  case CmpInst::ICMP_ULE:
+    return A <= B;
+  case CmpInst::ICMP_SGT:
+    return S(A) > S(B);
+  case CmpInst::ICMP_SGE:
+    return S(A) >= S(B);
+  case CmpInst::ICMP_SLT:
+    return S(A) < S(B);
+  default:
+    return S(A) <= S(B);
   }
 }
 
@@ -113,15 +139,24 @@ uint64_t intIntrinsic(unsigned Op, unsigned Bits, uint64_t A, uint64_t B,
   int64_t SA = sext(A, Bits), SB = sext(B, Bits);
   int64_t SMax = int64_t(M >> 1), SMin = -SMax - 1;
   switch (Op) {
-  case IO_SMIN: return (SA < SB ? A : B);
-  case IO_SMAX: return (SA > SB ? A : B);
-  case IO_UMIN: return A < B ? A : B;
-  case IO_UMAX: return A > B ? A : B;
-  case IO_ABS: return uint64_t(SA < 0 ? -SA : SA) & M;
-  case IO_CTPOP: return std::popcount(A);
-  case IO_CTLZ: return std::countl_zero(A) - (64 - Bits);
-  case IO_CTTZ: return A ? std::countr_zero(A) : Bits;
-  case IO_BSWAP: return __builtin_bswap64(A) >> (64 - Bits);
+  case IO_SMIN:
+    return (SA < SB ? A : B);
+  case IO_SMAX:
+    return (SA > SB ? A : B);
+  case IO_UMIN:
+    return A < B ? A : B;
+  case IO_UMAX:
+    return A > B ? A : B;
+  case IO_ABS:
+    return uint64_t(SA < 0 ? -SA : SA) & M;
+  case IO_CTPOP:
+    return std::popcount(A);
+  case IO_CTLZ:
+    return std::countl_zero(A) - (64 - Bits);
+  case IO_CTTZ:
+    return A ? std::countr_zero(A) : Bits;
+  case IO_BSWAP:
+    return __builtin_bswap64(A) >> (64 - Bits);
   case IO_BITREV: {
     uint64_t R = 0;
     for (unsigned I = 0; I < Bits; ++I)
@@ -165,12 +200,24 @@ void overflowOp(uint8_t *D, unsigned Op, unsigned Bits, uint64_t A, uint64_t B,
   s128 R;
   bool Signed = Op == OV_SADD || Op == OV_SSUB || Op == OV_SMUL;
   switch (Op) {
-  case OV_SADD: R = s128(SA) + SB; break;
-  case OV_UADD: R = s128(A) + s128(B); break;
-  case OV_SSUB: R = s128(SA) - SB; break;
-  case OV_USUB: R = s128(A) - s128(B); break;
-  case OV_SMUL: R = s128(SA) * SB; break;
-  default: R = s128(u128(A) * u128(B)); break;
+  case OV_SADD:
+    R = s128(SA) + SB;
+    break;
+  case OV_UADD:
+    R = s128(A) + s128(B);
+    break;
+  case OV_SSUB:
+    R = s128(SA) - SB;
+    break;
+  case OV_USUB:
+    R = s128(A) - s128(B);
+    break;
+  case OV_SMUL:
+    R = s128(SA) * SB;
+    break;
+  default:
+    R = s128(u128(A) * u128(B));
+    break;
   }
   uint64_t Lo = uint64_t(R) & M;
   bool Ov = Signed ? s128(sext(Lo, Bits)) != R : u128(R) != u128(Lo) || R < 0;
@@ -221,30 +268,49 @@ uint64_t intBin(unsigned Op, unsigned Bits, uint64_t A, uint64_t B) {
   uint64_t M = Bits >= 64 ? ~0ull : (1ull << Bits) - 1;
   int64_t SA = sext(A, Bits), SB = sext(B, Bits);
   switch (Op) {
-  case Instruction::Add: return (A + B) & M;
-  case Instruction::Sub: return (A - B) & M;
-  case Instruction::Mul: return (A * B) & M;
-  case Instruction::UDiv: return A / B;
-  case Instruction::SDiv: return uint64_t(SA / SB) & M;
-  case Instruction::URem: return A % B;
-  case Instruction::SRem: return uint64_t(SA % SB) & M;
-  case Instruction::Shl: return (A << (B & 63)) & M;
-  case Instruction::LShr: return A >> (B & 63);
-  case Instruction::AShr: return uint64_t(SA >> (B & 63)) & M;
-  case Instruction::And: return A & B;
-  case Instruction::Or: return A | B;
-  default: return A ^ B;
+  case Instruction::Add:
+    return (A + B) & M;
+  case Instruction::Sub:
+    return (A - B) & M;
+  case Instruction::Mul:
+    return (A * B) & M;
+  case Instruction::UDiv:
+    return A / B;
+  case Instruction::SDiv:
+    return uint64_t(SA / SB) & M;
+  case Instruction::URem:
+    return A % B;
+  case Instruction::SRem:
+    return uint64_t(SA % SB) & M;
+  case Instruction::Shl:
+    return (A << (B & 63)) & M;
+  case Instruction::LShr:
+    return A >> (B & 63);
+  case Instruction::AShr:
+    return uint64_t(SA >> (B & 63)) & M;
+  case Instruction::And:
+    return A & B;
+  case Instruction::Or:
+    return A | B;
+  default:
+    return A ^ B;
   }
 }
 
 double fpBin(unsigned Op, double A, double B, bool F32) {
   switch (Op) {
-  case Instruction::FAdd: return F32 ? double(float(A) + float(B)) : A + B;
-  case Instruction::FSub: return F32 ? double(float(A) - float(B)) : A - B;
-  case Instruction::FMul: return F32 ? double(float(A) * float(B)) : A * B;
-  case Instruction::FDiv: return F32 ? double(float(A) / float(B)) : A / B;
-  case Instruction::FRem: return F32 ? double(fmodf(A, B)) : fmod(A, B);
-  default: return -A;
+  case Instruction::FAdd:
+    return F32 ? double(float(A) + float(B)) : A + B;
+  case Instruction::FSub:
+    return F32 ? double(float(A) - float(B)) : A - B;
+  case Instruction::FMul:
+    return F32 ? double(float(A) * float(B)) : A * B;
+  case Instruction::FDiv:
+    return F32 ? double(float(A) / float(B)) : A / B;
+  case Instruction::FRem:
+    return F32 ? double(fmodf(A, B)) : fmod(A, B);
+  default:
+    return -A;
   }
 }
 
@@ -273,7 +339,8 @@ void vecCmp(const Inst &In, uint8_t *Fp) {
       uint64_t X = eltI(A, K, I), Y = eltI(B, K, I);
       if (CmpInst::isSigned(CmpInst::Predicate(P)))
         X = sext(X, Bits) ^ (1ull << 63), Y = sext(Y, Bits) ^ (1ull << 63);
-      R[I] = icmp<uint64_t>(CmpInst::getUnsignedPredicate(CmpInst::Predicate(P)), X, Y);
+      R[I] = icmp<uint64_t>(
+          CmpInst::getUnsignedPredicate(CmpInst::Predicate(P)), X, Y);
     }
   }
   memcpy(Fp + In.D, R, N);
@@ -288,16 +355,30 @@ void vecCast(const Inst &In, uint8_t *Fp) {
     double F = isF(KS) ? eltF(A, KS, I) : 0;
     uint64_t DM = eltBits(KD) >= 64 ? ~0ull : (1ull << eltBits(KD)) - 1;
     switch (In.Imm) {
-    case Instruction::SExt: setI(R, KD, I, uint64_t(sext(X, eltBits(KS))) & DM); break;
+    case Instruction::SExt:
+      setI(R, KD, I, uint64_t(sext(X, eltBits(KS))) & DM);
+      break;
     case Instruction::ZExt:
     case Instruction::Trunc:
     case Instruction::PtrToInt:
-    case Instruction::IntToPtr: setI(R, KD, I, X & DM); break;
-    case Instruction::SIToFP: setF(R, KD, I, double(sext(X, eltBits(KS)))); break;
-    case Instruction::UIToFP: setF(R, KD, I, double(X)); break;
-    case Instruction::FPToSI: setI(R, KD, I, uint64_t(int64_t(F)) & DM); break;
-    case Instruction::FPToUI: setI(R, KD, I, uint64_t(F) & DM); break;
-    default: setF(R, KD, I, F); break; // fpext / fptrunc
+    case Instruction::IntToPtr:
+      setI(R, KD, I, X & DM);
+      break;
+    case Instruction::SIToFP:
+      setF(R, KD, I, double(sext(X, eltBits(KS))));
+      break;
+    case Instruction::UIToFP:
+      setF(R, KD, I, double(X));
+      break;
+    case Instruction::FPToSI:
+      setI(R, KD, I, uint64_t(int64_t(F)) & DM);
+      break;
+    case Instruction::FPToUI:
+      setI(R, KD, I, uint64_t(F) & DM);
+      break;
+    default:
+      setF(R, KD, I, F);
+      break; // fpext / fptrunc
     }
   }
   memcpy(Fp + In.D, R, N * eltSize(KD));
@@ -310,10 +391,14 @@ void vecReduce(const Inst &In, uint8_t *Fp) {
     double Acc = (In.Imm2 & 0x100) ? eltF(Fp + In.B, K, 0) : eltF(A, K, 0);
     for (unsigned I = (In.Imm2 & 0x100) ? 0 : 1; I < N; ++I) {
       double X = eltF(A, K, I);
-      if (Op == RD_FADD) Acc = K == EK_F32 ? float(Acc) + float(X) : Acc + X;
-      else if (Op == RD_FMUL) Acc = K == EK_F32 ? float(Acc) * float(X) : Acc * X;
-      else if (Op == RD_FMAX) Acc = fmax(Acc, X);
-      else Acc = fmin(Acc, X);
+      if (Op == RD_FADD)
+        Acc = K == EK_F32 ? float(Acc) + float(X) : Acc + X;
+      else if (Op == RD_FMUL)
+        Acc = K == EK_F32 ? float(Acc) * float(X) : Acc * X;
+      else if (Op == RD_FMAX)
+        Acc = fmax(Acc, X);
+      else
+        Acc = fmin(Acc, X);
     }
     *(uint64_t *)(Fp + In.D) = 0;
     setF(Fp + In.D, K, 0, Acc);
@@ -324,15 +409,33 @@ void vecReduce(const Inst &In, uint8_t *Fp) {
   for (unsigned I = 1; I < N; ++I) {
     uint64_t X = eltI(A, K, I);
     switch (Op) {
-    case RD_ADD: Acc = (Acc + X) & M; break;
-    case RD_MUL: Acc = (Acc * X) & M; break;
-    case RD_AND: Acc &= X; break;
-    case RD_OR: Acc |= X; break;
-    case RD_XOR: Acc ^= X; break;
-    case RD_SMAX: Acc = sext(X, Bits) > sext(Acc, Bits) ? X : Acc; break;
-    case RD_SMIN: Acc = sext(X, Bits) < sext(Acc, Bits) ? X : Acc; break;
-    case RD_UMAX: Acc = X > Acc ? X : Acc; break;
-    default: Acc = X < Acc ? X : Acc; break;
+    case RD_ADD:
+      Acc = (Acc + X) & M;
+      break;
+    case RD_MUL:
+      Acc = (Acc * X) & M;
+      break;
+    case RD_AND:
+      Acc &= X;
+      break;
+    case RD_OR:
+      Acc |= X;
+      break;
+    case RD_XOR:
+      Acc ^= X;
+      break;
+    case RD_SMAX:
+      Acc = sext(X, Bits) > sext(Acc, Bits) ? X : Acc;
+      break;
+    case RD_SMIN:
+      Acc = sext(X, Bits) < sext(Acc, Bits) ? X : Acc;
+      break;
+    case RD_UMAX:
+      Acc = X > Acc ? X : Acc;
+      break;
+    default:
+      Acc = X < Acc ? X : Acc;
+      break;
     }
   }
   *(uint64_t *)(Fp + In.D) = Acc;
@@ -347,7 +450,8 @@ void shuffle(const Inst &In, uint8_t *Fp) {
     if (M < 0)
       memset(R + I * ES, 0, ES);
     else
-      memcpy(R + I * ES, Fp + (unsigned(M) < N ? In.A : In.B) + (M % N) * ES, ES);
+      memcpy(R + I * ES, Fp + (unsigned(M) < N ? In.A : In.B) + (M % N) * ES,
+             ES);
   }
   memcpy(Fp + In.D, R, Mask.size() * ES);
 }
@@ -357,7 +461,7 @@ uint64_t atomicRMW(unsigned Op, unsigned K, uint8_t *P, uint64_t V) {
   unsigned Bits = eltBits(K);
   if (isF(K)) {
     double A = eltF(P, K, 0), B = eltF((uint8_t *)&V, K, 0);
-    double R = Op == AtomicRMWInst::FAdd ? A + B
+    double R = Op == AtomicRMWInst::FAdd   ? A + B
                : Op == AtomicRMWInst::FSub ? A - B
                : Op == AtomicRMWInst::FMax ? fmax(A, B)
                : Op == AtomicRMWInst::FMin ? fmin(A, B)
@@ -366,18 +470,41 @@ uint64_t atomicRMW(unsigned Op, unsigned K, uint8_t *P, uint64_t V) {
     return Old;
   }
   switch (Op) {
-  case AtomicRMWInst::Xchg: New = V; break;
-  case AtomicRMWInst::Add: New = V + Old; break;
-  case AtomicRMWInst::Sub: New = Old - V; break;
-  case AtomicRMWInst::And: New = Old & V; break;
-  case AtomicRMWInst::Nand: New = ~(Old & V); break;
-  case AtomicRMWInst::Or: New = Old | V; break;
-  case AtomicRMWInst::Xor: New = Old ^ V; break;
-  case AtomicRMWInst::Max: New = sext(Old, Bits) > sext(V, Bits) ? Old : V; break;
-  case AtomicRMWInst::Min: New = sext(Old, Bits) < sext(V, Bits) ? Old : V; break;
-  case AtomicRMWInst::UMax: New = Old > V ? Old : V; break;
-  case AtomicRMWInst::UMin: New = Old < V ? Old : V; break;
-  default: fatal("unsupported atomicrmw operation");
+  case AtomicRMWInst::Xchg:
+    New = V;
+    break;
+  case AtomicRMWInst::Add:
+    New = V + Old;
+    break;
+  case AtomicRMWInst::Sub:
+    New = Old - V;
+    break;
+  case AtomicRMWInst::And:
+    New = Old & V;
+    break;
+  case AtomicRMWInst::Nand:
+    New = ~(Old & V);
+    break;
+  case AtomicRMWInst::Or:
+    New = Old | V;
+    break;
+  case AtomicRMWInst::Xor:
+    New = Old ^ V;
+    break;
+  case AtomicRMWInst::Max:
+    New = sext(Old, Bits) > sext(V, Bits) ? Old : V;
+    break;
+  case AtomicRMWInst::Min:
+    New = sext(Old, Bits) < sext(V, Bits) ? Old : V;
+    break;
+  case AtomicRMWInst::UMax:
+    New = Old > V ? Old : V;
+    break;
+  case AtomicRMWInst::UMin:
+    New = Old < V ? Old : V;
+    break;
+  default:
+    fatal("unsupported atomicrmw operation");
   }
   setI(P, K, 0, New);
   return Old;
@@ -392,10 +519,18 @@ bool fpClass(double X, bool F32, unsigned Mask) {
     Bit = (F32 ? true : (B >> 51) & 1) ? 1 : 0; // quiet vs signaling
     break;
   }
-  case FP_INFINITE: Bit = Neg ? 2 : 9; break;
-  case FP_NORMAL: Bit = Neg ? 3 : 8; break;
-  case FP_SUBNORMAL: Bit = Neg ? 4 : 7; break;
-  default: Bit = Neg ? 5 : 6; break;
+  case FP_INFINITE:
+    Bit = Neg ? 2 : 9;
+    break;
+  case FP_NORMAL:
+    Bit = Neg ? 3 : 8;
+    break;
+  case FP_SUBNORMAL:
+    Bit = Neg ? 4 : 7;
+    break;
+  default:
+    Bit = Neg ? 5 : 6;
+    break;
   }
   return (Mask >> Bit) & 1;
 }
@@ -406,9 +541,9 @@ void vecIntrinsic(const VecIntrinsic &V, uint8_t *Fp) {
   unsigned K = V.K;
   for (unsigned I = 0; I < V.N; ++I) {
     if (V.Cls == VecIntrinsic::Int) {
-      setI(R, K, I, intIntrinsic(V.Op, eltBits(K), eltI(A, K, I),
-                                 V.B ? eltI(B, K, I) : 0,
-                                 V.C ? eltI(C, K, I) : 0));
+      setI(R, K, I,
+           intIntrinsic(V.Op, eltBits(K), eltI(A, K, I),
+                        V.B ? eltI(B, K, I) : 0, V.C ? eltI(C, K, I) : 0));
       continue;
     }
     double X = eltF(A, K, I), Y = V.B ? eltF(B, K, I) : 0,
@@ -559,7 +694,8 @@ bool loopCheck(Impl &I, FuncState &FS, uint8_t *Fp, uint8_t *Ret, uint64_t C) {
     AV[J] = FS.ByvalSize[J] ? *reinterpret_cast<void **>(Src) : Src;
   }
   uint64_t Buf[4] = {0, 0, 0, 0};
-  uint8_t *R = FS.RetSize > sizeof(Buf) ? Ret : reinterpret_cast<uint8_t *>(Buf);
+  uint8_t *R =
+      FS.RetSize > sizeof(Buf) ? Ret : reinterpret_cast<uint8_t *>(Buf);
   ffi_call(&FS.Cif, FFI_FN(S), R, AV);
   if (FS.RetIntBits && FS.RetIntBits < 64)
     Buf[0] &= (1ull << FS.RetIntBits) - 1;
@@ -580,7 +716,7 @@ const void *const *Handlers;
 #define JUMP(X)                                                                \
   do {                                                                         \
     Ip = (X);                                                                  \
-    goto *Ip->H;                                                               \
+    goto * Ip->H;                                                              \
   } while (0)
 #define F32OUT(V) R(uint64_t, D) = std::bit_cast<uint32_t>(float(V))
 #define I32OP(N, EXPR)                                                         \
@@ -690,11 +826,11 @@ void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret) {
   }
   uint64_t *Bc = FS->Counters.data(), *Be = FS->BackEdges.data();
   const Inst *Ip = FS->Code.data();
-  goto *Ip->H;
+  goto * Ip->H;
 
   I32OP(ADD, A + B)
   I32OP(SUB, A - B)
-  I32OP(MUL, A *B)
+  I32OP(MUL, A * B)
   I32OP(UDIV, A / B)
   I32OP(SDIV, int32_t(A) / int32_t(B))
   I32OP(UREM, A % B)
@@ -704,7 +840,7 @@ void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret) {
   I32OP(ASHR, int32_t(A) >> (B & 31))
   I64OP(ADD, A + B)
   I64OP(SUB, A - B)
-  I64OP(MUL, A *B)
+  I64OP(MUL, A * B)
   I64OP(UDIV, A / B)
   I64OP(SDIV, int64_t(A) / int64_t(B))
   I64OP(UREM, A % B)
@@ -714,7 +850,7 @@ void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret) {
   I64OP(ASHR, int64_t(A) >> (B & 63))
   INOP(ADD, A + B)
   INOP(SUB, A - B)
-  INOP(MUL, A *B)
+  INOP(MUL, A * B)
   INOP(UDIV, A / B)
   INOP(SDIV, sext(A, W) / sext(B, W))
   INOP(UREM, A % B)
@@ -724,7 +860,7 @@ void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret) {
   INOP(ASHR, sext(A, W) >> (B & 63))
   I128OP(ADD, A + B)
   I128OP(SUB, A - B)
-  I128OP(MUL, A *B)
+  I128OP(MUL, A * B)
   I128OP(UDIV, A / B)
   I128OP(SDIV, s128(A) / s128(B))
   I128OP(UREM, A % B)
@@ -732,7 +868,7 @@ void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret) {
   I128OP(SHL, A << (B & 127))
   I128OP(LSHR, A >> (B & 127))
   I128OP(ASHR, s128(A) >> (B & 127))
-  I128OP(AND, A &B)
+  I128OP(AND, A & B)
   I128OP(OR, A | B)
   I128OP(XOR, A ^ B)
   FPOPS(F32, float, F32OUT)
@@ -743,13 +879,13 @@ void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret) {
   VINTOPS(V16I8)
   VFPOPS(V4F32)
   VFPOPS(V2F64)
-L_VFMULADD_V4F32: {
+L_VFMULADD_V4F32 : {
   V4F32 P = ldv<V4F32>(Fp + Ip->A) * ldv<V4F32>(Fp + Ip->B);
   V4F32 Out = P + ldv<V4F32>(Fp + Ip->E);
   memcpy(Fp + Ip->D, &Out, 16);
   NEXT;
 }
-L_VFMULADD_V2F64: {
+L_VFMULADD_V2F64 : {
   V2F64 P = ldv<V2F64>(Fp + Ip->A) * ldv<V2F64>(Fp + Ip->B);
   V2F64 Out = P + ldv<V2F64>(Fp + Ip->E);
   memcpy(Fp + Ip->D, &Out, 16);
@@ -779,7 +915,7 @@ L_MASK:
 L_SEXT:
   R(uint64_t, D) = uint64_t(sext(R(uint64_t, A), Ip->C)) & Ip->Imm;
   NEXT;
-L_SEXT_I128: {
+L_SEXT_I128 : {
   uint64_t V = R(uint64_t, A);
   st128(Fp + Ip->D, Ip->Imm ? u128(s128(sext(V, Ip->C))) : u128(V));
   NEXT;
@@ -870,13 +1006,13 @@ L_FPTRUNC:
 L_LOAD8:
   R(uint64_t, D) = *(R(uint8_t *, A) + Ip->Imm);
   NEXT;
-L_LOAD16: {
+L_LOAD16 : {
   uint16_t V;
   memcpy(&V, R(uint8_t *, A) + Ip->Imm, 2);
   R(uint64_t, D) = V;
   NEXT;
 }
-L_LOAD32: {
+L_LOAD32 : {
   uint32_t V;
   memcpy(&V, R(uint8_t *, A) + Ip->Imm, 4);
   R(uint64_t, D) = V;
@@ -929,7 +1065,7 @@ L_SELECTN:
 L_BR:
   ++Bc[Ip->C];
   JUMP(Ip->T);
-L_BR_BACK: {
+L_BR_BACK : {
   uint64_t C = ++Be[Ip->B];
   if (FS->LoopThreshold && C >= FS->LoopThreshold) [[unlikely]]
     if (loopCheck(*I, *FS, Fp, Ret, C))
@@ -958,7 +1094,7 @@ L_BRC:
   FUSED(BRC_EQ, R(uint64_t, A) == R(uint64_t, B))
   FUSED(BRC_NE, R(uint64_t, A) != R(uint64_t, B))
 L_SWITCH:
-L_INDIRECTBR: {
+L_INDIRECTBR : {
   auto *ST = static_cast<const SwitchTable *>(Ip->P);
   uint64_t V = R(uint64_t, A);
   for (size_t K = 0, N = ST->Vals.size(); K < N; ++K)
@@ -1028,7 +1164,7 @@ L_MEMMOVE:
 L_MEMSET:
   memset(R(void *, A), R(uint8_t, B), Ip->C ? Ip->Imm : R(uint64_t, E));
   NEXT;
-L_VASTART: {
+L_VASTART : {
   uint8_t *L = R(uint8_t *, A);
   uint32_t Off[2] = {48, 176}; // gp/fp registers exhausted
   memcpy(L, Off, 8);
@@ -1044,23 +1180,23 @@ L_ATOMICRMW:
   R(uint64_t, D) = atomicRMW(Ip->Imm, Ip->C, R(uint8_t *, A), R(uint64_t, B));
   NEXT;
 L_FPCLASS:
-  R(uint64_t, D) = fpClass(Ip->C ? double(R(float, A)) : R(double, A), Ip->C,
-                           Ip->Imm);
+  R(uint64_t, D) =
+      fpClass(Ip->C ? double(R(float, A)) : R(double, A), Ip->C, Ip->Imm);
   NEXT;
 L_MATHI_F32:
-  R(uint64_t, D) = uint64_t(reinterpret_cast<long (*)(float)>(Ip->P2)(
-                       R(float, A))) &
-                   Ip->Imm;
+  R(uint64_t, D) =
+      uint64_t(reinterpret_cast<long (*)(float)>(Ip->P2)(R(float, A))) &
+      Ip->Imm;
   NEXT;
 L_MATHI_F64:
-  R(uint64_t, D) = uint64_t(reinterpret_cast<long (*)(double)>(Ip->P2)(
-                       R(double, A))) &
-                   Ip->Imm;
+  R(uint64_t, D) =
+      uint64_t(reinterpret_cast<long (*)(double)>(Ip->P2)(R(double, A))) &
+      Ip->Imm;
   NEXT;
 L_VINTR:
   vecIntrinsic(*static_cast<const VecIntrinsic *>(Ip->P), Fp);
   NEXT;
-L_CMPXCHG: {
+L_CMPXCHG : {
   uint8_t *P = R(uint8_t *, A);
   uint64_t Old = eltI(P, Ip->C, 0);
   bool Ok = Old == R(uint64_t, B);

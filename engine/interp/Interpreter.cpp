@@ -117,8 +117,10 @@ Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
                    FS.FfiArgs.data()) != FFI_OK)
     return fail("signature of @" + F.getName() + " for libffi");
   void *Code = nullptr;
-  auto *Cl = static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &Code));
-  if (!Cl || ffi_prep_closure_loc(Cl, &FS.Cif, closureEntry, &FS, Code) != FFI_OK)
+  auto *Cl =
+      static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &Code));
+  if (!Cl ||
+      ffi_prep_closure_loc(Cl, &FS.Cif, closureEntry, &FS, Code) != FFI_OK)
     return fail("cannot allocate a closure for @" + F.getName());
   FS.ClosureMem = Cl;
   FS.Closure = Code;
@@ -129,7 +131,9 @@ Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
 static void writeInt(const APInt &V, uint8_t *Dst, unsigned Bytes) {
   unsigned W = V.getBitWidth();
   for (unsigned K = 0; K < Bytes; ++K)
-    Dst[K] = 8 * K >= W ? 0 : V.extractBitsAsZExtValue(std::min(8u, W - 8 * K), 8 * K);
+    Dst[K] = 8 * K >= W
+                 ? 0
+                 : V.extractBitsAsZExtValue(std::min(8u, W - 8 * K), 8 * K);
 }
 
 void Interpreter::Impl::mapEntries() {
@@ -147,9 +151,9 @@ Error Interpreter::Impl::writeConst(const Constant *C, uint8_t *Dst) {
   if (isa<ConstantPointerNull>(C) || isa<ConstantAggregateZero>(C) ||
       isa<UndefValue>(C) || isa<ConstantTokenNone>(C)) {
     auto *VT = dyn_cast<FixedVectorType>(T);
-    memset(Dst, 0, VT && VT->getElementType()->isIntegerTy(1)
-                       ? VT->getNumElements()
-                       : DL.getTypeStoreSize(T));
+    memset(Dst, 0,
+           VT && VT->getElementType()->isIntegerTy(1) ? VT->getNumElements()
+                                                      : DL.getTypeStoreSize(T));
     return Error::success();
   }
   if (auto *CI = dyn_cast<ConstantInt>(C)) {
@@ -180,13 +184,15 @@ Error Interpreter::Impl::writeConst(const Constant *C, uint8_t *Dst) {
   if (isa<ConstantAggregate>(C) || isa<ConstantDataSequential>(C)) {
     const StructLayout *SL =
         isa<StructType>(T) ? DL.getStructLayout(cast<StructType>(T)) : nullptr;
-    Type *ET = SL ? nullptr
-                  : isa<ArrayType>(T) ? T->getArrayElementType()
-                                      : cast<VectorType>(T)->getElementType();
-    uint64_t Stride = ET ? (ET->isIntegerTy(1) ? 1 : DL.getTypeAllocSize(ET)) : 0;
+    Type *ET = SL                  ? nullptr
+               : isa<ArrayType>(T) ? T->getArrayElementType()
+                                   : cast<VectorType>(T)->getElementType();
+    uint64_t Stride =
+        ET ? (ET->isIntegerTy(1) ? 1 : DL.getTypeAllocSize(ET)) : 0;
     unsigned N = SL ? T->getStructNumElements()
-                    : isa<ArrayType>(T) ? T->getArrayNumElements()
-                                        : cast<FixedVectorType>(T)->getNumElements();
+                 : isa<ArrayType>(T)
+                     ? T->getArrayNumElements()
+                     : cast<FixedVectorType>(T)->getNumElements();
     for (unsigned K = 0; K < N; ++K) {
       uint64_t Off = SL ? SL->getElementOffset(K) : K * Stride;
       if (Error E = writeConst(C->getAggregateElement(K), Dst + Off))

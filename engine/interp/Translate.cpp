@@ -42,7 +42,11 @@ IntKind intKind(Type *T) {
   if (!T->isIntegerTy())
     return IK_NONE;
   unsigned B = T->getIntegerBitWidth();
-  return B == 32 ? IK_I32 : B == 64 ? IK_I64 : B < 64 ? IK_IN : B == 128 ? IK_I128 : IK_NONE;
+  return B == 32    ? IK_I32
+         : B == 64  ? IK_I64
+         : B < 64   ? IK_IN
+         : B == 128 ? IK_I128
+                    : IK_NONE;
 }
 
 unsigned intBits(Type *T) {
@@ -58,11 +62,16 @@ Expected<ElemKind> elemKind(Type *T) {
     return EK_F64;
   if (T->isIntegerTy()) {
     switch (T->getIntegerBitWidth()) {
-    case 1: return EK_I1;
-    case 8: return EK_I8;
-    case 16: return EK_I16;
-    case 32: return EK_I32;
-    case 64: return EK_I64;
+    case 1:
+      return EK_I1;
+    case 8:
+      return EK_I8;
+    case 16:
+      return EK_I16;
+    case 32:
+      return EK_I32;
+    case 64:
+      return EK_I64;
     }
   }
   return unsupported("vector element type " + typeName(T));
@@ -118,7 +127,8 @@ private:
   }
 
   uint64_t aggOffset(Type *Agg, ArrayRef<unsigned> Idx) {
-    SmallVector<Value *, 4> V{ConstantInt::get(Type::getInt32Ty(F.getContext()), 0)};
+    SmallVector<Value *, 4> V{
+        ConstantInt::get(Type::getInt32Ty(F.getContext()), 0)};
     for (unsigned X : Idx)
       V.push_back(ConstantInt::get(Type::getInt32Ty(F.getContext()), X));
     return DL.getIndexedOffsetInType(Agg, V);
@@ -312,11 +322,17 @@ Error Translator::emitStubs() {
   // Resolve code indices to pointers (Code no longer grows).
   for (Inst &In : Code) {
     switch (Opcode(uintptr_t(In.H))) {
-    case OP_BR: case OP_BR_BACK: case OP_JMP:
+    case OP_BR:
+    case OP_BR_BACK:
+    case OP_JMP:
       In.T = &Code[In.Imm];
       break;
-    case OP_BRC: case OP_BRC_SLT_I32: case OP_BRC_SLT_I64: case OP_BRC_ULT_I64:
-    case OP_BRC_EQ: case OP_BRC_NE:
+    case OP_BRC:
+    case OP_BRC_SLT_I32:
+    case OP_BRC_SLT_I64:
+    case OP_BRC_ULT_I64:
+    case OP_BRC_EQ:
+    case OP_BRC_NE:
       In.T = &Code[In.Imm], In.T2 = &Code[In.Imm2];
       break;
     default:
@@ -396,7 +412,8 @@ Error Translator::inst(Instruction &In) {
       return vectorOp(In);
     if (!T->isFloatTy() && !T->isDoubleTy())
       return unsupported("fneg on " + typeName(T));
-    emit(T->isFloatTy() ? OP_FNEG_F32 : OP_FNEG_F64, op(&In), op(In.getOperand(0)));
+    emit(T->isFloatTy() ? OP_FNEG_F32 : OP_FNEG_F64, op(&In),
+         op(In.getOperand(0)));
     return Error::success();
   }
   default:
@@ -417,12 +434,23 @@ Error Translator::binop(BinaryOperator &B) {
     bool F32 = T->isFloatTy();
     Opcode O;
     switch (Opc) {
-    case Instruction::FAdd: O = F32 ? OP_FADD_F32 : OP_FADD_F64; break;
-    case Instruction::FSub: O = F32 ? OP_FSUB_F32 : OP_FSUB_F64; break;
-    case Instruction::FMul: O = F32 ? OP_FMUL_F32 : OP_FMUL_F64; break;
-    case Instruction::FDiv: O = F32 ? OP_FDIV_F32 : OP_FDIV_F64; break;
-    case Instruction::FRem: O = F32 ? OP_FREM_F32 : OP_FREM_F64; break;
-    default: return unsupported("fp binop");
+    case Instruction::FAdd:
+      O = F32 ? OP_FADD_F32 : OP_FADD_F64;
+      break;
+    case Instruction::FSub:
+      O = F32 ? OP_FSUB_F32 : OP_FSUB_F64;
+      break;
+    case Instruction::FMul:
+      O = F32 ? OP_FMUL_F32 : OP_FMUL_F64;
+      break;
+    case Instruction::FDiv:
+      O = F32 ? OP_FDIV_F32 : OP_FDIV_F64;
+      break;
+    case Instruction::FRem:
+      O = F32 ? OP_FREM_F32 : OP_FREM_F64;
+      break;
+    default:
+      return unsupported("fp binop");
     }
     emit(O, D, A, Bo);
     return Error::success();
@@ -430,7 +458,8 @@ Error Translator::binop(BinaryOperator &B) {
   IntKind K = intKind(T);
   if (K == IK_NONE)
     return unsupported("arithmetic on " + typeName(T));
-  if (Opc == Instruction::And || Opc == Instruction::Or || Opc == Instruction::Xor) {
+  if (Opc == Instruction::And || Opc == Instruction::Or ||
+      Opc == Instruction::Xor) {
     static const Opcode Small[] = {OP_AND, OP_OR, OP_XOR};
     static const Opcode Wide[] = {OP_AND_I128, OP_OR_I128, OP_XOR_I128};
     unsigned X = Opc - Instruction::And;
@@ -440,17 +469,38 @@ Error Translator::binop(BinaryOperator &B) {
   static const Opcode Base[] = {OP_ADD_I32, OP_ADD_I64, OP_ADD_IN, OP_ADD_I128};
   int Sub;
   switch (Opc) {
-  case Instruction::Add: Sub = 0; break;
-  case Instruction::Sub: Sub = 1; break;
-  case Instruction::Mul: Sub = 2; break;
-  case Instruction::UDiv: Sub = 3; break;
-  case Instruction::SDiv: Sub = 4; break;
-  case Instruction::URem: Sub = 5; break;
-  case Instruction::SRem: Sub = 6; break;
-  case Instruction::Shl: Sub = 7; break;
-  case Instruction::LShr: Sub = 8; break;
-  case Instruction::AShr: Sub = 9; break;
-  default: return unsupported(Twine("binop ") + B.getOpcodeName());
+  case Instruction::Add:
+    Sub = 0;
+    break;
+  case Instruction::Sub:
+    Sub = 1;
+    break;
+  case Instruction::Mul:
+    Sub = 2;
+    break;
+  case Instruction::UDiv:
+    Sub = 3;
+    break;
+  case Instruction::SDiv:
+    Sub = 4;
+    break;
+  case Instruction::URem:
+    Sub = 5;
+    break;
+  case Instruction::SRem:
+    Sub = 6;
+    break;
+  case Instruction::Shl:
+    Sub = 7;
+    break;
+  case Instruction::LShr:
+    Sub = 8;
+    break;
+  case Instruction::AShr:
+    Sub = 9;
+    break;
+  default:
+    return unsupported(Twine("binop ") + B.getOpcodeName());
   }
   unsigned Bits = intBits(T);
   emit(Opcode(Base[K] + Sub), D, A, Bo, Bits, maskOf(Bits));
@@ -464,11 +514,15 @@ static bool fusedIntoBranch(ICmpInst &C) {
     return false;
   IntKind K = intKind(C.getOperand(0)->getType());
   switch (C.getPredicate()) {
-  case CmpInst::ICMP_SLT: return K == IK_I32 || K == IK_I64;
-  case CmpInst::ICMP_ULT: return K == IK_I64;
+  case CmpInst::ICMP_SLT:
+    return K == IK_I32 || K == IK_I64;
+  case CmpInst::ICMP_ULT:
+    return K == IK_I64;
   case CmpInst::ICMP_EQ:
-  case CmpInst::ICMP_NE: return K != IK_I128 && K != IK_NONE;
-  default: return false;
+  case CmpInst::ICMP_NE:
+    return K != IK_I128 && K != IK_NONE;
+  default:
+    return false;
   }
 }
 
@@ -486,12 +540,24 @@ Error Translator::icmp(ICmpInst &C) {
     return Error::success();
   }
   switch (P) {
-  case CmpInst::ICMP_EQ: emit(OP_ICMP_EQ, D, A, B); break;
-  case CmpInst::ICMP_NE: emit(OP_ICMP_NE, D, A, B); break;
-  case CmpInst::ICMP_ULT: emit(OP_ICMP_ULT, D, A, B); break;
-  case CmpInst::ICMP_ULE: emit(OP_ICMP_ULE, D, A, B); break;
-  case CmpInst::ICMP_UGT: emit(OP_ICMP_UGT, D, A, B); break;
-  case CmpInst::ICMP_UGE: emit(OP_ICMP_UGE, D, A, B); break;
+  case CmpInst::ICMP_EQ:
+    emit(OP_ICMP_EQ, D, A, B);
+    break;
+  case CmpInst::ICMP_NE:
+    emit(OP_ICMP_NE, D, A, B);
+    break;
+  case CmpInst::ICMP_ULT:
+    emit(OP_ICMP_ULT, D, A, B);
+    break;
+  case CmpInst::ICMP_ULE:
+    emit(OP_ICMP_ULE, D, A, B);
+    break;
+  case CmpInst::ICMP_UGT:
+    emit(OP_ICMP_UGT, D, A, B);
+    break;
+  case CmpInst::ICMP_UGE:
+    emit(OP_ICMP_UGE, D, A, B);
+    break;
   default: {
     static const Opcode S64[] = {OP_ICMP_SGT_I64, OP_ICMP_SGE_I64,
                                  OP_ICMP_SLT_I64, OP_ICMP_SLE_I64};
@@ -640,10 +706,14 @@ Error Translator::load(LoadInst &L) {
   uint64_t Size = DL.getTypeStoreSize(T);
   bool Scalar = T->isIntOrPtrTy() || T->isFloatingPointTy();
   Opcode O = OP_LOADN;
-  if (Scalar && Size == 1) O = OP_LOAD8;
-  else if (Scalar && Size == 2) O = OP_LOAD16;
-  else if (Scalar && Size == 4) O = OP_LOAD32;
-  else if (Scalar && Size == 8) O = OP_LOAD64;
+  if (Scalar && Size == 1)
+    O = OP_LOAD8;
+  else if (Scalar && Size == 2)
+    O = OP_LOAD16;
+  else if (Scalar && Size == 4)
+    O = OP_LOAD32;
+  else if (Scalar && Size == 8)
+    O = OP_LOAD64;
   if (O == OP_LOADN && Size == 16)
     O = OP_LOAD128;
   emit(O, op(&L), Base, 0, Size, Off);
@@ -661,11 +731,16 @@ Error Translator::store(StoreInst &S) {
   foldedAddr(S.getPointerOperand(), Base, Off);
   uint64_t Size = DL.getTypeStoreSize(T);
   Opcode O = OP_STOREN;
-  if (Size == 1) O = OP_STORE8;
-  else if (Size == 2) O = OP_STORE16;
-  else if (Size == 4) O = OP_STORE32;
-  else if (Size == 8) O = OP_STORE64;
-  else if (Size == 16) O = OP_STORE128;
+  if (Size == 1)
+    O = OP_STORE8;
+  else if (Size == 2)
+    O = OP_STORE16;
+  else if (Size == 4)
+    O = OP_STORE32;
+  else if (Size == 8)
+    O = OP_STORE64;
+  else if (Size == 16)
+    O = OP_STORE128;
   emit(O, 0, Base, op(S.getValueOperand()), Size, Off);
   return Error::success();
 }
@@ -677,7 +752,8 @@ Error Translator::gep(GetElementPtrInst &G) {
     return Error::success();
   int64_t Off = 0;
   SmallVector<std::pair<Value *, int64_t>, 4> Var;
-  for (gep_type_iterator It = gep_type_begin(G), E = gep_type_end(G); It != E; ++It) {
+  for (gep_type_iterator It = gep_type_begin(G), E = gep_type_end(G); It != E;
+       ++It) {
     Value *Idx = It.getOperand();
     if (StructType *ST = It.getStructTypeOrNull()) {
       Off += DL.getStructLayout(ST)->getElementOffset(
@@ -699,7 +775,8 @@ Error Translator::gep(GetElementPtrInst &G) {
     unsigned Bits = intBits(Idx->getType());
     if (Bits != 32 && Bits != 64)
       return unsupported("getelementptr index of " + typeName(Idx->getType()));
-    emit(Bits == 32 ? OP_GEP_I32 : OP_GEP_I64, D, Base, op(Idx), 0, Off).Imm2 = Scale;
+    emit(Bits == 32 ? OP_GEP_I32 : OP_GEP_I64, D, Base, op(Idx), 0, Off).Imm2 =
+        Scale;
     Base = D, Off = 0;
   }
   return Error::success();
@@ -737,11 +814,17 @@ Error Translator::branch(BranchInst &B) {
     switch (Cmp->getPredicate()) {
     case CmpInst::ICMP_SLT:
       O = intKind(Cmp->getOperand(0)->getType()) == IK_I32 ? OP_BRC_SLT_I32
-                                                             : OP_BRC_SLT_I64;
+                                                           : OP_BRC_SLT_I64;
       break;
-    case CmpInst::ICMP_ULT: O = OP_BRC_ULT_I64; break;
-    case CmpInst::ICMP_EQ: O = OP_BRC_EQ; break;
-    default: O = OP_BRC_NE; break;
+    case CmpInst::ICMP_ULT:
+      O = OP_BRC_ULT_I64;
+      break;
+    case CmpInst::ICMP_EQ:
+      O = OP_BRC_EQ;
+      break;
+    default:
+      O = OP_BRC_NE;
+      break;
     }
     emit(O, counter(T), op(Cmp->getOperand(0)), op(Cmp->getOperand(1)),
          counter(Fa));
@@ -764,7 +847,8 @@ Error Translator::switchInst(SwitchInst &S) {
   for (auto &Case : S.cases()) {
     ST.Vals.push_back(Case.getCaseValue()->getZExtValue());
     ST.Counters.push_back(counter(Case.getCaseSuccessor()));
-    Fixes.push_back({ST.TargetIdx.size(), 2, &ST, From, Case.getCaseSuccessor()});
+    Fixes.push_back(
+        {ST.TargetIdx.size(), 2, &ST, From, Case.getCaseSuccessor()});
     ST.TargetIdx.push_back(0);
   }
   return Error::success();
@@ -871,101 +955,166 @@ static void *mathToInt(Intrinsic::ID ID, Type *A0);
 template <typename T> static void *fn1(T (*F)(T)) { return (void *)F; }
 template <typename T> static void *fn2(T (*F)(T, T)) { return (void *)F; }
 static double minimumD(double A, double B) {
-  return std::isnan(A) || std::isnan(B) ? NAN : A == B ? (std::signbit(A) ? A : B) : A < B ? A : B;
+  return std::isnan(A) || std::isnan(B) ? NAN
+         : A == B                       ? (std::signbit(A) ? A : B)
+         : A < B                        ? A
+                                        : B;
 }
 static double maximumD(double A, double B) {
-  return std::isnan(A) || std::isnan(B) ? NAN : A == B ? (std::signbit(A) ? B : A) : A > B ? A : B;
+  return std::isnan(A) || std::isnan(B) ? NAN
+         : A == B                       ? (std::signbit(A) ? B : A)
+         : A > B                        ? A
+                                        : B;
 }
 static float minimumF(float A, float B) { return minimumD(A, B); }
 static float maximumF(float A, float B) { return maximumD(A, B); }
 
 static void *math1(Intrinsic::ID ID, bool F32) {
   switch (ID) {
-  case Intrinsic::fabs: return F32 ? fn1<float>(fabsf) : fn1<double>(fabs);
-  case Intrinsic::sqrt: return F32 ? fn1<float>(sqrtf) : fn1<double>(sqrt);
-  case Intrinsic::exp: return F32 ? fn1<float>(expf) : fn1<double>(exp);
-  case Intrinsic::exp2: return F32 ? fn1<float>(exp2f) : fn1<double>(exp2);
-  case Intrinsic::log: return F32 ? fn1<float>(logf) : fn1<double>(log);
-  case Intrinsic::log2: return F32 ? fn1<float>(log2f) : fn1<double>(log2);
-  case Intrinsic::log10: return F32 ? fn1<float>(log10f) : fn1<double>(log10);
-  case Intrinsic::sin: return F32 ? fn1<float>(sinf) : fn1<double>(sin);
-  case Intrinsic::cos: return F32 ? fn1<float>(cosf) : fn1<double>(cos);
-  case Intrinsic::floor: return F32 ? fn1<float>(floorf) : fn1<double>(floor);
-  case Intrinsic::ceil: return F32 ? fn1<float>(ceilf) : fn1<double>(ceil);
-  case Intrinsic::trunc: return F32 ? fn1<float>(truncf) : fn1<double>(trunc);
-  case Intrinsic::round: return F32 ? fn1<float>(roundf) : fn1<double>(round);
+  case Intrinsic::fabs:
+    return F32 ? fn1<float>(fabsf) : fn1<double>(fabs);
+  case Intrinsic::sqrt:
+    return F32 ? fn1<float>(sqrtf) : fn1<double>(sqrt);
+  case Intrinsic::exp:
+    return F32 ? fn1<float>(expf) : fn1<double>(exp);
+  case Intrinsic::exp2:
+    return F32 ? fn1<float>(exp2f) : fn1<double>(exp2);
+  case Intrinsic::log:
+    return F32 ? fn1<float>(logf) : fn1<double>(log);
+  case Intrinsic::log2:
+    return F32 ? fn1<float>(log2f) : fn1<double>(log2);
+  case Intrinsic::log10:
+    return F32 ? fn1<float>(log10f) : fn1<double>(log10);
+  case Intrinsic::sin:
+    return F32 ? fn1<float>(sinf) : fn1<double>(sin);
+  case Intrinsic::cos:
+    return F32 ? fn1<float>(cosf) : fn1<double>(cos);
+  case Intrinsic::floor:
+    return F32 ? fn1<float>(floorf) : fn1<double>(floor);
+  case Intrinsic::ceil:
+    return F32 ? fn1<float>(ceilf) : fn1<double>(ceil);
+  case Intrinsic::trunc:
+    return F32 ? fn1<float>(truncf) : fn1<double>(trunc);
+  case Intrinsic::round:
+    return F32 ? fn1<float>(roundf) : fn1<double>(round);
   case Intrinsic::roundeven:
     return F32 ? fn1<float>(roundevenf) : fn1<double>(roundeven);
-  case Intrinsic::rint: return F32 ? fn1<float>(rintf) : fn1<double>(rint);
+  case Intrinsic::rint:
+    return F32 ? fn1<float>(rintf) : fn1<double>(rint);
   case Intrinsic::nearbyint:
     return F32 ? fn1<float>(nearbyintf) : fn1<double>(nearbyint);
-  default: return nullptr;
+  default:
+    return nullptr;
   }
 }
 
 static void *math2(Intrinsic::ID ID, bool F32) {
   switch (ID) {
-  case Intrinsic::pow: return F32 ? fn2<float>(powf) : fn2<double>(pow);
+  case Intrinsic::pow:
+    return F32 ? fn2<float>(powf) : fn2<double>(pow);
   case Intrinsic::copysign:
     return F32 ? fn2<float>(copysignf) : fn2<double>(copysign);
-  case Intrinsic::minnum: return F32 ? fn2<float>(fminf) : fn2<double>(fmin);
-  case Intrinsic::maxnum: return F32 ? fn2<float>(fmaxf) : fn2<double>(fmax);
-  case Intrinsic::minimum: return F32 ? fn2<float>(minimumF) : fn2<double>(minimumD);
-  case Intrinsic::maximum: return F32 ? fn2<float>(maximumF) : fn2<double>(maximumD);
-  default: return nullptr;
+  case Intrinsic::minnum:
+    return F32 ? fn2<float>(fminf) : fn2<double>(fmin);
+  case Intrinsic::maxnum:
+    return F32 ? fn2<float>(fmaxf) : fn2<double>(fmax);
+  case Intrinsic::minimum:
+    return F32 ? fn2<float>(minimumF) : fn2<double>(minimumD);
+  case Intrinsic::maximum:
+    return F32 ? fn2<float>(maximumF) : fn2<double>(maximumD);
+  default:
+    return nullptr;
   }
 }
 
 static int intOp(Intrinsic::ID ID) {
   switch (ID) {
-  case Intrinsic::smin: return IO_SMIN;
-  case Intrinsic::smax: return IO_SMAX;
-  case Intrinsic::umin: return IO_UMIN;
-  case Intrinsic::umax: return IO_UMAX;
-  case Intrinsic::abs: return IO_ABS;
-  case Intrinsic::ctpop: return IO_CTPOP;
-  case Intrinsic::ctlz: return IO_CTLZ;
-  case Intrinsic::cttz: return IO_CTTZ;
-  case Intrinsic::bswap: return IO_BSWAP;
-  case Intrinsic::bitreverse: return IO_BITREV;
-  case Intrinsic::fshl: return IO_FSHL;
-  case Intrinsic::fshr: return IO_FSHR;
-  case Intrinsic::sadd_sat: return IO_SADDSAT;
-  case Intrinsic::uadd_sat: return IO_UADDSAT;
-  case Intrinsic::ssub_sat: return IO_SSUBSAT;
-  case Intrinsic::usub_sat: return IO_USUBSAT;
-  default: return -1;
+  case Intrinsic::smin:
+    return IO_SMIN;
+  case Intrinsic::smax:
+    return IO_SMAX;
+  case Intrinsic::umin:
+    return IO_UMIN;
+  case Intrinsic::umax:
+    return IO_UMAX;
+  case Intrinsic::abs:
+    return IO_ABS;
+  case Intrinsic::ctpop:
+    return IO_CTPOP;
+  case Intrinsic::ctlz:
+    return IO_CTLZ;
+  case Intrinsic::cttz:
+    return IO_CTTZ;
+  case Intrinsic::bswap:
+    return IO_BSWAP;
+  case Intrinsic::bitreverse:
+    return IO_BITREV;
+  case Intrinsic::fshl:
+    return IO_FSHL;
+  case Intrinsic::fshr:
+    return IO_FSHR;
+  case Intrinsic::sadd_sat:
+    return IO_SADDSAT;
+  case Intrinsic::uadd_sat:
+    return IO_UADDSAT;
+  case Intrinsic::ssub_sat:
+    return IO_SSUBSAT;
+  case Intrinsic::usub_sat:
+    return IO_USUBSAT;
+  default:
+    return -1;
   }
 }
 
 static int ovfOp(Intrinsic::ID ID) {
   switch (ID) {
-  case Intrinsic::sadd_with_overflow: return OV_SADD;
-  case Intrinsic::uadd_with_overflow: return OV_UADD;
-  case Intrinsic::ssub_with_overflow: return OV_SSUB;
-  case Intrinsic::usub_with_overflow: return OV_USUB;
-  case Intrinsic::smul_with_overflow: return OV_SMUL;
-  case Intrinsic::umul_with_overflow: return OV_UMUL;
-  default: return -1;
+  case Intrinsic::sadd_with_overflow:
+    return OV_SADD;
+  case Intrinsic::uadd_with_overflow:
+    return OV_UADD;
+  case Intrinsic::ssub_with_overflow:
+    return OV_SSUB;
+  case Intrinsic::usub_with_overflow:
+    return OV_USUB;
+  case Intrinsic::smul_with_overflow:
+    return OV_SMUL;
+  case Intrinsic::umul_with_overflow:
+    return OV_UMUL;
+  default:
+    return -1;
   }
 }
 
 static int reduceOp(Intrinsic::ID ID) {
   switch (ID) {
-  case Intrinsic::vector_reduce_add: return RD_ADD;
-  case Intrinsic::vector_reduce_mul: return RD_MUL;
-  case Intrinsic::vector_reduce_and: return RD_AND;
-  case Intrinsic::vector_reduce_or: return RD_OR;
-  case Intrinsic::vector_reduce_xor: return RD_XOR;
-  case Intrinsic::vector_reduce_smax: return RD_SMAX;
-  case Intrinsic::vector_reduce_smin: return RD_SMIN;
-  case Intrinsic::vector_reduce_umax: return RD_UMAX;
-  case Intrinsic::vector_reduce_umin: return RD_UMIN;
-  case Intrinsic::vector_reduce_fadd: return RD_FADD;
-  case Intrinsic::vector_reduce_fmul: return RD_FMUL;
-  case Intrinsic::vector_reduce_fmax: return RD_FMAX;
-  case Intrinsic::vector_reduce_fmin: return RD_FMIN;
-  default: return -1;
+  case Intrinsic::vector_reduce_add:
+    return RD_ADD;
+  case Intrinsic::vector_reduce_mul:
+    return RD_MUL;
+  case Intrinsic::vector_reduce_and:
+    return RD_AND;
+  case Intrinsic::vector_reduce_or:
+    return RD_OR;
+  case Intrinsic::vector_reduce_xor:
+    return RD_XOR;
+  case Intrinsic::vector_reduce_smax:
+    return RD_SMAX;
+  case Intrinsic::vector_reduce_smin:
+    return RD_SMIN;
+  case Intrinsic::vector_reduce_umax:
+    return RD_UMAX;
+  case Intrinsic::vector_reduce_umin:
+    return RD_UMIN;
+  case Intrinsic::vector_reduce_fadd:
+    return RD_FADD;
+  case Intrinsic::vector_reduce_fmul:
+    return RD_FMUL;
+  case Intrinsic::vector_reduce_fmax:
+    return RD_FMAX;
+  case Intrinsic::vector_reduce_fmin:
+    return RD_FMIN;
+  default:
+    return -1;
   }
 }
 
@@ -1062,8 +1211,9 @@ Error Translator::intrinsic(IntrinsicInst &C) {
       return vectorIntrinsic(C, *VT);
     if (!T->isFloatTy() && !T->isDoubleTy())
       return Bad();
-    emit(ID == Intrinsic::fma ? (T->isFloatTy() ? OP_FMA_F32 : OP_FMA_F64)
-                              : (T->isFloatTy() ? OP_FMULADD_F32 : OP_FMULADD_F64),
+    emit(ID == Intrinsic::fma
+             ? (T->isFloatTy() ? OP_FMA_F32 : OP_FMA_F64)
+             : (T->isFloatTy() ? OP_FMULADD_F32 : OP_FMULADD_F64),
          D, Arg(0), Arg(1))
         .E = Arg(2);
     return Error::success();
@@ -1114,8 +1264,8 @@ Error Translator::intrinsic(IntrinsicInst &C) {
   if (int X = intOp(ID); X >= 0) {
     if (!T->isIntegerTy() || intBits(T) > 64)
       return Bad();
-    Inst &In = emit(OP_IINTR, D, Arg(0), C.arg_size() > 1 ? Arg(1) : 0,
-                    intBits(T), X);
+    Inst &In =
+        emit(OP_IINTR, D, Arg(0), C.arg_size() > 1 ? Arg(1) : 0, intBits(T), X);
     if (X == IO_FSHL || X == IO_FSHR)
       In.E = Arg(2);
     if (X == IO_ABS || X == IO_CTLZ || X == IO_CTTZ)
@@ -1193,8 +1343,8 @@ Error Translator::vectorIntrinsic(IntrinsicInst &C, FixedVectorType &VT) {
     V.Cls = VecIntrinsic::Int, V.Op = intOp(ID);
   else
     return unsupported("intrinsic " + C.getCalledFunction()->getName());
-  if (V.Cls == VecIntrinsic::Int && (V.Op == IO_ABS || V.Op == IO_CTLZ ||
-                                     V.Op == IO_CTTZ))
+  if (V.Cls == VecIntrinsic::Int &&
+      (V.Op == IO_ABS || V.Op == IO_CTLZ || V.Op == IO_CTTZ))
     V.B = 0;
   FS.VecIntrinsics.push_back(V);
   emit(OP_VINTR).P = &FS.VecIntrinsics.back();
@@ -1210,31 +1360,52 @@ static int fastVectorOp(unsigned Opc, Type *T) {
   if (E->isFloatTy() || E->isDoubleTy()) {
     int Base = E->isFloatTy() ? OP_VFADD_V4F32 : OP_VFADD_V2F64;
     switch (Opc) {
-    case Instruction::FAdd: return Base;
-    case Instruction::FSub: return Base + 1;
-    case Instruction::FMul: return Base + 2;
-    case Instruction::FDiv: return Base + 3;
-    default: return -1;
+    case Instruction::FAdd:
+      return Base;
+    case Instruction::FSub:
+      return Base + 1;
+    case Instruction::FMul:
+      return Base + 2;
+    case Instruction::FDiv:
+      return Base + 3;
+    default:
+      return -1;
     }
   }
   if (!E->isIntegerTy())
     return -1;
   int Base;
   switch (E->getIntegerBitWidth()) {
-  case 8: Base = OP_VADD_V16I8; break;
-  case 16: Base = OP_VADD_V8I16; break;
-  case 32: Base = OP_VADD_V4I32; break;
-  case 64: Base = OP_VADD_V2I64; break;
-  default: return -1;
+  case 8:
+    Base = OP_VADD_V16I8;
+    break;
+  case 16:
+    Base = OP_VADD_V8I16;
+    break;
+  case 32:
+    Base = OP_VADD_V4I32;
+    break;
+  case 64:
+    Base = OP_VADD_V2I64;
+    break;
+  default:
+    return -1;
   }
   switch (Opc) {
-  case Instruction::Add: return Base;
-  case Instruction::Sub: return Base + 1;
-  case Instruction::Mul: return Base + 2;
-  case Instruction::And: return Base + 3;
-  case Instruction::Or: return Base + 4;
-  case Instruction::Xor: return Base + 5;
-  default: return -1;
+  case Instruction::Add:
+    return Base;
+  case Instruction::Sub:
+    return Base + 1;
+  case Instruction::Mul:
+    return Base + 2;
+  case Instruction::And:
+    return Base + 3;
+  case Instruction::Or:
+    return Base + 4;
+  case Instruction::Xor:
+    return Base + 5;
+  default:
+    return -1;
   }
 }
 
@@ -1246,7 +1417,8 @@ Error Translator::vectorOp(Instruction &In) {
   };
   Type *T = In.getType();
   if (isa<ScalableVectorType>(T) ||
-      (In.getNumOperands() && isa<ScalableVectorType>(In.getOperand(0)->getType())))
+      (In.getNumOperands() &&
+       isa<ScalableVectorType>(In.getOperand(0)->getType())))
     return unsupported("scalable vector");
   uint32_t D = op(&In);
   switch (In.getOpcode()) {
@@ -1320,16 +1492,17 @@ Error Translator::vectorOp(Instruction &In) {
       return KS.takeError();
     if (CI->getOpcode() == Instruction::BitCast)
       return unsupported("vector bitcast between element kinds");
-    emit(OP_VCAST, D, op(In.getOperand(0)), 0, Count(T), CI->getOpcode())
-        .Imm2 = *KS | (*KD << 8);
+    emit(OP_VCAST, D, op(In.getOperand(0)), 0, Count(T), CI->getOpcode()).Imm2 =
+        *KS | (*KD << 8);
     return Error::success();
   }
   return unsupported(Twine("vector instruction '") + In.getOpcodeName() + "'");
 }
 
 Error Translator::atomic(Instruction &In) {
-  Type *T = isa<AtomicRMWInst>(In) ? In.getType()
-                                   : cast<AtomicCmpXchgInst>(In).getCompareOperand()->getType();
+  Type *T = isa<AtomicRMWInst>(In)
+                ? In.getType()
+                : cast<AtomicCmpXchgInst>(In).getCompareOperand()->getType();
   auto K = elemKind(T);
   if (!K || *K == EK_I1)
     return unsupported("atomic on " + typeName(T));

@@ -11,9 +11,9 @@ using namespace llvm;
 namespace gts {
 
 static Error irError(const SMDiagnostic &D) {
-  return createStringError(inconvertibleErrorCode(),
-                           D.getFilename() + ":" + Twine(D.getLineNo()) +
-                               ": " + D.getMessage());
+  return createStringError(inconvertibleErrorCode(), D.getFilename() + ":" +
+                                                         Twine(D.getLineNo()) +
+                                                         ": " + D.getMessage());
 }
 
 Error Harness::loadFile(const std::string &Path, bool Outline) {
@@ -106,8 +106,7 @@ Error Harness::setUp(bool Outline) {
 Expected<void *> Harness::entry(const std::string &Name) {
   Function *F = M->getFunction(Name);
   if (!F || F->isDeclaration())
-    return createStringError(inconvertibleErrorCode(),
-                             "no function @" + Name);
+    return createStringError(inconvertibleErrorCode(), "no function @" + Name);
   return Slots[idOf(*F)];
 }
 
