@@ -1,7 +1,7 @@
 #include "drivers/virtio_blk.h"
 #include "arch/x86.h"
 #include "drivers/console.h"
-#include "lib/string.h"
+#include "mm/paging.h"
 #include "mm/pmm.h"
 
 namespace gts::drivers {
@@ -27,9 +27,21 @@ enum : uint16_t {
 };
 enum : uint8_t { Acknowledge = 1, Driver = 2, DriverOk = 4, Failed = 128 };
 enum : uint32_t { ReqIn = 0, ReqOut = 1, ReqFlush = 4 };
-constexpr uint32_t FeatureFlush = 1u << 9;
+constexpr uint32_t FeatureSegMax = 1u << 2, FeatureFlush = 1u << 9;
 constexpr uint16_t DescNext = 1, DescWrite = 2;
-constexpr uint32_t BouncePages = 32; // 128 KiB per request
+constexpr uint32_t MaxRequestBytes = 1u << 20;
+
+// Physical address of a kernel pointer; user pages must be present
+// (callers populate them first). 0 if not translatable.
+uint64_t physOf(const uint8_t *p) {
+  uint64_t v = uint64_t(p);
+  if (v >= mm::PhysMapBase) // kernel image or direct map
+    return mm::virtToPhys(p);
+  uint64_t *e = mm::pteFor(v & ~0xFFFull, false);
+  if (!e || !(*e & mm::pte::Present))
+    return 0;
+  return (*e & mm::pte::AddrMask) | (v & 0xFFF);
+}
 
 } // namespace
 
@@ -60,7 +72,7 @@ bool VirtioBlk::init(const PciDevice &d) {
   outb(io_ + DeviceStatus, Acknowledge | Driver);
   uint32_t features = inl(io_ + DeviceFeatures);
   hasFlush_ = features & FeatureFlush;
-  outl(io_ + GuestFeatures, features & FeatureFlush);
+  outl(io_ + GuestFeatures, features & (FeatureFlush | FeatureSegMax));
 
   outw(io_ + QueueSelect, 0);
   queueSize_ = inw(io_ + QueueSize);
@@ -75,10 +87,8 @@ bool VirtioBlk::init(const PciDevice &d) {
   uint64_t bytes = usedOff + 6 + 8ull * queueSize_;
   size_t pages = (bytes + 4095) / 4096;
   uint64_t ring = mm::allocFrames(pages);
-  meta_ = nullptr;
   metaPhys_ = mm::allocFrame();
-  bouncePhys_ = mm::allocFrames(BouncePages);
-  if (!ring || !metaPhys_ || !bouncePhys_) {
+  if (!ring || !metaPhys_) {
     outb(io_ + DeviceStatus, Failed);
     return false;
   }
@@ -87,32 +97,56 @@ bool VirtioBlk::init(const PciDevice &d) {
   avail_ = reinterpret_cast<volatile uint16_t *>(base + 16ull * queueSize_);
   usedIdx_ = reinterpret_cast<volatile uint16_t *>(base + usedOff + 2);
   meta_ = static_cast<uint8_t *>(mm::physToVirt(metaPhys_));
-  bounce_ = static_cast<uint8_t *>(mm::physToVirt(bouncePhys_));
+  // Header and status take two descriptors; seg_max bounds the rest.
+  maxSegments_ = queueSize_ - 2u;
+  if (features & FeatureSegMax) {
+    uint32_t segMax = inl(io_ + Capacity + 12);
+    if (segMax && segMax < maxSegments_)
+      maxSegments_ = segMax;
+  }
   outl(io_ + QueueAddress, uint32_t(ring / 4096));
   outb(io_ + DeviceStatus, Acknowledge | Driver | DriverOk);
 
   sectors_ = inl(io_ + Capacity) | uint64_t(inl(io_ + Capacity + 4)) << 32;
-  kprintf("virtio-blk: %02x:%02x.%x io 0x%x, queue %u, %lu sectors (%lu MiB)%s\n",
-          d.bus, d.slot, d.func, io_, queueSize_, sectors_, sectors_ >> 11,
-          hasFlush_ ? ", flush" : "");
+  kprintf("virtio-blk: %02x:%02x.%x io 0x%x, queue %u, %u segments, %lu "
+          "sectors (%lu MiB)%s\n",
+          d.bus, d.slot, d.func, io_, queueSize_, maxSegments_, sectors_,
+          sectors_ >> 11, hasFlush_ ? ", flush" : "");
   return true;
 }
 
-bool VirtioBlk::request(uint32_t type, uint64_t lba, uint32_t bytes) {
+bool VirtioBlk::request(uint32_t type, uint64_t lba, uint8_t *buf,
+                        uint32_t bytes) {
   uint32_t *hdr = reinterpret_cast<uint32_t *>(meta_);
   hdr[0] = type;
   hdr[1] = 0;
   *reinterpret_cast<uint64_t *>(meta_ + 8) = lba;
   meta_[16] = 0xFF;
 
-  desc_[0] = {metaPhys_, 16, DescNext, 1};
-  uint16_t statusDesc = 1;
-  if (bytes) {
-    desc_[1] = {bouncePhys_, bytes,
-                uint16_t(DescNext | (type == ReqIn ? DescWrite : 0)), 2};
-    statusDesc = 2;
+  // Header, then the buffer page by page (merging physically adjacent
+  // pieces), then the status byte.
+  uint16_t n = 0;
+  desc_[n++] = {metaPhys_, 16, DescNext, 1};
+  uint16_t dataFlags = uint16_t(DescNext | (type == ReqIn ? DescWrite : 0));
+  for (uint32_t off = 0; off < bytes;) {
+    uint64_t phys = physOf(buf + off);
+    uint32_t len = 4096 - uint32_t(phys & 0xFFF);
+    if (len > bytes - off)
+      len = bytes - off;
+    if (!phys)
+      return false;
+    Desc &prev = desc_[n - 1];
+    if (n > 1 && prev.addr + prev.len == phys) {
+      prev.len += len;
+    } else {
+      if (n - 1u == maxSegments_)
+        return false; // callers size requests so that this cannot happen
+      desc_[n] = {phys, len, dataFlags, uint16_t(n + 1)};
+      ++n;
+    }
+    off += len;
   }
-  desc_[statusDesc] = {metaPhys_ + 16, 1, DescWrite, 0};
+  desc_[n] = {metaPhys_ + 16, 1, DescWrite, 0};
 
   uint16_t idx = avail_[1];
   avail_[2 + (idx & (queueSize_ - 1))] = 0;
@@ -128,37 +162,40 @@ bool VirtioBlk::request(uint32_t type, uint64_t lba, uint32_t bytes) {
   return meta_[16] == 0;
 }
 
-bool VirtioBlk::read(uint64_t lba, uint32_t count, void *buf) {
-  uint8_t *out = static_cast<uint8_t *>(buf);
+bool VirtioBlk::transfer(uint32_t type, uint64_t lba, uint32_t count,
+                         uint8_t *buf) {
+  if (lba > sectors_ || count > sectors_ - lba)
+    return false;
+  // Worst case one segment per page (+1 for a misaligned start).
+  uint32_t maxBytes = (maxSegments_ - 1) * 4096;
+  if (maxBytes > MaxRequestBytes)
+    maxBytes = MaxRequestBytes;
+  uint32_t maxSectors = maxBytes / fs::SectorSize;
   while (count) {
-    uint32_t n = count < BouncePages * 8 ? count : BouncePages * 8;
-    if (lba + n > sectors_ || !request(ReqIn, lba, n * fs::SectorSize))
+    uint32_t n = count < maxSectors ? count : maxSectors;
+    if (!request(type, lba, buf, n * fs::SectorSize))
       return false;
-    lib::memCopy(out, bounce_, n * fs::SectorSize);
-    bytesRead_ += n * fs::SectorSize;
-    out += n * fs::SectorSize;
+    if (type == ReqIn)
+      bytesRead_ += n * fs::SectorSize;
+    buf += n * fs::SectorSize;
     lba += n;
     count -= n;
   }
   return true;
+}
+
+bool VirtioBlk::read(uint64_t lba, uint32_t count, void *buf) {
+  return transfer(ReqIn, lba, count, static_cast<uint8_t *>(buf));
 }
 
 bool VirtioBlk::write(uint64_t lba, uint32_t count, const void *buf) {
-  const uint8_t *in = static_cast<const uint8_t *>(buf);
-  while (count) {
-    uint32_t n = count < BouncePages * 8 ? count : BouncePages * 8;
-    if (lba + n > sectors_)
-      return false;
-    lib::memCopy(bounce_, in, n * fs::SectorSize);
-    if (!request(ReqOut, lba, n * fs::SectorSize))
-      return false;
-    in += n * fs::SectorSize;
-    lba += n;
-    count -= n;
-  }
-  return true;
+  // The device only reads the buffer for ReqOut.
+  return transfer(ReqOut, lba, count,
+                  const_cast<uint8_t *>(static_cast<const uint8_t *>(buf)));
 }
 
-bool VirtioBlk::flush() { return !hasFlush_ || request(ReqFlush, 0, 0); }
+bool VirtioBlk::flush() {
+  return !hasFlush_ || request(ReqFlush, 0, nullptr, 0);
+}
 
 } // namespace gts::drivers

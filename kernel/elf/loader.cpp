@@ -1,5 +1,6 @@
 #include "elf/loader.h"
 #include "arch/cpu_features.h"
+#include "arch/x86.h"
 #include "elf/elf.h"
 #include "elf/initial_stack.h"
 #include "lib/string.h"
@@ -33,37 +34,47 @@ int pageProt(const Image &img, uint64_t page) {
 
 const char *loadSegments(fs::Fat16 &vol, fs::Node *node, const Image &img,
                          uint64_t *bytes) {
-  // Map everything writable first (pages shared by two segments once),
-  // copy the file bytes in, then give each page its final rights.
+  // Every page gets its final rights (the union over segments sharing it)
+  // and a frame at once: one page-table write per page. Pages the file
+  // fills completely are not cleared first.
   for (int i = 0; i < img.segmentCount; ++i) {
     const Segment &s = img.segments[i];
+    uint64_t fileEnd = s.vaddr + s.filesz;
     for (uint64_t pg = s.vaddr & ~(Page - 1); pg < s.vaddr + s.memsz;
-         pg += Page)
-      if (mm::userRangeFree(pg, Page) &&
-          !mm::userMap(pg, Page, mm::prot::Read | mm::prot::Write))
-        return "out of memory for page tables";
+         pg += Page) {
+      if (!mm::userRangeFree(pg, Page))
+        continue; // shared with an earlier segment: already mapped
+      int prot = pageProt(img, pg);
+      if (mm::wxConflict(prot))
+        return "segments share a page that would be writable and executable";
+      bool full = pg >= s.vaddr && pg + Page <= fileEnd;
+      if (!mm::userMap(pg, Page, prot, true, !full))
+        return "out of memory loading the program";
+    }
   }
-  for (int i = 0; i < img.segmentCount; ++i) {
+  // The device DMAs into the pages whatever their rights; the cache copies
+  // partial sectors with the CPU, so write protection is off meanwhile.
+  arch::writeCr0(arch::readCr0() & ~uint64_t(1u << 16));
+  const char *err = nullptr;
+  for (int i = 0; i < img.segmentCount && !err; ++i) {
     const Segment &s = img.segments[i];
-    if (!mm::userPopulate(s.vaddr, s.memsz, true))
-      return "out of memory loading the program";
     int64_t n = vol.read(node, s.offset, reinterpret_cast<void *>(s.vaddr),
                          s.filesz);
-    if (n < 0 || uint64_t(n) != s.filesz)
-      return "read error loading the program";
+    if (n < 0 || uint64_t(n) != s.filesz) {
+      err = "read error loading the program";
+      break;
+    }
     *bytes += s.filesz;
-    // Bytes past filesz are zero (BSS), also in a page shared with data.
-    lib::memFill(reinterpret_cast<void *>(s.vaddr + s.filesz), 0,
-                 s.memsz - s.filesz);
+    // Bytes past filesz are zero (BSS): fresh pages are, but the page that
+    // holds the end of the file data was not cleared or may be shared.
+    uint64_t tail = s.vaddr + s.filesz;
+    uint64_t tailEnd = (tail + Page - 1) & ~(Page - 1);
+    if (tailEnd > s.vaddr + s.memsz)
+      tailEnd = s.vaddr + s.memsz;
+    lib::memFill(reinterpret_cast<void *>(tail), 0, tailEnd - tail);
   }
-  for (int i = 0; i < img.segmentCount; ++i) {
-    const Segment &s = img.segments[i];
-    for (uint64_t pg = s.vaddr & ~(Page - 1); pg < s.vaddr + s.memsz;
-         pg += Page)
-      if (!mm::userProtect(pg, Page, pageProt(img, pg)))
-        return "segments share a page that would be writable and executable";
-  }
-  return nullptr;
+  arch::writeCr0(arch::readCr0() | (1u << 16));
+  return err;
 }
 
 } // namespace
@@ -91,11 +102,11 @@ const char *loadProgram(fs::Fat16 &vol, const char *path, int argc,
   if (err)
     return err;
 
-  // Stack: a lazily backed reserve under StackTop; the argument area is
-  // populated now so that it can be written directly.
-  uint64_t top = sys::StackTop, reserve = sys::StackReserve;
-  if (!mm::userMap(top - reserve, reserve, mm::prot::Read | mm::prot::Write) ||
-      !mm::userPopulate(top - ArgSpace, ArgSpace, true))
+  // Stack: a lazy region under StackTop; the argument area is populated
+  // now so that it can be written directly.
+  uint64_t top = sys::StackTop;
+  mm::userSetLazyRegion(top - sys::StackReserve, top);
+  if (!mm::userPopulate(top - ArgSpace, ArgSpace, true))
     return "out of memory for the stack";
   StackParams p{};
   p.argc = argc;

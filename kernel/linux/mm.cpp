@@ -1,6 +1,7 @@
 // Memory calls. W^X: a request for PROT_WRITE|PROT_EXEC together (mmap or
 // mprotect) fails with EACCES, so no user page is ever writable and
 // executable at once; JITs map RW, write, then mprotect to RX.
+#include "arch/x86.h"
 #include "linux/files.h"
 #include "linux/process.h"
 #include "linux/syscall.h"
@@ -74,20 +75,30 @@ int64_t sysMmap(const uint64_t *a) {
   if (!f)
     return mm::userMap(va, len, prot) ? int64_t(va) : err::NoMem;
   // File-backed: a private copy of the file's bytes (MAP_SHARED too: there
-  // is no write-back to the file).
-  if (!mm::userMap(va, len, mm::prot::Read | mm::prot::Write))
-    return err::NoMem;
-  if (!mm::userPopulate(va, len, true)) {
-    mm::userUnmap(va, len);
-    return err::NoMem;
-  }
+  // is no write-back to the file). Pages the file fills completely are not
+  // cleared first; the copy runs with write protection off so that
+  // read-only mappings can be filled.
+  fs::Stat st;
+  process().fs->stat(f->node, &st);
+  uint64_t fileBytes = off < st.size ? st.size - off : 0;
+  if (fileBytes > len)
+    fileBytes = len;
+  for (uint64_t pg = va; pg < va + len; pg += Page)
+    if (!mm::userMap(pg, Page, prot, true, pg + Page > va + fileBytes)) {
+      mm::userUnmap(va, len);
+      return err::NoMem;
+    }
+  if (prot == 0 || fileBytes == 0)
+    return int64_t(va);
+  arch::writeCr0(arch::readCr0() & ~uint64_t(1u << 16));
   int64_t n = process().fs->read(f->node, off, reinterpret_cast<void *>(va),
-                                 len);
-  if (n < 0 || !mm::userProtect(va, len, prot)) {
+                                 fileBytes);
+  arch::writeCr0(arch::readCr0() | (1u << 16));
+  if (n < 0 || uint64_t(n) != fileBytes) {
     mm::userUnmap(va, len);
-    return n < 0 ? n : err::NoMem;
+    return n < 0 ? n : err::IO;
   }
-  return int64_t(va);
+  return int64_t(va); // the partial last page was allocated zeroed
 }
 
 int64_t sysMunmap(const uint64_t *a) {

@@ -16,6 +16,8 @@ void pmmInit(const boot::BootInfo &info);
 // Zeroed frames; 0 when memory is exhausted.
 uint64_t allocFrame();
 uint64_t allocFrames(size_t count); // physically contiguous
+// A frame the caller overwrites entirely (for instance by DMA).
+uint64_t allocFrameUninitialized();
 void freeFrame(uint64_t phys);
 size_t freeFrameCount();
 uint64_t physTop(); // end of the highest usable byte

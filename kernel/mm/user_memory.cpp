@@ -8,6 +8,17 @@ namespace gts::mm {
 namespace {
 
 uint64_t resident;
+uint64_t lazyStart, lazyEnd;
+
+// The leaf entry for a user page; inside the lazy region an absent page
+// first becomes an ordinary lazy read-write mapping.
+uint64_t *entryFor(uint64_t va) {
+  bool lazy = va >= lazyStart && va < lazyEnd;
+  uint64_t *e = pteFor(va, lazy);
+  if (e && lazy && !(*e & pte::SwMapped))
+    *e = pte::SwMapped | pte::User | pte::Write | pte::NoExec | pte::SwRead;
+  return e;
+}
 
 uint64_t rightsBits(int p) {
   uint64_t b = pte::SwMapped | pte::User;
@@ -28,10 +39,12 @@ void dropPage(uint64_t *e) {
   *e = 0;
 }
 
-bool populate(uint64_t *e, uint64_t va) {
+// Makes a not-present page present. No invlpg: the TLB never caches
+// not-present entries (and under shadow paging every flush costs a trap).
+bool populate(uint64_t *e, uint64_t va, bool zero = true) {
   uint64_t frame = *e & pte::AddrMask;
   if (!(*e & pte::SwHasFrame)) {
-    frame = allocFrame();
+    frame = zero ? allocFrame() : allocFrameUninitialized();
     if (!frame) {
       kprintf("mm: out of physical memory at %lx\n", va);
       return false;
@@ -39,22 +52,26 @@ bool populate(uint64_t *e, uint64_t va) {
     resident += PageSize;
   }
   *e = (*e & ~(pte::AddrMask | pte::SwHasFrame)) | frame | pte::Present;
-  arch::invlpg(va);
   return true;
 }
 
 } // namespace
 
-bool userMap(uint64_t va, uint64_t len, int p) {
+bool userMap(uint64_t va, uint64_t len, int p, bool populateNow,
+             bool zero) {
   if (wxConflict(p) || !isUserRange(va, len))
     return false;
   for (uint64_t a = va; a < va + len; a += PageSize) {
     uint64_t *e = pteFor(a, true);
     if (!e)
       return false;
+    bool wasPresent = *e & pte::Present;
     dropPage(e);
     *e = rightsBits(p);
-    arch::invlpg(a);
+    if (wasPresent)
+      arch::invlpg(a);
+    if (populateNow && p && !populate(e, a, zero))
+      return false;
   }
   return true;
 }
@@ -120,7 +137,7 @@ bool userPopulate(uint64_t va, uint64_t len, bool write) {
   if (!isUserRange(va, len))
     return false;
   for (uint64_t a = va & ~(PageSize - 1); a < va + len; a += PageSize) {
-    uint64_t *e = pteFor(a, false);
+    uint64_t *e = entryFor(a);
     if (!e || !(*e & pte::SwMapped) || !(*e & pte::SwRead))
       return false;
     if (write && !(*e & pte::Write))
@@ -132,7 +149,7 @@ bool userPopulate(uint64_t va, uint64_t len, bool write) {
 }
 
 bool userPageFault(uint64_t addr, uint64_t error) {
-  uint64_t *e = pteFor(addr, false);
+  uint64_t *e = entryFor(addr & ~(PageSize - 1));
   if (!e || (*e & pte::Present) || !(*e & pte::SwMapped) ||
       !(*e & pte::SwRead))
     return false;
@@ -141,6 +158,11 @@ bool userPageFault(uint64_t addr, uint64_t error) {
   if ((error & 16) && (*e & pte::NoExec))
     return false;
   return populate(e, addr & ~(PageSize - 1));
+}
+
+void userSetLazyRegion(uint64_t start, uint64_t end) {
+  lazyStart = start;
+  lazyEnd = end;
 }
 
 uint64_t userResidentBytes() { return resident; }

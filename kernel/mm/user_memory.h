@@ -20,9 +20,12 @@ inline bool wxConflict(int p) {
   return (p & prot::Write) && (p & prot::Exec);
 }
 
-// Replaces whatever was mapped in [va, va+len) (page-aligned) by lazy
-// anonymous pages with rights `p`. False on W^X or no memory for tables.
-bool userMap(uint64_t va, uint64_t len, int p);
+// Replaces whatever was mapped in [va, va+len) (page-aligned) by anonymous
+// pages with rights `p`: lazy, or backed right away when `populate` (then
+// `zero` false skips clearing frames the caller overwrites entirely).
+// False on W^X or when memory runs out.
+bool userMap(uint64_t va, uint64_t len, int p, bool populate = false,
+             bool zero = true);
 // Changes the rights of mapped pages; false if a page is unmapped or W^X.
 bool userProtect(uint64_t va, uint64_t len, int p);
 void userUnmap(uint64_t va, uint64_t len);
@@ -34,6 +37,10 @@ bool userRangeFree(uint64_t va, uint64_t len);
 // and faults the pages in, so the kernel may then access them directly.
 // This is how syscalls validate user pointers (false -> EFAULT).
 bool userPopulate(uint64_t va, uint64_t len, bool write);
+// A read-write, non-executable region whose page-table entries are created
+// on first touch (the stack reserve): reserving it costs nothing, while
+// writing one entry per page up front is slow under shadow paging.
+void userSetLazyRegion(uint64_t start, uint64_t end);
 // Demand paging (arch/trap.h hook): true if the fault was resolved.
 bool userPageFault(uint64_t addr, uint64_t error);
 // Bytes of user memory backed by frames right now.
