@@ -32,6 +32,8 @@ real_start:
         movw $0x7C00, %sp
         sti
         movb %dl, boot_drive
+        movw $msg_hello, %si
+        call puts
 
         // A20: BIOS call, then the fast gate (both harmless if already on).
         movw $0x2401, %ax
@@ -162,15 +164,20 @@ unreal:
         sti
         ret
 
-// SI = message. Prints it on COM1 and exits QEMU with status 125.
-fail:
+// SI = NUL-terminated message, printed on COM1.
+puts:
         movw $0x3F8, %dx
 1:      lodsb
         testb %al, %al
         jz 2f
         outb %al, %dx
         jmp 1b
-2:      movb $125, %al
+2:      ret
+
+// SI = message. Prints it and exits QEMU with status 125.
+fail:
+        call puts
+        movb $125, %al
         outb %al, $0xF4
 3:      hlt
         jmp 3b
@@ -204,6 +211,7 @@ dap_lba:
 remaining:      .long 0
 dest:           .long KERNEL_PHYS
 boot_drive:     .byte 0
+msg_hello:      .asciz "gts: stage 2\n"
 msg_e820:       .asciz "stage2: no E820 map\n"
 msg_nokernel:   .asciz "stage2: kernel location not patched\n"
 msg_read:       .asciz "stage2: disk read failed\n"

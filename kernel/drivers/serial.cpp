@@ -17,10 +17,18 @@ void serialInit() {
   outb(Com1 + 4, 0x03); // DTR, RTS
 }
 
+// Bytes that fit in the transmit FIFO since it was last seen empty: port
+// I/O is the expensive part under virtualisation, so poll once per 16.
+static unsigned fifoRoom;
+
 static void putByte(char c) {
-  while (!(inb(Com1 + 5) & 0x20)) {
+  if (fifoRoom == 0) {
+    while (!(inb(Com1 + 5) & 0x20)) { // THRE: FIFO empty
+    }
+    fifoRoom = 16;
   }
   outb(Com1, uint8_t(c));
+  --fifoRoom;
 }
 
 void serialWrite(const char *s, size_t n) {

@@ -14,6 +14,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -44,6 +45,7 @@ def main():
     ap.add_argument("--absent", action="append", default=[])
     ap.add_argument("--delete", action="append", default=[],
                     help="remove PATH from the volume before booting")
+    ap.add_argument("--time-to", help="report ms from QEMU start to this text")
     a = ap.parse_args()
 
     failures = []
@@ -57,13 +59,22 @@ def main():
             subprocess.run(["mdel", "-i", vol, "::" + path], check=True)
         log = img + ".log"
         env = dict(os.environ, GTS_QEMU_LOG=log)
-        run = subprocess.run(
+        start = time.monotonic()
+        proc = subprocess.Popen(
             [os.path.join(ROOT, "scripts", "qemu-run.sh"), img, str(a.timeout)],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        out = run.stdout.decode(errors="replace")
-        sys.stdout.write(out)
-        if run.returncode != a.status:
-            failures.append("exit status %d, expected %d" % (run.returncode, a.status))
+        lines = []
+        for raw in proc.stdout:
+            line = raw.decode(errors="replace")
+            if a.time_to and a.time_to in line and not any(a.time_to in l for l in lines):
+                print("qemu_test: %r after %.0f ms from QEMU start"
+                      % (a.time_to, (time.monotonic() - start) * 1000))
+            lines.append(line)
+            sys.stdout.write(line)
+        status = proc.wait()
+        out = "".join(lines)
+        if status != a.status:
+            failures.append("exit status %d, expected %d" % (status, a.status))
         for s in a.expect:
             if s not in out:
                 failures.append("console lacks %r" % s)
