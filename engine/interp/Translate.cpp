@@ -126,12 +126,20 @@ private:
     return DT.dominates(To, From);
   }
 
+  // Byte offset of an extractvalue/insertvalue path (no LLVMContext use:
+  // the JIT may compile from the same context on another thread).
   uint64_t aggOffset(Type *Agg, ArrayRef<unsigned> Idx) {
-    SmallVector<Value *, 4> V{
-        ConstantInt::get(Type::getInt32Ty(F.getContext()), 0)};
-    for (unsigned X : Idx)
-      V.push_back(ConstantInt::get(Type::getInt32Ty(F.getContext()), X));
-    return DL.getIndexedOffsetInType(Agg, V);
+    uint64_t Off = 0;
+    for (unsigned X : Idx) {
+      if (auto *ST = dyn_cast<StructType>(Agg)) {
+        Off += DL.getStructLayout(ST)->getElementOffset(X);
+        Agg = ST->getElementType(X);
+      } else {
+        Agg = Agg->getArrayElementType();
+        Off += X * DL.getTypeAllocSize(Agg);
+      }
+    }
+    return Off;
   }
   Error inst(Instruction &In);
   Error binop(BinaryOperator &B);
