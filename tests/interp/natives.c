@@ -39,19 +39,19 @@ const struct InterpNative interpNatives[] = {
                                                 hypot) S(cbrt) S(expm1) S(log1p)
                                                 S(ldexp) S(frexp) S(modf) S(fminf) S(
                                                     fmaxf) S(copysign) S(rint)
-                                                    S(nearbyint) S(exp2f) S(
-                                                        log2f) S(log10f) S(lrint)
-                                                        S(strtoll) S(strtoull) S(
-                                                            strtof) S(getchar) S(fgets)
-                                                            S(fopen) S(fclose) S(
-                                                                fread) S(perror) S(strerror)
-                                                                S(memchr) S(
-                                                                    strncat) S(strspn)
-                                                                    S(strcspn) S(
-                                                                        strtok) S(fgetc)
-                                                                        S(tanhf) S(
-                                                                            expf)
-                                                                            S(atanf)};
+                                                    S(nearbyint) S(exp2f) S(log2f) S(
+                                                        log10f) S(lrint) S(strtoll) S(strtoull)
+                                                        S(strtof) S(getchar) S(
+                                                            fgets) S(fopen) S(fclose)
+                                                            S(fread) S(perror) S(
+                                                                strerror) S(memchr)
+                                                                S(strncat) S(strspn) S(
+                                                                    strcspn) S(strtok)
+                                                                    S(fgetc) S(
+                                                                        tanhf) S(expf)
+                                                                        S(atanf) S(
+                                                                            __ctype_tolower_loc)
+                                                                            S(__ctype_toupper_loc)};
 #undef S
 const unsigned interpNativeCount =
     sizeof(interpNatives) / sizeof(interpNatives[0]);
