@@ -99,6 +99,18 @@ void readCmdline(init::Cmdline *cmd) {
     bootFailure("/CMDLINE.TXT", e);
 }
 
+// Test hook for the kernel's own fault path (tests/qemu, qemu_kernel_fault):
+// `ENV GTS_KERNEL_SELFTEST=pagefault` in /CMDLINE.TXT makes the kernel
+// read an unmapped address before starting the program.
+[[gnu::noinline]] void selfTest(const init::Cmdline &cmd) {
+  for (int i = 0; i < cmd.envc; ++i)
+    if (lib::strCompare(cmd.envp[i], "GTS_KERNEL_SELFTEST=pagefault") == 0) {
+      kprintf("selftest: reading an unmapped kernel address\n");
+      volatile uint64_t *bad = reinterpret_cast<uint64_t *>(0xFFFFC00000000000);
+      kprintf("selftest: value %lx\n", uint64_t(*bad));
+    }
+}
+
 } // namespace
 
 extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
@@ -134,6 +146,7 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   mountDisk();
   static init::Cmdline cmd;
   readCmdline(&cmd);
+  selfTest(cmd);
 
   sys::registerFs();
   sys::registerMm();
