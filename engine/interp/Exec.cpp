@@ -11,6 +11,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <x86intrin.h>
 
@@ -33,10 +34,31 @@ uint8_t *alignUp(uint8_t *P, uintptr_t A) {
   return reinterpret_cast<uint8_t *>((uintptr_t(P) + A - 1) & ~(A - 1));
 }
 
+// Lowest native stack address the interpreter may recurse to (0: unknown).
+thread_local uint8_t *NativeLimit;
+
+void initNativeLimit() {
+  pthread_attr_t A;
+  void *Addr;
+  size_t Size;
+  if (pthread_getattr_np(pthread_self(), &A))
+    return;
+  if (!pthread_attr_getstack(&A, &Addr, &Size) && Size > (size_t(1) << 20))
+    NativeLimit = static_cast<uint8_t *>(Addr) + (256 << 10);
+  pthread_attr_destroy(&A);
+}
+
+// Deep recursion ends with a message instead of a fault.
+void checkNativeStack() {
+  if (static_cast<uint8_t *>(__builtin_frame_address(0)) < NativeLimit)
+    [[unlikely]] fatal("native stack exhausted (recursion too deep)");
+}
+
 // Native entry points (closures) map the thread's stack on first use.
 void initStack() {
   if (TS.Base)
     return;
+  initNativeLimit();
   void *M = mmap(nullptr, StackBytes, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (M == MAP_FAILED)
@@ -55,7 +77,11 @@ uint8_t *bump(size_t Size, size_t Align) {
 
 uint8_t *pushFrame(FuncState &FS) {
   uint8_t *Fp = bump(FS.FrameSize, FS.FrameAlign);
-  memcpy(Fp, FS.Consts.data(), FS.ConstSize);
+  // The template is a few words: an inline copy beats a memcpy call.
+  const uint64_t *Src = reinterpret_cast<const uint64_t *>(FS.Consts.data());
+  uint64_t *Dst = reinterpret_cast<uint64_t *>(Fp);
+  for (uint32_t K = 0, N = FS.ConstSize / 8; K < N; ++K)
+    Dst[K] = Src[K];
   return Fp;
 }
 
@@ -133,7 +159,7 @@ template <typename T> bool icmp(unsigned Pred, T A, T B) {
   }
 }
 
-uint64_t intIntrinsic(unsigned Op, unsigned Bits, uint64_t A, uint64_t B,
+[[gnu::noinline]] uint64_t intIntrinsic(unsigned Op, unsigned Bits, uint64_t A, uint64_t B,
                       uint64_t C) {
   uint64_t M = Bits >= 64 ? ~0ull : (1ull << Bits) - 1;
   int64_t SA = sext(A, Bits), SB = sext(B, Bits);
@@ -193,7 +219,7 @@ uint64_t intIntrinsic(unsigned Op, unsigned Bits, uint64_t A, uint64_t B,
 }
 
 // Writes {iN result, i1 overflow} at D.
-void overflowOp(uint8_t *D, unsigned Op, unsigned Bits, uint64_t A, uint64_t B,
+[[gnu::noinline]] void overflowOp(uint8_t *D, unsigned Op, unsigned Bits, uint64_t A, uint64_t B,
                 unsigned FlagOff) {
   uint64_t M = Bits >= 64 ? ~0ull : (1ull << Bits) - 1;
   int64_t SA = sext(A, Bits), SB = sext(B, Bits);
@@ -314,7 +340,7 @@ double fpBin(unsigned Op, double A, double B, bool F32) {
   }
 }
 
-void vecBin(const Inst &In, uint8_t *Fp) {
+[[gnu::noinline]] void vecBin(const Inst &In, uint8_t *Fp) {
   unsigned K = In.Imm2, N = In.C, Op = In.Imm;
   uint8_t R[256];
   const uint8_t *A = Fp + In.A, *B = Fp + In.B;
@@ -327,7 +353,7 @@ void vecBin(const Inst &In, uint8_t *Fp) {
   memcpy(Fp + In.D, R, N * eltSize(K));
 }
 
-void vecCmp(const Inst &In, uint8_t *Fp) {
+[[gnu::noinline]] void vecCmp(const Inst &In, uint8_t *Fp) {
   unsigned K = In.Imm2, N = In.C, P = In.Imm;
   uint8_t R[256];
   const uint8_t *A = Fp + In.A, *B = Fp + In.B;
@@ -346,7 +372,7 @@ void vecCmp(const Inst &In, uint8_t *Fp) {
   memcpy(Fp + In.D, R, N);
 }
 
-void vecCast(const Inst &In, uint8_t *Fp) {
+[[gnu::noinline]] void vecCast(const Inst &In, uint8_t *Fp) {
   unsigned KS = In.Imm2 & 0xff, KD = In.Imm2 >> 8, N = In.C;
   uint8_t R[256];
   const uint8_t *A = Fp + In.A;
@@ -384,7 +410,7 @@ void vecCast(const Inst &In, uint8_t *Fp) {
   memcpy(Fp + In.D, R, N * eltSize(KD));
 }
 
-void vecReduce(const Inst &In, uint8_t *Fp) {
+[[gnu::noinline]] void vecReduce(const Inst &In, uint8_t *Fp) {
   unsigned K = In.Imm2 & 0xff, N = In.C, Op = In.Imm, Bits = eltBits(K);
   const uint8_t *A = Fp + In.A;
   if (isF(K)) {
@@ -441,7 +467,7 @@ void vecReduce(const Inst &In, uint8_t *Fp) {
   *(uint64_t *)(Fp + In.D) = Acc;
 }
 
-void shuffle(const Inst &In, uint8_t *Fp) {
+[[gnu::noinline]] void shuffle(const Inst &In, uint8_t *Fp) {
   auto &Mask = *static_cast<std::vector<int> *>(In.P);
   unsigned ES = In.C, N = In.Imm2;
   uint8_t R[256];
@@ -456,7 +482,7 @@ void shuffle(const Inst &In, uint8_t *Fp) {
   memcpy(Fp + In.D, R, Mask.size() * ES);
 }
 
-uint64_t atomicRMW(unsigned Op, unsigned K, uint8_t *P, uint64_t V) {
+[[gnu::noinline]] uint64_t atomicRMW(unsigned Op, unsigned K, uint8_t *P, uint64_t V) {
   uint64_t Old = eltI(P, K, 0), New;
   unsigned Bits = eltBits(K);
   if (isF(K)) {
@@ -535,7 +561,7 @@ bool fpClass(double X, bool F32, unsigned Mask) {
   return (Mask >> Bit) & 1;
 }
 
-void vecIntrinsic(const VecIntrinsic &V, uint8_t *Fp) {
+[[gnu::noinline]] void vecIntrinsic(const VecIntrinsic &V, uint8_t *Fp) {
   uint8_t R[256];
   const uint8_t *A = Fp + V.A, *B = Fp + V.B, *C = Fp + V.C;
   unsigned K = V.K;
@@ -620,6 +646,7 @@ uint8_t *buildVaArea(const CallSite &CS, uint8_t *Fp) {
 
 void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   ensureTranslated(I, G);
+  checkNativeStack();
   uint8_t *Saved = TS.Sp;
   uint8_t *Nfp = pushFrame(G);
   for (unsigned J = 0; J < CS.NumFixed; ++J) {
@@ -640,7 +667,7 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   TS.Sp = Saved;
 }
 
-void callNative(const CallSite &CS, void *Target, uint8_t *Fp) {
+[[gnu::noinline]] void callNative(const CallSite &CS, void *Target, uint8_t *Fp) {
   size_t N = CS.ArgOff.size();
   void *AV[N + 1];
   for (size_t J = 0; J < N; ++J) {
@@ -658,7 +685,7 @@ void callNative(const CallSite &CS, void *Target, uint8_t *Fp) {
     *reinterpret_cast<uint64_t *>(R) &= (1ull << CS.RetBits) - 1;
 }
 
-void doCall(Impl &I, const CallSite &CS, uint8_t *Fp) {
+[[gnu::noinline]] void doCall(Impl &I, const CallSite &CS, uint8_t *Fp) {
   FuncState *G = CS.Callee;
   void *Target = CS.Native;
   if (CS.Indirect) {
@@ -681,7 +708,7 @@ void doCall(Impl &I, const CallSite &CS, uint8_t *Fp) {
 
 // Moves the activation of an outlined loop to new code for its function: the
 // loop header is the function's first real block, so re-entry is exact.
-bool loopCheck(Impl &I, FuncState &FS, uint8_t *Fp, uint8_t *Ret, uint64_t C) {
+[[gnu::noinline]] bool loopCheck(Impl &I, FuncState &FS, uint8_t *Fp, uint8_t *Ret, uint64_t C) {
   if (C == FS.LoopThreshold && I.Env.onLoopHot)
     I.Env.onLoopHot(FS.Id);
   void *S = I.Env.slots[FS.Id];

@@ -258,3 +258,40 @@ TEST(InterpLoops, PreparedLoopResumesInReplacement) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(InterpDeathTest, DeepRecursionEndsWithMessage) {
+  Harness H;
+  ASSERT_FALSE(H.loadText(R"(
+define i64 @depth(i64 %n) {
+  %z = icmp eq i64 %n, 0
+  br i1 %z, label %done, label %rec
+rec:
+  %m = sub i64 %n, 1
+  %d = call i64 @depth(i64 %m)
+  %r = add i64 %d, 1
+  ret i64 %r
+done:
+  ret i64 0
+}
+)"));
+  auto Depth = fn<int64_t (*)(int64_t)>(H, "depth");
+  EXPECT_EQ(Depth(1000), 1000);
+  EXPECT_EXIT(Depth(int64_t(1) << 40), testing::ExitedWithCode(70),
+              "recursion too deep");
+}
+
+TEST(InterpDeathTest, UnreachableEndsWithMessage) {
+  Harness H;
+  ASSERT_FALSE(H.loadText(R"(
+define void @boom() {
+  unreachable
+}
+)"));
+  auto Boom = fn<void (*)()>(H, "boom");
+  EXPECT_EXIT(Boom(), testing::ExitedWithCode(70),
+              "unreachable executed in @boom");
+}
+
+} // namespace
