@@ -1,5 +1,6 @@
 #include "Engine.h"
 
+#include "../interp/Interpreter.h"
 #include "../jit/Jit.h"
 #include "../jit/TierUnit.h"
 #include "../policy/CompileQueue.h"
@@ -12,6 +13,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 extern char **environ;
@@ -27,6 +30,9 @@ TieredEngine *ActiveEngine = nullptr;
 
 // Called by JIT code when a function's call count reaches NextTierAt.
 extern "C" void gtsHot(int Id);
+// The app's exit(): the compile thread must stop before exit() runs static
+// destructors, LLVM's among them, under its feet.
+extern "C" [[noreturn]] void gtsExit(int Status);
 
 // rdtsc costs tens of cycles: timing every call would dominate small hot
 // functions, so compiled code times one call in 64. The top tiers carry no
@@ -56,15 +62,18 @@ public:
   ~TieredEngine() override { finish(); }
 
   Error init();
-  Expected<int> runMain(const std::vector<std::string> &Args) override;
-  void finish() override {
-    if (Queue)
-      Queue->stop();
-  }
+  Error runMain(const std::vector<std::string> &Args) override;
+  [[noreturn]] void exitApp(int Status);
   const Profile &profile() const override { return *Prof; }
   void onHot(int Id);
+  void onLoopHot(int Id);
 
 private:
+  void finish();
+  Error startPinned(Tier Level);
+  Error startInterpreted();
+  void absorbInterpreterProfile(int Id);
+  Expected<void *> interpreterLabelTable(const GlobalVariable &G);
   Error initCompileModule();
   Error compileAndInstall(const UnitRequest &R);
   void tierUp(const CompileRequest &R);
@@ -85,9 +94,23 @@ private:
   unsigned Seq = 0;
   std::vector<CompiledObject> Objects;
   std::unique_ptr<CompileQueue> Queue;
+  std::unique_ptr<Interpreter> Interp;
+  std::vector<bool> Absorbed; // Interpreter profile already in Prof.
+  DenseMap<const GlobalVariable *, std::unique_ptr<uint64_t[]>> LabelTables;
 };
 
 extern "C" void gtsHot(int Id) { ActiveEngine->onHot(Id); }
+extern "C" void gtsExit(int Status) { ActiveEngine->exitApp(Status); }
+
+// The host symbol table with the engine's own versions of some entries.
+const StringMap<void *> &appSymbols() {
+  static const StringMap<void *> Table = [] {
+    StringMap<void *> T = hostSymbols();
+    T["exit"] = reinterpret_cast<void *>(&gtsExit);
+    return T;
+  }();
+  return Table;
+}
 
 Error TieredEngine::initCompileModule() {
   SmallVector<char, 0> Bitcode;
@@ -122,7 +145,7 @@ Error TieredEngine::init() {
   if (!NewJit)
     return NewJit.takeError();
   J = std::move(*NewJit);
-  StringMap<void *> Symbols = hostSymbols();
+  StringMap<void *> Symbols = appSymbols();
   Symbols["__gts_counters"] = Prof->counters();
   Symbols["__gts_hot"] = reinterpret_cast<void *>(&gtsHot);
   if (Error E = J->defineAbsolute(Symbols))
@@ -139,26 +162,113 @@ Error TieredEngine::init() {
   if (Error E = J->addObject(std::move(*DataObj)))
     return E;
 
-  // Until the interpreter is tier 0, tiered runs start from O0 code of the
-  // whole app; pinned runs compile the whole app once at their tier.
-  Tier Start = Opts.Pinned.value_or(Tier::O0);
-  UnitRequest All{{}, Start, Seq++,
-                  instrumentFor(Start, !Opts.Pinned, Opts.ProfileTopTier)};
-  All.DirectCallsBetweenTargets = Opts.Pinned.has_value();
-  for (size_t I = 0; I < App.Functions.size(); ++I) {
-    All.Targets.push_back(static_cast<int>(I));
-    Prof->setInitialTier(static_cast<int>(I), Start);
-    if (!Opts.Pinned)
-      Prof->counters(static_cast<int>(I)).NextTierAt = Policy.first();
-  }
-  if (Error E = compileAndInstall(All))
+  ActiveEngine = this;
+  Absorbed.assign(App.Functions.size(), false);
+  if (Error E = usesInterpreter(Opts) ? startInterpreted()
+                                      : startPinned(*Opts.Pinned))
     return E;
   if (!Opts.Pinned && !Opts.SyncCompile)
     Queue = std::make_unique<CompileQueue>(
         [this](const CompileRequest &R) { tierUp(R); });
-  ActiveEngine = this;
   return Error::success();
 }
+
+// A pinned JIT tier compiles the whole app once, as one unit.
+Error TieredEngine::startPinned(Tier Level) {
+  UnitRequest All{{}, Level, Seq++,
+                  instrumentFor(Level, false, Opts.ProfileTopTier)};
+  All.DirectCallsBetweenTargets = true;
+  for (size_t I = 0; I < App.Functions.size(); ++I) {
+    All.Targets.push_back(static_cast<int>(I));
+    Prof->setInitialTier(static_cast<int>(I), Level);
+  }
+  return compileAndInstall(All);
+}
+
+// The interpreter's own copy of a label table: its block addresses are
+// interpreter tokens, not code addresses.
+Expected<void *> TieredEngine::interpreterLabelTable(const GlobalVariable &G) {
+  std::unique_ptr<uint64_t[]> &Copy = LabelTables[&G];
+  if (!Copy) {
+    uint64_t Size = App.M->getDataLayout().getTypeAllocSize(G.getValueType());
+    Copy.reset(new uint64_t[(Size + 7) / 8]());
+    if (Error E = Interp->writeConstant(*G.getInitializer(), Copy.get()))
+      return std::move(E);
+  }
+  return Copy.get();
+}
+
+// Every function starts in the interpreter; those it cannot run start at O0.
+Error TieredEngine::startInterpreted() {
+  InterpEnv Env;
+  Env.addressOf = [this](const GlobalValue &GV) -> Expected<void *> {
+    if (auto *F = dyn_cast<Function>(&GV); F && App.idOf(*F) >= 0)
+      return J->entry(App.idOf(*F));
+    if (GV.isDeclaration())
+      if (void *Host = appSymbols().lookup(GV.getName()))
+        return Host;
+    if (auto *G = dyn_cast<GlobalVariable>(&GV); G && isBlockAddressTable(*G))
+      return interpreterLabelTable(*G);
+    return J->lookup(GV.getName());
+  };
+  Env.idOf = [this](const Function &F) { return App.idOf(F); };
+  Env.slots = J->targets();
+  Env.onHot = [this](int Id) { onHot(Id); };
+  Env.onLoopHot = [this](int Id) { onLoopHot(Id); };
+  auto I = Interpreter::create(*App.M, std::move(Env));
+  if (!I)
+    return I.takeError();
+  Interp = std::move(*I);
+
+  bool Tiered = !Opts.Pinned;
+  UnitRequest Compiled{{}, Tier::O0, Seq++, instrumentFor(Tier::O0, true, false)};
+  for (size_t Id = 0; Id < App.Functions.size(); ++Id) {
+    Function &F = *App.Functions[Id];
+    if (Error Why = Interp->canRun(F)) {
+      std::string Msg = toString(std::move(Why));
+      if (!Tiered)
+        return make_error<LoadError>(LoadErrorKind::Unsupported,
+                                     "cannot interpret " + F.getName().str() +
+                                         ": " + Msg);
+      errs() << "gts: " << F.getName() << " starts at O0: " << Msg << "\n";
+      Compiled.Targets.push_back(static_cast<int>(Id));
+      Prof->setInitialTier(static_cast<int>(Id), Tier::O0);
+      Prof->counters(static_cast<int>(Id)).NextTierAt = Opts.Thresholds[1];
+      continue;
+    }
+    auto Closure = Interp->closureFor(F);
+    if (!Closure)
+      return Closure.takeError();
+    J->setTarget(static_cast<int>(Id), *Closure);
+    Prof->setInitialTier(static_cast<int>(Id), Tier::Interp);
+    if (Tiered) {
+      Interp->setCallThreshold(F, Policy.first());
+      Interp->setLoopThreshold(F, Opts.LoopThreshold);
+    }
+  }
+  if (Compiled.Targets.empty())
+    return Error::success();
+  return compileAndInstall(Compiled);
+}
+
+void TieredEngine::absorbInterpreterProfile(int Id) {
+  if (!Interp || Absorbed[Id])
+    return;
+  Absorbed[Id] = true;
+  const FuncProfile *P = Interp->profile(*App.Functions[Id]);
+  if (!P)
+    return;
+  Prof->absorb(Id, {P->Calls, P->Cycles, P->MinCycles, P->MaxCycles,
+                    P->BlockCounts, P->BackEdges});
+}
+
+void TieredEngine::finish() {
+  if (Queue)
+    Queue->stop();
+  for (size_t Id = 0; Id < App.Functions.size(); ++Id)
+    absorbInterpreterProfile(static_cast<int>(Id));
+}
+
 
 Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   std::lock_guard<std::mutex> G(CompileLock);
@@ -202,12 +312,29 @@ void TieredEngine::tierUp(const CompileRequest &R) {
 }
 
 void TieredEngine::onHot(int Id) {
+  // The interpreter counted this function's calls so far: compiled code
+  // goes on from there.
+  if (Prof->currentTier(Id) == Tier::Interp)
+    absorbInterpreterProfile(Id);
   FunctionCounters &C = Prof->counters(Id);
   std::optional<TierPolicy::Step> S = Policy.stepAt(C.Calls);
   if (!S)
     return;
   C.NextTierAt = S->NextAt;
   CompileRequest R{Id, S->To, C.Calls};
+  if (Queue)
+    Queue->push(R);
+  else
+    tierUp(R);
+}
+
+// A loop outlined into function Id ran LoopThreshold back-edges in the
+// interpreter: its running activation moves to O3 code (see Interpreter.h).
+void TieredEngine::onLoopHot(int Id) {
+  absorbInterpreterProfile(Id);
+  FunctionCounters &C = Prof->counters(Id);
+  C.NextTierAt = UINT64_MAX;
+  CompileRequest R{Id, Tier::O3, C.Calls};
   if (Queue)
     Queue->push(R);
   else
@@ -236,7 +363,19 @@ Error TieredEngine::runConstructors() {
   return Error::success();
 }
 
-Expected<int> TieredEngine::runMain(const std::vector<std::string> &Args) {
+void TieredEngine::exitApp(int Status) {
+  static bool Exiting = false;
+  if (!Exiting) {
+    Exiting = true;
+    finish();
+    std::fflush(nullptr);
+    if (Opts.AtExit)
+      Opts.AtExit(*Prof);
+  }
+  std::exit(Status);
+}
+
+Error TieredEngine::runMain(const std::vector<std::string> &Args) {
   if (Error E = runConstructors())
     return std::move(E);
   std::vector<char *> Argv;
@@ -247,7 +386,7 @@ Expected<int> TieredEngine::runMain(const std::vector<std::string> &Args) {
   // Passing envp too is harmless for mains that take fewer parameters.
   auto *Main = reinterpret_cast<int (*)(int, char **, char **)>(
       J->entry(MainId));
-  return Main(static_cast<int>(Args.size()), Argv.data(), environ);
+  exitApp(Main(static_cast<int>(Args.size()), Argv.data(), environ));
 }
 
 } // namespace

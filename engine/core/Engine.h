@@ -8,6 +8,7 @@
 #include "llvm/Support/Error.h"
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,8 +17,12 @@
 namespace gts {
 
 struct EngineOptions {
-  // Run every function in this tier only (no tier-ups); unset: tiered.
+  // Run every function in this tier only (no tier-ups); unset: tiered, every
+  // function starting in the interpreter.
   std::optional<Tier> Pinned;
+  // Back-edges after which an outlined loop running in the interpreter is
+  // compiled at O3 and its activation moves there.
+  uint64_t LoopThreshold = 10000;
   // Call counts at which a function is compiled at O0, O1, O2 and O3.
   std::array<uint64_t, 4> Thresholds = {100, 1000, 10000, 100000};
   // Compile on the app's thread, in place (deterministic).
@@ -28,18 +33,25 @@ struct EngineOptions {
   bool ProfileTopTier = false;
   // Print one line per tier change on stderr.
   bool TraceTiers = false;
+  // Runs once when the app ends (main returns or the app calls exit), after
+  // background compilation has stopped: the profile is final by then.
+  std::function<void(const Profile &)> AtExit;
 };
 
 class Engine {
 public:
+  // App must have been prepared for the interpreter unless Opts pins a JIT
+  // tier (usesInterpreter).
   static llvm::Expected<std::unique_ptr<Engine>> create(PreparedModule App,
                                                         EngineOptions Opts);
+  static bool usesInterpreter(const EngineOptions &Opts) {
+    return !Opts.Pinned || *Opts.Pinned == Tier::Interp;
+  }
   virtual ~Engine() = default;
 
-  // Runs the app's constructors and main(argc, argv); returns its status.
-  virtual llvm::Expected<int> runMain(const std::vector<std::string> &Args) = 0;
-  // Stops background compilation; the profile is final afterwards.
-  virtual void finish() = 0;
+  // Runs the app's constructors and main(argc, argv), then AtExit, and exits
+  // the process with main's status. Errors come back before the app runs.
+  virtual llvm::Error runMain(const std::vector<std::string> &Args) = 0;
   virtual const Profile &profile() const = 0;
 };
 

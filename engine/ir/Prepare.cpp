@@ -1,5 +1,6 @@
 #include "Prepare.h"
 
+#include "../interp/Interpreter.h"
 #include "../runtime/HostSymbols.h"
 
 #include "llvm/ADT/SmallString.h"
@@ -87,7 +88,7 @@ void stripO0Artifacts(Function &F) {
 
 } // namespace
 
-Expected<PreparedModule> loadAndPrepare(StringRef Path) {
+Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter) {
   PreparedModule P;
   P.Context = std::make_unique<LLVMContext>();
   auto M = parse(Path, *P.Context);
@@ -99,6 +100,9 @@ Expected<PreparedModule> loadAndPrepare(StringRef Path) {
     return loadError(LoadErrorKind::NoMain, Path + ": no definition of main");
   if (Error E = checkExternals(*P.M, Path))
     return std::move(E);
+  if (ForInterpreter)
+    if (Error E = prepareForInterp(*P.M))
+      return std::move(E);
   for (GlobalValue &GV : P.M->global_values())
     externalize(GV);
   for (Function &F : *P.M) {

@@ -23,7 +23,7 @@ struct PreparedModule {
 };
 
 // Error kinds, so the driver can map them to documented exit codes.
-enum class LoadErrorKind { NoInput, BadIR, NoMain, Unresolved };
+enum class LoadErrorKind { NoInput, BadIR, NoMain, Unresolved, Unsupported };
 
 class LoadError : public llvm::ErrorInfo<LoadError> {
 public:
@@ -43,7 +43,11 @@ public:
 // - internal and private symbols become external (hidden), so code compiled
 //   in separate tier units can refer to them;
 // - -O0 artifacts that would stop the tiers from optimizing (noinline,
-//   optnone, frame-pointer, per-function target CPU) are removed.
-llvm::Expected<PreparedModule> loadAndPrepare(llvm::StringRef Path);
+//   optnone, frame-pointer, per-function target CPU) are removed;
+// - with ForInterpreter, the interpreter's own preparation (mem2reg, each
+//   outermost loop outlined into a function of its own) runs before
+//   functions get their ids.
+llvm::Expected<PreparedModule> loadAndPrepare(llvm::StringRef Path,
+                                              bool ForInterpreter);
 
 } // namespace gts

@@ -4,6 +4,8 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <atomic>
+
 using namespace llvm;
 using namespace llvm::orc;
 
@@ -49,18 +51,21 @@ Error Jit::createEntries(const std::vector<std::string> &NewNames) {
   if (Error E = Stubs->createStubs(Inits))
     return E;
   Names = NewNames;
+  Targets.assign(Names.size(), nullptr);
   StringMap<void *> Exports;
   for (const std::string &N : Names) {
     Entries.push_back(Stubs->findStub(N, false).getAddress().toPtr<void *>());
-    Slots.push_back(
-        Stubs->findPointer(N).getAddress().toPtr<void *volatile *>());
     Exports[N] = Entries.back();
   }
   return defineAbsolute(Exports);
 }
 
 void Jit::setTarget(int Id, void *Code) {
+  // The stub first: a reader of Targets that sees new code may call it
+  // directly, while native callers still use the stub.
   cantFail(Stubs->updatePointer(Names[Id], ExecutorAddr::fromPtr(Code)));
+  reinterpret_cast<std::atomic<void *> &>(Targets[Id]).store(
+      Code, std::memory_order_release);
 }
 
 Error Jit::addObject(std::unique_ptr<MemoryBuffer> Obj) {

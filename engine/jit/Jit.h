@@ -24,7 +24,9 @@ public:
   // changes, exported under that name. Ids are positions in Names.
   llvm::Error createEntries(const std::vector<std::string> &Names);
   void *entry(int Id) const { return Entries[Id]; }
-  void *target(int Id) const { return *Slots[Id]; }
+  void *target(int Id) const { return Targets[Id]; }
+  // Current target of every entry, by id (read by the interpreter on calls).
+  void *const *targets() const { return Targets.data(); }
   // Retargets entry Id (atomic: the app may be calling it right now).
   void setTarget(int Id, void *Code);
 
@@ -37,7 +39,7 @@ private:
   std::unique_ptr<llvm::orc::IndirectStubsManager> Stubs;
   std::vector<std::string> Names;
   std::vector<void *> Entries;
-  std::vector<void *volatile *> Slots;
+  std::vector<void *> Targets;
 };
 
 } // namespace gts

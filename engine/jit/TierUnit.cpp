@@ -23,12 +23,6 @@ bool holdsBlockAddress(const Constant *C) {
   return false;
 }
 
-// Label tables of computed gotos (`static void *T[] = {&&a, &&b}`). They
-// point into one function's code, so each unit compiling that function gets
-// its own copy; an app that stores into such a table would see copies diverge.
-bool isBlockAddressTable(const GlobalVariable &G) {
-  return G.hasInitializer() && holdsBlockAddress(G.getInitializer());
-}
 
 // Functions reachable from Roots through direct calls.
 SetVector<Function *> directCallees(ArrayRef<Function *> Roots) {
@@ -144,6 +138,10 @@ void remapBlockAddressTables(const Module &Base, ValueToValueMapTy &VMap) {
 }
 
 } // namespace
+
+bool isBlockAddressTable(const GlobalVariable &G) {
+  return G.hasInitializer() && holdsBlockAddress(G.getInitializer());
+}
 
 UnitModule buildTierUnit(const Module &Base,
                          const std::vector<Function *> &Functions,

@@ -41,7 +41,12 @@ UnitModule buildTierUnit(const llvm::Module &Base,
                          const std::vector<llvm::Function *> &Functions,
                          const UnitRequest &Request);
 
-// The data unit: every global variable, no function bodies.
+// Label tables of computed gotos (`static void *T[] = {&&a, &&b}`). They
+// point into one function's code, so every tier keeps its own copy; an app
+// that stores into such a table would see the copies diverge.
+bool isBlockAddressTable(const llvm::GlobalVariable &G);
+
+// The data unit: every global variable but label tables, no function bodies.
 std::unique_ptr<llvm::Module> buildDataUnit(const llvm::Module &Base);
 
 } // namespace gts

@@ -60,6 +60,26 @@ void Profile::recordTierChange(int Id, Tier To, uint64_t AtCall) {
   Functions[Id].Changes.push_back({To, AtCall, Millis});
 }
 
+Tier Profile::currentTier(int Id) const {
+  std::lock_guard<std::mutex> G(Lock);
+  return Functions[Id].Current;
+}
+
+void Profile::absorb(int Id, const InterpretedRun &R) {
+  std::lock_guard<std::mutex> G(Lock);
+  FunctionCounters &C = Counters[Id];
+  C.Calls += R.Calls;
+  // A call still running (a loop that moved to compiled code) has no time.
+  if (R.MinCycles != UINT64_MAX) {
+    C.Cycles += R.Cycles;
+    C.TimedCalls += R.Calls;
+    C.MinCycles = std::min(C.MinCycles, R.MinCycles);
+    C.MaxCycles = std::max(C.MaxCycles, R.MaxCycles);
+  }
+  Functions[Id].BlockCounts = R.BlockCounts;
+  Functions[Id].BackEdges = R.BackEdges;
+}
+
 void Profile::printTable(raw_ostream &OS) const {
   std::lock_guard<std::mutex> G(Lock);
   std::vector<int> Order;
@@ -104,7 +124,9 @@ Error Profile::writeJson(StringRef Path) const {
         {"min_cycles", (int64_t)(C.TimedCalls ? C.MinCycles : 0)},
         {"max_cycles", (int64_t)C.MaxCycles},
         {"tier", tierName(Functions[I].Current)},
-        {"tier_changes", std::move(Changes)}});
+        {"tier_changes", std::move(Changes)},
+        {"block_counts", json::Array(Functions[I].BlockCounts)},
+        {"back_edges", json::Array(Functions[I].BackEdges)}});
   }
   std::error_code EC;
   raw_fd_ostream OS(Path, EC, sys::fs::OF_Text);

@@ -39,6 +39,16 @@ struct FunctionProfile {
   std::string Name;
   Tier Current = Tier::Interp;
   std::vector<TierChange> Changes;
+  // From the interpreter: executions of each basic block and back-edge
+  // counts by loop-header block (function order of blocks).
+  std::vector<uint64_t> BlockCounts;
+  std::vector<uint64_t> BackEdges;
+};
+
+// What the interpreter measured for one function.
+struct InterpretedRun {
+  uint64_t Calls, Cycles, MinCycles, MaxCycles;
+  std::vector<uint64_t> BlockCounts, BackEdges;
 };
 
 class Profile {
@@ -53,6 +63,10 @@ public:
   // Records that function Id now runs in tier To (thread-safe).
   void recordTierChange(int Id, Tier To, uint64_t AtCall);
   void setInitialTier(int Id, Tier T) { Functions[Id].Current = T; }
+  Tier currentTier(int Id) const;
+  // Adds what the interpreter measured to function Id's counters; the
+  // interpreter's calls are all timed.
+  void absorb(int Id, const InterpretedRun &R);
 
   // Human-readable table of every function that ran.
   void printTable(llvm::raw_ostream &OS) const;

@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace llvm;
@@ -45,6 +46,11 @@ cl::opt<std::string> Thresholds(
     "tier-thresholds",
     cl::desc("Call counts for O0,O1,O2,O3 (default 100,1000,10000,100000)"),
     cl::sub(RunCmd), cl::cat(Cat));
+cl::opt<uint64_t> LoopThreshold(
+    "loop-threshold",
+    cl::desc("Back-edges after which an interpreted loop moves to O3 code "
+             "(default 10000)"),
+    cl::init(10000), cl::sub(RunCmd), cl::cat(Cat));
 cl::opt<bool> SyncCompile("sync-compile",
                           cl::desc("Compile on the app's thread, in place"),
                           cl::sub(RunCmd), cl::cat(Cat));
@@ -92,8 +98,6 @@ EngineOptions parseOptions() {
     std::optional<Tier> T = parseTier(TierOpt);
     if (!T)
       fail(Usage, "--tier: unknown tier '" + TierOpt + "'");
-    if (*T == Tier::Interp)
-      fail(Usage, "--tier=interp: the interpreter is not part of this build");
     O.Pinned = T;
   }
   if (!Thresholds.empty())
@@ -101,6 +105,9 @@ EngineOptions parseOptions() {
   if (Cpu != "baseline" && Cpu != "host")
     fail(Usage, "--cpu: expected baseline or host, got '" + Cpu + "'");
   O.Cpu = Cpu == "host" ? CpuMode::Host : CpuMode::Baseline;
+  if (LoopThreshold == 0)
+    fail(Usage, "--loop-threshold must be positive");
+  O.LoopThreshold = LoopThreshold;
   O.SyncCompile = SyncCompile;
   O.TraceTiers = TraceTiers;
   O.ProfileTopTier = ProfileTopTier;
@@ -112,24 +119,47 @@ int exitCodeFor(LoadErrorKind K) {
   case LoadErrorKind::NoInput:
     return NoInput;
   case LoadErrorKind::Unresolved:
+  case LoadErrorKind::Unsupported:
     return Unavailable;
   default:
     return DataErr;
   }
 }
 
-Engine *Running = nullptr;
+[[noreturn]] void failWith(Error Err) {
+  int Code = Software;
+  std::string Msg;
+  handleAllErrors(
+      std::move(Err),
+      [&](const LoadError &L) {
+        Code = exitCodeFor(L.Kind);
+        Msg = L.Msg;
+      },
+      [&](const ErrorInfoBase &E) { Msg = E.message(); });
+  fail(Code, Msg);
+}
 
-// Runs when the app returns from main or calls exit().
-void report() {
-  Running->finish();
-  std::fflush(nullptr);
+// Interpreted frames are larger than native ones: deep recursion that runs
+// natively in 8 MB needs more. Linux grows the main stack up to the limit.
+void raiseStackLimit() {
+  rlimit L;
+  if (getrlimit(RLIMIT_STACK, &L) != 0)
+    return;
+  rlim_t Want = rlim_t(1) << 30;
+  if (L.rlim_cur != RLIM_INFINITY && L.rlim_cur < Want) {
+    L.rlim_cur = L.rlim_max == RLIM_INFINITY ? Want : std::min(Want, L.rlim_max);
+    setrlimit(RLIMIT_STACK, &L);
+  }
+}
+
+// Runs when the app ends, with the final profile.
+void report(const Profile &P) {
   if (Stats)
-    Running->profile().printTable(errs());
+    P.printTable(errs());
   if (!ProfileOut.empty())
-    if (Error E = Running->profile().writeJson(ProfileOut)) {
+    if (Error E = P.writeJson(ProfileOut)) {
       errs() << "gts: error: " << toString(std::move(E)) << "\n";
-      _exit(CantCreate);
+      std::_Exit(CantCreate);
     }
 }
 
@@ -148,30 +178,19 @@ int main(int argc, char **argv) {
   if (Input.empty())
     fail(Usage, "gts run: no app given");
   EngineOptions Opts = parseOptions();
+  Opts.AtExit = report;
+  raiseStackLimit();
 
-  auto App = loadAndPrepare(Input);
-  if (!App) {
-    int Code = Software;
-    std::string Msg;
-    handleAllErrors(
-        App.takeError(),
-        [&](const LoadError &L) {
-          Code = exitCodeFor(L.Kind);
-          Msg = L.Msg;
-        },
-        [&](const ErrorInfoBase &E) { Msg = E.message(); });
-    fail(Code, Msg);
-  }
+  auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts));
+  if (!App)
+    failWith(App.takeError());
   auto E = Engine::create(std::move(*App), Opts);
   if (!E)
-    fail(Software, toString(E.takeError()));
-  Running = E->release();
-  std::atexit(report);
-
+    failWith(E.takeError());
   std::vector<std::string> Args{Input};
   Args.insert(Args.end(), AppArgs.begin(), AppArgs.end());
-  auto Status = Running->runMain(Args);
-  if (!Status)
-    fail(Software, toString(Status.takeError()));
-  std::exit(*Status);
+  // Returns only if the app could not start; the engine stays alive until
+  // the process exits.
+  Engine *Running = E->release();
+  failWith(Running->runMain(Args));
 }

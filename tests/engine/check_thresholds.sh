@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # check_thresholds.sh GTS hot.bc OUTDIR
-# `step` is called 150,000 times: with --sync-compile it is compiled at O0,
+# `step` is called 150,000 times from a loop in main: with --sync-compile (and
+# no loop tier-up, which would inline step into main's compiled loop) it is
+# compiled at O0,
 # O1, O2 and O3 at exactly 100, 1,000, 10,000 and 100,000 calls, as --stats
 # and --profile-out both show.
 set -eu
 gts=$1 bc=$2 out=$3
 mkdir -p "$out"
-"$gts" run "$bc" --sync-compile --stats --profile-top-tier \
+"$gts" run "$bc" --sync-compile --stats --profile-top-tier --loop-threshold=1000000000 \
   --profile-out "$out/hot.json" \
   >"$out/stdout" 2>"$out/stats"
 cat "$out/stats"
@@ -24,9 +26,10 @@ assert fns["main"]["calls"] == 1
 print("profile json ok")
 PY
 # By default the top tier is not instrumented: counting stops at O3.
-"$gts" run "$bc" --sync-compile --stats 2>&1 >/dev/null |
+"$gts" run "$bc" --sync-compile --stats --loop-threshold=1000000000 2>&1 >/dev/null |
   grep -Eq '^step +100000 .* O3 +O0@100 O1@1000 O2@10000 O3@100000$'
 # Custom thresholds move the tier-ups.
 "$gts" run "$bc" --sync-compile --stats --tier-thresholds=5,50,500,5000 \
+  --loop-threshold=1000000000 \
   2>&1 >/dev/null | grep -Eq 'O0@5 O1@50 O2@500 O3@5000$'
 echo "custom thresholds ok"

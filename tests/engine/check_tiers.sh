@@ -15,7 +15,7 @@ run_mode() {
     fail=1
   fi
 }
-for tier in O0 O1 O2 O3 Os Oz; do run_mode --tier=$tier; done
+for tier in interp O0 O1 O2 O3 Os Oz; do run_mode --tier=$tier; done
 run_mode
 run_mode --sync-compile
 run_mode --sync-compile --tier-thresholds=1,2,3,4

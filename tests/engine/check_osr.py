@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+"""check_osr.py GTS loop.bc: a loop entered once moves from the interpreter to
+compiled code while it runs (stats show the tier-up and when), and the whole
+run stays within 3x of the all-O3 run (CPU time, best of 3)."""
+import os
+import re
+import subprocess
+import sys
+
+gts, bc = sys.argv[1], sys.argv[2]
+
+
+def cpu_time(args):
+    before = os.times()
+    out = subprocess.run([gts, "run", bc] + args, capture_output=True, text=True,
+                         check=True)
+    after = os.times()
+    return after.children_user + after.children_system - \
+        before.children_user - before.children_system, out
+
+
+o3 = min(cpu_time(["--tier=O3"])[0] for _ in range(3))
+runs = [cpu_time(["--sync-compile", "--stats"]) for _ in range(3)]
+tiered = min(t for t, _ in runs)
+out = runs[0][1]
+assert out.stdout == subprocess.run([gts, "run", bc, "--tier=O3"],
+                                    capture_output=True, text=True).stdout
+row = next(l for l in out.stderr.splitlines() if l.startswith("main.loop "))
+print(row)
+assert re.search(r" O3 +O3@1$", row), "the loop did not reach O3"
+print(f"tiered {tiered:.3f}s, all-O3 {o3:.3f}s, ratio {tiered / o3:.2f}")
+assert tiered <= 3 * o3, "tiered run slower than 3x all-O3"
