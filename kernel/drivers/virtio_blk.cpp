@@ -115,39 +115,33 @@ bool VirtioBlk::init(const PciDevice &d) {
   return true;
 }
 
-bool VirtioBlk::request(uint32_t type, uint64_t lba, uint8_t *buf,
-                        uint32_t bytes) {
+void VirtioBlk::begin(uint32_t type, uint64_t lba) {
   uint32_t *hdr = reinterpret_cast<uint32_t *>(meta_);
   hdr[0] = type;
   hdr[1] = 0;
   *reinterpret_cast<uint64_t *>(meta_ + 8) = lba;
   meta_[16] = 0xFF;
+  type_ = type;
+  descs_ = 0;
+  desc_[descs_++] = {metaPhys_, 16, DescNext, 1};
+}
 
-  // Header, then the buffer page by page (merging physically adjacent
-  // pieces), then the status byte.
-  uint16_t n = 0;
-  desc_[n++] = {metaPhys_, 16, DescNext, 1};
-  uint16_t dataFlags = uint16_t(DescNext | (type == ReqIn ? DescWrite : 0));
-  for (uint32_t off = 0; off < bytes;) {
-    uint64_t phys = physOf(buf + off);
-    uint32_t len = 4096 - uint32_t(phys & 0xFFF);
-    if (len > bytes - off)
-      len = bytes - off;
-    if (!phys)
-      return false;
-    Desc &prev = desc_[n - 1];
-    if (n > 1 && prev.addr + prev.len == phys) {
-      prev.len += len;
-    } else {
-      if (n - 1u == maxSegments_)
-        return false; // callers size requests so that this cannot happen
-      desc_[n] = {phys, len, dataFlags, uint16_t(n + 1)};
-      ++n;
-    }
-    off += len;
+bool VirtioBlk::addSegment(uint64_t phys, uint32_t len) {
+  Desc &prev = desc_[descs_ - 1];
+  if (descs_ > 1 && prev.addr + prev.len == phys) {
+    prev.len += len; // physically adjacent: one segment
+    return true;
   }
-  desc_[n] = {metaPhys_ + 16, 1, DescWrite, 0};
+  if (descs_ - 1u == maxSegments_)
+    return false;
+  uint16_t flags = uint16_t(DescNext | (type_ == ReqIn ? DescWrite : 0));
+  desc_[descs_] = {phys, len, flags, uint16_t(descs_ + 1)};
+  ++descs_;
+  return true;
+}
 
+bool VirtioBlk::submit() {
+  desc_[descs_] = {metaPhys_ + 16, 1, DescWrite, 0};
   uint16_t idx = avail_[1];
   avail_[2 + (idx & (queueSize_ - 1))] = 0;
   asm volatile("mfence" ::: "memory"); // descriptors before the index
@@ -160,6 +154,58 @@ bool VirtioBlk::request(uint32_t type, uint64_t lba, uint8_t *buf,
   inb(io_ + IsrStatus); // acknowledge: drops the (masked) interrupt line
   asm volatile("" ::: "memory");
   return meta_[16] == 0;
+}
+
+bool VirtioBlk::request(uint32_t type, uint64_t lba, uint8_t *buf,
+                        uint32_t bytes) {
+  begin(type, lba);
+  // The buffer page by page.
+  for (uint32_t off = 0; off < bytes;) {
+    uint64_t phys = physOf(buf + off);
+    uint32_t len = 4096 - uint32_t(phys & 0xFFF);
+    if (len > bytes - off)
+      len = bytes - off;
+    if (!phys || !addSegment(phys, len))
+      return false; // callers size requests so that the list fits
+    off += len;
+  }
+  return submit();
+}
+
+bool VirtioBlk::setZeroSource(uint64_t lba, uint64_t sectors) {
+  static uint8_t check[4096];
+  uint64_t pages = sectors / 8;
+  if (pages > maxSegments_)
+    pages = maxSegments_;
+  for (uint64_t p = 0; p < pages; ++p) {
+    if (!read(lba + p * 8, 8, check))
+      return false;
+    uint64_t nonzero = 0, words = sizeof check / 8;
+    const void *w = check;
+    asm volatile("repe scasq; setne %b0"
+                 : "=r"(nonzero), "+D"(w), "+c"(words)
+                 : "a"(0), "0"(0)
+                 : "memory", "cc");
+    if (nonzero)
+      return false;
+  }
+  zeroLba_ = lba;
+  zeroPages_ = uint32_t(pages);
+  return pages > 0;
+}
+
+bool VirtioBlk::zeroFrames(const uint64_t *frames, size_t count) {
+  while (count) {
+    size_t n = count < zeroPages_ ? count : zeroPages_;
+    begin(ReqIn, zeroLba_);
+    for (size_t i = 0; i < n; ++i)
+      addSegment(frames[i], 4096);
+    if (!submit())
+      return false;
+    frames += n;
+    count -= n;
+  }
+  return true;
 }
 
 bool VirtioBlk::transfer(uint32_t type, uint64_t lba, uint32_t count,
@@ -195,7 +241,10 @@ bool VirtioBlk::write(uint64_t lba, uint32_t count, const void *buf) {
 }
 
 bool VirtioBlk::flush() {
-  return !hasFlush_ || request(ReqFlush, 0, nullptr, 0);
+  if (!hasFlush_)
+    return true;
+  begin(ReqFlush, 0);
+  return submit();
 }
 
 } // namespace gts::drivers

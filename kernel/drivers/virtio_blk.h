@@ -7,6 +7,7 @@
 #pragma once
 #include "drivers/pci.h"
 #include "fs/block_device.h"
+#include <stddef.h>
 
 namespace gts::drivers {
 
@@ -19,12 +20,21 @@ public:
   bool write(uint64_t lba, uint32_t count, const void *buf) override;
   bool flush() override;
   uint64_t bytesRead() const { return bytesRead_; }
+  // Zeroing page frames by DMA: the device reads `sectors` known-zero
+  // sectors (the unused gap before the partition) into them. Checks that
+  // the gap reads as zeros; false if not.
+  bool setZeroSource(uint64_t lba, uint64_t sectors);
+  bool zeroFrames(const uint64_t *frames, size_t count);
 
 private:
   struct Desc;
   bool init(const PciDevice &d);
-  // Runs one request over `bytes` of `buf` (none for flush); false on
-  // device error or an untranslatable buffer.
+  // A request is built as header, data segments, status, then run.
+  void begin(uint32_t type, uint64_t lba);
+  bool addSegment(uint64_t phys, uint32_t len); // false: list full
+  bool submit();                                // false: device error
+  // One request over `bytes` of `buf`; false on device error or an
+  // untranslatable buffer.
   bool request(uint32_t type, uint64_t lba, uint8_t *buf, uint32_t bytes);
   bool transfer(uint32_t type, uint64_t lba, uint32_t count, uint8_t *buf);
 
@@ -41,6 +51,10 @@ private:
   uint8_t *meta_ = nullptr;
   uint64_t metaPhys_ = 0;
   uint32_t maxSegments_ = 0;
+  uint32_t type_ = 0;
+  uint16_t descs_ = 0;
+  uint64_t zeroLba_ = 0;
+  uint32_t zeroPages_ = 0;
 };
 
 } // namespace gts::drivers

@@ -62,6 +62,34 @@ void onUserFault(arch::TrapFrame *f) {
   sys::exitProcess(drivers::StatusUserFault);
 }
 
+// Zeroing frames by DMA from the empty gap between stage 2 (LBA 1..8) and
+// the partition pays off where guest kernel code is emulated (kvm-pvm: a
+// CPU-zeroed page costs ~0.4 ms). Measured, not assumed: whichever is
+// faster for 16 pages wins.
+void chooseFrameZeroing(uint64_t partitionStart) {
+  constexpr uint64_t GapStart = 9;
+  if (partitionStart <= GapStart + 8 ||
+      !disk.setZeroSource(GapStart, partitionStart - GapStart))
+    return;
+  uint64_t frames[16];
+  for (auto &f : frames)
+    f = mm::allocFrameUninitialized();
+  uint64_t t0 = drivers::monotonicNs();
+  for (auto f : frames)
+    mm::zeroFrameCpu(f);
+  uint64_t t1 = drivers::monotonicNs();
+  bool ok = disk.zeroFrames(frames, 16);
+  uint64_t t2 = drivers::monotonicNs();
+  for (auto f : frames)
+    mm::freeFrame(f);
+  bool dma = ok && t2 - t1 < t1 - t0;
+  kprintf("mm: zeroing 64 KiB: CPU %lu us, DMA %lu us: using %s\n",
+          (t1 - t0) / 1000, (t2 - t1) / 1000, dma ? "DMA" : "the CPU");
+  if (dma)
+    mm::setFrameZeroer(
+        [](const uint64_t *f, size_t n) { return disk.zeroFrames(f, n); });
+}
+
 void mountDisk() {
   static drivers::PciDevice devs[64];
   int n = drivers::pciEnumerate(devs, 64);
@@ -77,6 +105,7 @@ void mountDisk() {
   if (r < 0)
     bootFailure("FAT16 mount", r == -22 ? "not a FAT16 volume" : "I/O error");
   volume.setClock([] { return drivers::realtimeNs() / 1000000000; });
+  chooseFrameZeroing(start);
   kprintf("fat16: mounted partition at LBA %lu (%lu MiB), %u free clusters\n",
           start, sectors >> 11, volume.freeClusters());
 }

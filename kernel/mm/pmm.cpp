@@ -92,6 +92,25 @@ uint64_t allocFrames(size_t count) { return take(count, true); }
 uint64_t allocFrame() { return take(1, true); }
 uint64_t allocFrameUninitialized() { return take(1, false); }
 
+static FrameZeroer zeroer;
+void setFrameZeroer(FrameZeroer z) { zeroer = z; }
+void zeroFrameCpu(uint64_t phys) { zero(physToVirt(phys), PageSize); }
+
+bool allocZeroedFrames(uint64_t *out, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    out[i] = take(1, !zeroer);
+    if (!out[i]) {
+      while (i--)
+        freeFrame(out[i]);
+      return false;
+    }
+  }
+  if (zeroer && !zeroer(out, count))
+    for (size_t i = 0; i < count; ++i)
+      zeroFrameCpu(out[i]); // the device failed: fall back to the CPU
+  return true;
+}
+
 void freeFrame(uint64_t phys) {
   uint64_t f = phys / PageSize;
   if (f < frameLimit && isUsed(f)) {

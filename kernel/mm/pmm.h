@@ -18,6 +18,15 @@ uint64_t allocFrame();
 uint64_t allocFrames(size_t count); // physically contiguous
 // A frame the caller overwrites entirely (for instance by DMA).
 uint64_t allocFrameUninitialized();
+// `count` zeroed single frames into out[]; false (none kept) if memory runs
+// out. Zeroing goes through the frame zeroer, in one batch.
+bool allocZeroedFrames(uint64_t *out, size_t count);
+// Replaces CPU zeroing (rep stosq) for allocZeroedFrames, e.g. by DMA,
+// which is much cheaper where guest kernel code is emulated.
+using FrameZeroer = bool (*)(const uint64_t *frames, size_t count);
+void setFrameZeroer(FrameZeroer z);
+// CPU zeroing of one frame, for comparisons.
+void zeroFrameCpu(uint64_t phys);
 void freeFrame(uint64_t phys);
 size_t freeFrameCount();
 uint64_t physTop(); // end of the highest usable byte

@@ -39,6 +39,31 @@ void dropPage(uint64_t *e) {
   *e = 0;
 }
 
+constexpr int FaultAround = 16; // pages populated per fault, at most
+
+// Backs up to `max` consecutive lazy, frameless entries from `e` on (same
+// page table) with one batch of zeroed frames. Returns how many; 0 if
+// memory ran out.
+int populateRun(uint64_t *e, uint64_t va, int max) {
+  int n = 1;
+  uint64_t index = (va >> 12) & 511;
+  auto lazy = [](uint64_t v) {
+    return (v & (pte::SwMapped | pte::SwRead | pte::Present |
+                 pte::SwHasFrame)) == (pte::SwMapped | pte::SwRead);
+  };
+  while (n < max && index + n < 512 && lazy(e[n]))
+    ++n;
+  uint64_t frames[FaultAround];
+  if (!allocZeroedFrames(frames, size_t(n))) {
+    kprintf("mm: out of physical memory at %lx\n", va);
+    return 0;
+  }
+  for (int i = 0; i < n; ++i)
+    e[i] = (e[i] & ~pte::AddrMask) | frames[i] | pte::Present;
+  resident += uint64_t(n) * PageSize;
+  return n;
+}
+
 // Makes a not-present page present. No invlpg: the TLB never caches
 // not-present entries (and under shadow paging every flush costs a trap).
 bool populate(uint64_t *e, uint64_t va, bool zero = true) {
@@ -136,13 +161,24 @@ bool userPopulate(uint64_t va, uint64_t len, bool write) {
     return true;
   if (!isUserRange(va, len))
     return false;
-  for (uint64_t a = va & ~(PageSize - 1); a < va + len; a += PageSize) {
+  uint64_t end = va + len;
+  for (uint64_t a = va & ~(PageSize - 1); a < end; a += PageSize) {
     uint64_t *e = entryFor(a);
     if (!e || !(*e & pte::SwMapped) || !(*e & pte::SwRead))
       return false;
     if (write && !(*e & pte::Write))
       return false;
-    if (!(*e & pte::Present) && !populate(e, a))
+    if (*e & pte::Present)
+      continue;
+    if (*e & pte::SwHasFrame) {
+      if (!populate(e, a))
+        return false;
+      continue;
+    }
+    // Back the following frameless pages of the range in the same batch;
+    // the loop still checks their rights when it reaches them.
+    uint64_t left = (end - a + PageSize - 1) / PageSize;
+    if (!populateRun(e, a, left < FaultAround ? int(left) : FaultAround))
       return false;
   }
   return true;
@@ -157,7 +193,10 @@ bool userPageFault(uint64_t addr, uint64_t error) {
     return false;
   if ((error & 16) && (*e & pte::NoExec))
     return false;
-  return populate(e, addr & ~(PageSize - 1));
+  if (*e & pte::SwHasFrame)
+    return populate(e, addr & ~(PageSize - 1));
+  // Fault-around: the neighbours of a touched page are usually next.
+  return populateRun(e, addr & ~(PageSize - 1), FaultAround) > 0;
 }
 
 void userSetLazyRegion(uint64_t start, uint64_t end) {
