@@ -51,7 +51,8 @@ void initNativeLimit() {
 // Deep recursion ends with a message instead of a fault.
 void checkNativeStack() {
   if (static_cast<uint8_t *>(__builtin_frame_address(0)) < NativeLimit)
-    [[unlikely]] fatal("native stack exhausted (recursion too deep)");
+      [[unlikely]]
+    fatal("native stack exhausted (recursion too deep)");
 }
 
 // Native entry points (closures) map the thread's stack on first use.
@@ -159,8 +160,8 @@ template <typename T> bool icmp(unsigned Pred, T A, T B) {
   }
 }
 
-[[gnu::noinline]] uint64_t intIntrinsic(unsigned Op, unsigned Bits, uint64_t A, uint64_t B,
-                      uint64_t C) {
+[[gnu::noinline]] uint64_t intIntrinsic(unsigned Op, unsigned Bits, uint64_t A,
+                                        uint64_t B, uint64_t C) {
   uint64_t M = Bits >= 64 ? ~0ull : (1ull << Bits) - 1;
   int64_t SA = sext(A, Bits), SB = sext(B, Bits);
   int64_t SMax = int64_t(M >> 1), SMin = -SMax - 1;
@@ -219,8 +220,8 @@ template <typename T> bool icmp(unsigned Pred, T A, T B) {
 }
 
 // Writes {iN result, i1 overflow} at D.
-[[gnu::noinline]] void overflowOp(uint8_t *D, unsigned Op, unsigned Bits, uint64_t A, uint64_t B,
-                unsigned FlagOff) {
+[[gnu::noinline]] void overflowOp(uint8_t *D, unsigned Op, unsigned Bits,
+                                  uint64_t A, uint64_t B, unsigned FlagOff) {
   uint64_t M = Bits >= 64 ? ~0ull : (1ull << Bits) - 1;
   int64_t SA = sext(A, Bits), SB = sext(B, Bits);
   s128 R;
@@ -482,7 +483,8 @@ double fpBin(unsigned Op, double A, double B, bool F32) {
   memcpy(Fp + In.D, R, Mask.size() * ES);
 }
 
-[[gnu::noinline]] uint64_t atomicRMW(unsigned Op, unsigned K, uint8_t *P, uint64_t V) {
+[[gnu::noinline]] uint64_t atomicRMW(unsigned Op, unsigned K, uint8_t *P,
+                                     uint64_t V) {
   uint64_t Old = eltI(P, K, 0), New;
   unsigned Bits = eltBits(K);
   if (isF(K)) {
@@ -625,12 +627,23 @@ void ensureTranslated(Impl &I, FuncState &FS) {
     fatal(toString(std::move(E)));
 }
 
-// SysV va_list: all variadic arguments live in the overflow area.
+// SysV va_list {gp_offset, fp_offset, overflow_arg_area, reg_save_area}.
+void writeVaList(uint8_t *L, uint32_t Gp, uint32_t Fpo, uint8_t *Overflow,
+                 uint8_t *Regs) {
+  memcpy(L, &Gp, 4);
+  memcpy(L + 4, &Fpo, 4);
+  memcpy(L + 8, &Overflow, 8);
+  memcpy(L + 16, &Regs, 8);
+}
+
+// A variadic frame's VaOff slot points to the va_list that va_start copies.
+// From interpreted callers all variadic arguments live in the overflow area.
 uint8_t *buildVaArea(const CallSite &CS, uint8_t *Fp) {
   size_t Size = 0;
   for (size_t J = CS.NumFixed; J < CS.ArgOff.size(); ++J)
     Size += 16 + (CS.ByvalSize[J] ? CS.ByvalSize[J] : CS.ArgSize[J]);
-  uint8_t *Area = bump(Size + 16, 16), *P = Area;
+  uint8_t *Tmpl = bump(Size + 48, 16), *Area = Tmpl + 32, *P = Area;
+  writeVaList(Tmpl, 48, 176, Area, Area); // registers exhausted
   for (size_t J = CS.NumFixed; J < CS.ArgOff.size(); ++J) {
     uint8_t *Src = Fp + CS.ArgOff[J];
     size_t N = CS.ArgSize[J];
@@ -641,7 +654,7 @@ uint8_t *buildVaArea(const CallSite &CS, uint8_t *Fp) {
     memcpy(P, Src, N);
     P += (N + 7) & ~size_t(7);
   }
-  return Area;
+  return Tmpl;
 }
 
 void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
@@ -667,7 +680,8 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   TS.Sp = Saved;
 }
 
-[[gnu::noinline]] void callNative(const CallSite &CS, void *Target, uint8_t *Fp) {
+[[gnu::noinline]] void callNative(const CallSite &CS, void *Target,
+                                  uint8_t *Fp) {
   size_t N = CS.ArgOff.size();
   void *AV[N + 1];
   for (size_t J = 0; J < N; ++J) {
@@ -708,7 +722,8 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
 
 // Moves the activation of an outlined loop to new code for its function: the
 // loop header is the function's first real block, so re-entry is exact.
-[[gnu::noinline]] bool loopCheck(Impl &I, FuncState &FS, uint8_t *Fp, uint8_t *Ret, uint64_t C) {
+[[gnu::noinline]] bool loopCheck(Impl &I, FuncState &FS, uint8_t *Fp,
+                                 uint8_t *Ret, uint64_t C) {
   if (C == FS.LoopThreshold && I.Env.onLoopHot)
     I.Env.onLoopHot(FS.Id);
   void *S = I.Env.slots[FS.Id];
@@ -1191,15 +1206,9 @@ L_MEMMOVE:
 L_MEMSET:
   memset(R(void *, A), R(uint8_t, B), Ip->C ? Ip->Imm : R(uint64_t, E));
   NEXT;
-L_VASTART : {
-  uint8_t *L = R(uint8_t *, A);
-  uint32_t Off[2] = {48, 176}; // gp/fp registers exhausted
-  memcpy(L, Off, 8);
-  uint8_t *Area = *reinterpret_cast<uint8_t **>(Fp + FS->VaOff);
-  memcpy(L + 8, &Area, 8);
-  memcpy(L + 16, &Area, 8);
+L_VASTART:
+  memcpy(R(void *, A), *reinterpret_cast<void **>(Fp + FS->VaOff), 24);
   NEXT;
-}
 L_VACOPY:
   memcpy(R(void *, A), R(void *, B), 24);
   NEXT;
@@ -1267,8 +1276,6 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
     *reinterpret_cast<uint64_t *>(Dst) = 0;
     memcpy(Dst, Args[J], FS.ParamStore[J]);
   }
-  if (FS.F->isVarArg())
-    *reinterpret_cast<uint8_t **>(Fp + FS.VaOff) = Fp;
   uint8_t *R = bump(FS.RetSize + 16, 16);
   memset(R, 0, 16);
   run(I, FS, Fp, R);
@@ -1280,6 +1287,138 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
   } else if (FS.RetStore) {
     memcpy(Ret, R, FS.RetStore);
   }
+  TS.Sp = Saved;
+}
+
+// Native callers of variadic functions: a per-function stub loads the
+// FuncState into r11 and jumps here; this saves the argument registers as a
+// SysV register save area and calls vaEntry, then loads the result registers
+// {rax, rdx, xmm0, xmm1} from a buffer.
+asm(R"(
+  .pushsection .text
+  .globl gts_interp_va_thunk
+  .type gts_interp_va_thunk, @function
+gts_interp_va_thunk:
+  push %rbp
+  mov %rsp, %rbp
+  sub $208, %rsp
+  mov %rdi, 0(%rsp)
+  mov %rsi, 8(%rsp)
+  mov %rdx, 16(%rsp)
+  mov %rcx, 24(%rsp)
+  mov %r8, 32(%rsp)
+  mov %r9, 40(%rsp)
+  movaps %xmm0, 48(%rsp)
+  movaps %xmm1, 64(%rsp)
+  movaps %xmm2, 80(%rsp)
+  movaps %xmm3, 96(%rsp)
+  movaps %xmm4, 112(%rsp)
+  movaps %xmm5, 128(%rsp)
+  movaps %xmm6, 144(%rsp)
+  movaps %xmm7, 160(%rsp)
+  mov %r11, %rdi
+  mov %rsp, %rsi
+  lea 16(%rbp), %rdx
+  lea 176(%rsp), %rcx
+  call gts_interp_va_entry
+  mov 176(%rsp), %rax
+  mov 184(%rsp), %rdx
+  movq 192(%rsp), %xmm0
+  movq 200(%rsp), %xmm1
+  leave
+  ret
+  .size gts_interp_va_thunk, .-gts_interp_va_thunk
+  .popsection
+)");
+
+namespace {
+
+// Reads fixed parameters the way a SysV caller passed them.
+struct ArgReader {
+  uint8_t *Regs, *Ov;
+  unsigned Gp = 0, Xmm = 0;
+  uint8_t *gp() { return Gp < 6 ? Regs + 8 * Gp++ : (Ov += 8) - 8; }
+  uint8_t *xmm() { return Xmm < 8 ? Regs + 48 + 16 * Xmm++ : (Ov += 8) - 8; }
+  uint8_t *pair() {
+    if (Gp <= 4)
+      return (Gp += 2, Regs + 8 * (Gp - 2));
+    Ov = alignUp(Ov, 16);
+    return (Ov += 16) - 16;
+  }
+};
+
+void readParam(FuncState &FS, unsigned J, ArgReader &In, uint8_t *Fp) {
+  Type *T = FS.F->getArg(J)->getType();
+  uint8_t *Dst = Fp + FS.ParamOff[J];
+  if (FS.ByvalSize[J]) {
+    In.Ov = alignUp(In.Ov, 8);
+    memcpy(Fp + FS.ByvalOff[J], In.Ov, FS.ByvalSize[J]);
+    In.Ov += (FS.ByvalSize[J] + 7) & ~7u;
+    *reinterpret_cast<uint8_t **>(Dst) = Fp + FS.ByvalOff[J];
+  } else if (T->isFloatTy() || T->isDoubleTy()) {
+    *reinterpret_cast<uint64_t *>(Dst) = 0;
+    memcpy(Dst, In.xmm(), T->isFloatTy() ? 4 : 8);
+  } else if (T->isIntegerTy(128)) {
+    memcpy(Dst, In.pair(), 16);
+  } else if (T->isPointerTy() || T->isIntegerTy()) {
+    uint64_t V;
+    memcpy(&V, In.gp(), 8);
+    unsigned Bits = T->isPointerTy() ? 64 : T->getIntegerBitWidth();
+    *reinterpret_cast<uint64_t *>(Dst) =
+        Bits < 64 ? V & ((1ull << Bits) - 1) : V;
+  } else {
+    fatal("native call into variadic @" + FS.F->getName() +
+          ": unsupported parameter type");
+  }
+}
+
+// Result registers {rax, rdx, xmm0, xmm1} for the value at R of type T.
+void writeResult(FuncState &FS, Type *T, const uint8_t *R, uint64_t *Out) {
+  const DataLayout &DL = FS.Owner->DL;
+  unsigned G = 0, X = 2;
+  auto Put = [&](Type *E, const uint8_t *P) {
+    uint64_t V = 0;
+    unsigned N = std::min<uint64_t>(DL.getTypeStoreSize(E), 16);
+    if (E->isFloatingPointTy() || E->isVectorTy()) {
+      memcpy(&Out[X], P, N);
+      X += (N + 7) / 8;
+      return;
+    }
+    memcpy(&V, P, std::min(N, 8u));
+    if (E->isIntegerTy() && FS.RetSext && E->getIntegerBitWidth() < 64)
+      V = sext(V, E->getIntegerBitWidth());
+    Out[G++] = V;
+    if (N > 8)
+      memcpy(&Out[G++], P + 8, N - 8);
+  };
+  if (auto *ST = dyn_cast<StructType>(T)) {
+    const StructLayout *SL = DL.getStructLayout(ST);
+    for (unsigned K = 0; K < ST->getNumElements(); ++K)
+      Put(ST->getElementType(K), R + SL->getElementOffset(K));
+  } else if (!T->isVoidTy()) {
+    Put(T, R);
+  }
+}
+
+} // namespace
+
+extern "C" void gts_interp_va_entry(FuncState *FS, uint8_t *Regs,
+                                    uint8_t *Stack, uint64_t *Ret) {
+  Impl &I = *FS->Owner;
+  ensureTranslated(I, *FS);
+  initStack();
+  uint8_t *Saved = TS.Sp;
+  uint8_t *Fp = pushFrame(*FS);
+  ArgReader In{Regs, Stack};
+  for (unsigned J = 0; J < FS->ParamOff.size(); ++J)
+    readParam(*FS, J, In, Fp);
+  uint8_t *Tmpl = bump(32, 16);
+  writeVaList(Tmpl, 8 * In.Gp, 48 + 16 * In.Xmm, In.Ov, Regs);
+  *reinterpret_cast<uint8_t **>(Fp + FS->VaOff) = Tmpl;
+  uint8_t *R = bump(FS->RetSize + 16, 16);
+  memset(R, 0, 16);
+  run(I, *FS, Fp, R);
+  writeResult(*FS, FS->F->getReturnType(), R, Ret);
   TS.Sp = Saved;
 }
 

@@ -90,6 +90,22 @@ Expected<ffi_type *> Interpreter::Impl::ffiType(Type *T, bool Signed) {
   return &FT;
 }
 
+extern "C" void gts_interp_va_thunk();
+
+// Variadic functions need the caller's register save area, which libffi
+// closures do not expose: "movabs $FS, %r11; movabs $thunk, %r10; jmp *%r10".
+static bool writeVaStub(void *Mem, FuncState *FS) {
+  static_assert(sizeof(ffi_closure) >= 23, "stub does not fit");
+  uint8_t *P = static_cast<uint8_t *>(Mem);
+  void *Thunk = reinterpret_cast<void *>(gts_interp_va_thunk);
+  P[0] = 0x49, P[1] = 0xBB;
+  memcpy(P + 2, &FS, 8);
+  P[10] = 0x49, P[11] = 0xBA;
+  memcpy(P + 12, &Thunk, 8);
+  P[20] = 0x41, P[21] = 0xFF, P[22] = 0xE2;
+  return true;
+}
+
 Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
   if (FS.Closure)
     return FS.Closure;
@@ -119,8 +135,11 @@ Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
   void *Code = nullptr;
   auto *Cl =
       static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &Code));
-  if (!Cl ||
-      ffi_prep_closure_loc(Cl, &FS.Cif, closureEntry, &FS, Code) != FFI_OK)
+  bool Ok =
+      Cl && (F.isVarArg() ? writeVaStub(Cl, &FS)
+                          : ffi_prep_closure_loc(Cl, &FS.Cif, closureEntry, &FS,
+                                                 Code) == FFI_OK);
+  if (!Ok)
     return fail("cannot allocate a closure for @" + F.getName());
   FS.ClosureMem = Cl;
   FS.Closure = Code;

@@ -295,3 +295,141 @@ define void @boom() {
 }
 
 } // namespace
+
+namespace {
+
+// clang-19 -O1 of: double vsum(int n, ...) summing longs, doubles and
+// 16-byte structs {long a, b} (as a - b) in turn.
+const char *VarargIR = R"(
+%struct.__va_list_tag = type { i32, i32, ptr, ptr }
+define dso_local double @vsum(i32 noundef %0, ...) local_unnamed_addr {
+  %2 = alloca [1 x %struct.__va_list_tag], align 16
+  call void @llvm.lifetime.start.p0(i64 24, ptr nonnull %2)
+  call void @llvm.va_start.p0(ptr nonnull %2)
+  %3 = icmp sgt i32 %0, 0
+  br i1 %3, label %4, label %14
+4:                                                ; preds = %1
+  %5 = load i32, ptr %2, align 16
+  %6 = getelementptr inbounds i8, ptr %2, i64 8
+  %7 = getelementptr inbounds i8, ptr %2, i64 16
+  %8 = load ptr, ptr %7, align 16
+  %9 = getelementptr inbounds i8, ptr %2, i64 4
+  %10 = getelementptr inbounds i8, ptr %2, i64 8
+  %11 = getelementptr inbounds i8, ptr %2, i64 8
+  %12 = load ptr, ptr %6, align 8
+  %13 = load i32, ptr %9, align 4
+  br label %16
+14:                                               ; preds = %67, %1
+  %15 = phi double [ 0.000000e+00, %1 ], [ %72, %67 ]
+  call void @llvm.va_end.p0(ptr %2)
+  call void @llvm.lifetime.end.p0(i64 24, ptr nonnull %2)
+  ret double %15
+16:                                               ; preds = %4, %67
+  %17 = phi i32 [ %13, %4 ], [ %68, %67 ]
+  %18 = phi ptr [ %12, %4 ], [ %69, %67 ]
+  %19 = phi double [ 0.000000e+00, %4 ], [ %72, %67 ]
+  %20 = phi i32 [ 0, %4 ], [ %73, %67 ]
+  %21 = phi i32 [ %5, %4 ], [ %70, %67 ]
+  %22 = urem i32 %20, 3
+  switch i32 %22, label %53 [
+    i32 1, label %23
+    i32 2, label %36
+  ]
+23:                                               ; preds = %16
+  %24 = icmp ult i32 %17, 161
+  br i1 %24, label %25, label %29
+25:                                               ; preds = %23
+  %26 = zext nneg i32 %17 to i64
+  %27 = getelementptr i8, ptr %8, i64 %26
+  %28 = add nuw nsw i32 %17, 16
+  store i32 %28, ptr %9, align 4
+  br label %31
+29:                                               ; preds = %23
+  %30 = getelementptr i8, ptr %18, i64 8
+  store ptr %30, ptr %10, align 8
+  br label %31
+31:                                               ; preds = %29, %25
+  %32 = phi i32 [ %28, %25 ], [ %17, %29 ]
+  %33 = phi ptr [ %18, %25 ], [ %30, %29 ]
+  %34 = phi ptr [ %27, %25 ], [ %18, %29 ]
+  %35 = load double, ptr %34, align 8
+  br label %67
+36:                                               ; preds = %16
+  %37 = icmp ult i32 %21, 33
+  br i1 %37, label %38, label %42
+38:                                               ; preds = %36
+  %39 = zext nneg i32 %21 to i64
+  %40 = getelementptr i8, ptr %8, i64 %39
+  %41 = add nuw nsw i32 %21, 16
+  store i32 %41, ptr %2, align 16
+  br label %44
+42:                                               ; preds = %36
+  %43 = getelementptr i8, ptr %18, i64 16
+  store ptr %43, ptr %6, align 8
+  br label %44
+44:                                               ; preds = %42, %38
+  %45 = phi ptr [ %18, %38 ], [ %43, %42 ]
+  %46 = phi i32 [ %41, %38 ], [ %21, %42 ]
+  %47 = phi ptr [ %40, %38 ], [ %18, %42 ]
+  %48 = load i64, ptr %47, align 8
+  %49 = getelementptr inbounds i8, ptr %47, i64 8
+  %50 = load i64, ptr %49, align 8
+  %51 = sub nsw i64 %48, %50
+  %52 = sitofp i64 %51 to double
+  br label %67
+53:                                               ; preds = %16
+  %54 = icmp ult i32 %21, 41
+  br i1 %54, label %55, label %59
+55:                                               ; preds = %53
+  %56 = zext nneg i32 %21 to i64
+  %57 = getelementptr i8, ptr %8, i64 %56
+  %58 = add nuw nsw i32 %21, 8
+  store i32 %58, ptr %2, align 16
+  br label %61
+59:                                               ; preds = %53
+  %60 = getelementptr i8, ptr %18, i64 8
+  store ptr %60, ptr %11, align 8
+  br label %61
+61:                                               ; preds = %59, %55
+  %62 = phi ptr [ %18, %55 ], [ %60, %59 ]
+  %63 = phi i32 [ %58, %55 ], [ %21, %59 ]
+  %64 = phi ptr [ %57, %55 ], [ %18, %59 ]
+  %65 = load i64, ptr %64, align 8
+  %66 = sitofp i64 %65 to double
+  br label %67
+67:                                               ; preds = %31, %61, %44
+  %68 = phi i32 [ %32, %31 ], [ %17, %44 ], [ %17, %61 ]
+  %69 = phi ptr [ %33, %31 ], [ %45, %44 ], [ %62, %61 ]
+  %70 = phi i32 [ %21, %31 ], [ %46, %44 ], [ %63, %61 ]
+  %71 = phi double [ %35, %31 ], [ %52, %44 ], [ %66, %61 ]
+  %72 = fadd double %19, %71
+  %73 = add nuw nsw i32 %20, 1
+  %74 = icmp eq i32 %73, %0
+  br i1 %74, label %14, label %16
+}
+declare void @llvm.lifetime.start.p0(i64 immarg, ptr nocapture)
+declare void @llvm.va_start.p0(ptr)
+declare void @llvm.lifetime.end.p0(i64 immarg, ptr nocapture)
+declare void @llvm.va_end.p0(ptr)
+)";
+
+struct Pair {
+  long A, B;
+};
+
+TEST(InterpCalls, NativeCallerReachesInterpretedVarargs) {
+  Harness H;
+  ASSERT_FALSE(H.loadText(VarargIR));
+  auto VSum = fn<double (*)(int, ...)>(H, "vsum");
+  EXPECT_EQ(VSum(3, 1L, 2.5, Pair{10, 3}), 10.5);
+  // Second pair no longer fits in registers; later scalars still do.
+  EXPECT_EQ(VSum(7, 1L, 2.5, Pair{10, 3}, 4L, 0.25, Pair{1, 2}, 100L), 113.75);
+  // Enough doubles to spill past xmm7 into the overflow area.
+  EXPECT_EQ(VSum(30, 1L, 1.0, Pair{2, 1}, 1L, 1.0, Pair{2, 1}, 1L, 1.0,
+                 Pair{2, 1}, 1L, 1.0, Pair{2, 1}, 1L, 1.0, Pair{2, 1}, 1L, 1.0,
+                 Pair{2, 1}, 1L, 1.0, Pair{2, 1}, 1L, 1.0, Pair{2, 1}, 1L, 1.0,
+                 Pair{2, 1}, 1L, 1.0, Pair{2, 1}),
+            30.0);
+}
+
+} // namespace
