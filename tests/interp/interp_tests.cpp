@@ -433,3 +433,109 @@ TEST(InterpCalls, NativeCallerReachesInterpretedVarargs) {
 }
 
 } // namespace
+
+namespace {
+
+const char *OddIR = R"(
+define i64 @odd(ptr %p) {
+  %a = load i24, ptr %p
+  %b = add i24 %a, 8388607
+  store i24 %b, ptr %p
+  %c = zext i24 %b to i64
+  %d = trunc i64 %c to i7
+  %e = mul i7 %d, 3
+  %f = sdiv i7 %e, -2
+  %g = sext i7 %f to i64
+  %h = add i64 %c, %g
+  ret i64 %h
+}
+define i64 @intrinsics(i8 %x, i16 %y, i32 %z) {
+  %r1 = call i8 @llvm.fshl.i8(i8 %x, i8 %x, i8 3)
+  %r2 = call i16 @llvm.bitreverse.i16(i16 %y)
+  %r3 = call i32 @llvm.ctlz.i32(i32 %z, i1 false)
+  %r4 = call i8 @llvm.usub.sat.i8(i8 %x, i8 200)
+  %r5 = call i16 @llvm.abs.i16(i16 -300, i1 false)
+  %r6 = call i32 @llvm.cttz.i32(i32 0, i1 false)
+  %s1 = zext i8 %r1 to i64
+  %s2 = zext i16 %r2 to i64
+  %s3 = zext i32 %r3 to i64
+  %s4 = zext i8 %r4 to i64
+  %s5 = zext i16 %r5 to i64
+  %s6 = zext i32 %r6 to i64
+  %t1 = shl i64 %s1, 56
+  %t2 = shl i64 %s2, 40
+  %t3 = shl i64 %s3, 32
+  %t4 = shl i64 %s4, 24
+  %t5 = shl i64 %s5, 8
+  %u1 = or i64 %t1, %t2
+  %u2 = or i64 %u1, %t3
+  %u3 = or i64 %u2, %t4
+  %u4 = or i64 %u3, %t5
+  %u5 = or i64 %u4, %s6
+  ret i64 %u5
+}
+define i32 @vec(i32 %a, i32 %b) {
+  %v0 = insertelement <4 x i32> poison, i32 %a, i64 0
+  %v1 = insertelement <4 x i32> %v0, i32 %b, i64 1
+  %v = shufflevector <4 x i32> %v1, <4 x i32> poison, <4 x i32> <i32 0, i32 1, i32 0, i32 1>
+  %w = mul <4 x i32> %v, <i32 1, i32 2, i32 3, i32 4>
+  %m = icmp sgt <4 x i32> %w, <i32 5, i32 5, i32 5, i32 5>
+  %s = select <4 x i1> %m, <4 x i32> %w, <4 x i32> zeroinitializer
+  %r = call i32 @llvm.vector.reduce.add.v4i32(<4 x i32> %s)
+  %x = call i32 @llvm.vector.reduce.smax.v4i32(<4 x i32> %w)
+  %y = mul i32 %x, 1000
+  %z = add i32 %r, %y
+  ret i32 %z
+}
+define i64 @atomics(ptr %p) {
+  %o = atomicrmw add ptr %p, i64 5 seq_cst
+  %c = cmpxchg ptr %p, i64 15, i64 100 seq_cst seq_cst
+  %v = extractvalue { i64, i1 } %c, 0
+  %ok = extractvalue { i64, i1 } %c, 1
+  %k = zext i1 %ok to i64
+  %m = atomicrmw umax ptr %p, i64 7 seq_cst
+  %n = load i64, ptr %p
+  %a = mul i64 %k, 1000000
+  %b = mul i64 %o, 10000
+  %s1 = add i64 %a, %b
+  %s2 = add i64 %s1, %n
+  ret i64 %s2
+}
+declare i8 @llvm.fshl.i8(i8, i8, i8)
+declare i16 @llvm.bitreverse.i16(i16)
+declare i32 @llvm.ctlz.i32(i32, i1)
+declare i8 @llvm.usub.sat.i8(i8, i8)
+declare i16 @llvm.abs.i16(i16, i1)
+declare i32 @llvm.cttz.i32(i32, i1)
+declare i32 @llvm.vector.reduce.add.v4i32(<4 x i32>)
+declare i32 @llvm.vector.reduce.smax.v4i32(<4 x i32>)
+)";
+
+TEST(InterpSemantics, OddWidthsIntrinsicsVectorsAtomics) {
+  Harness H;
+  ASSERT_FALSE(H.loadText(OddIR));
+  uint8_t Mem[4] = {0x01, 0x00, 0x80, 0x77}; // i24 0x800001, byte 3 untouched
+  // 0x800001 + 0x7fffff = 0x000000 (wraps); i7: 0 * 3 / -2 = 0.
+  EXPECT_EQ(fn<int64_t (*)(void *)>(H, "odd")(Mem), 0);
+  EXPECT_EQ(Mem[0] | Mem[1] | Mem[2], 0);
+  EXPECT_EQ(Mem[3], 0x77);
+  Mem[0] = 5, Mem[1] = 0, Mem[2] = 0;
+  // 5 + 0x7fffff = 0x800004; low 7 bits 4; 4*3 = 12; 12 / -2 = -6.
+  EXPECT_EQ(fn<int64_t (*)(void *)>(H, "odd")(Mem), 0x800004 - 6);
+  uint64_t R = fn<uint64_t (*)(uint8_t, uint16_t, uint32_t)>(H, "intrinsics")(
+      0x81, 0x0001, 0x00010000);
+  EXPECT_EQ(R >> 56, 0x0cu);              // fshl(0x81, 0x81, 3)
+  EXPECT_EQ((R >> 40) & 0xffff, 0x8000u); // bitreverse(1)
+  EXPECT_EQ((R >> 32) & 0xff, 15u);       // ctlz(0x10000) (overlaps r2)
+  EXPECT_EQ((R >> 24) & 0xff, 0u);        // usub.sat(0x81, 200)
+  EXPECT_EQ((R >> 8) & 0xffff, 300u);     // abs(-300)
+  EXPECT_EQ(R & 0xff, 32u);               // cttz(0)
+  // v = {1, 3, 1, 3}, w = {1, 6, 3, 12}: select keeps 6 and 12; smax 12.
+  EXPECT_EQ(fn<int (*)(int, int)>(H, "vec")(1, 3), 18 + 12000);
+  int64_t Cell = 10;
+  // add: 10 -> 15 (old 10); cmpxchg 15 -> 100 ok; umax(100, 7) = 100.
+  EXPECT_EQ(fn<int64_t (*)(int64_t *)>(H, "atomics")(&Cell),
+            1000000 + 100000 + 100);
+}
+
+} // namespace
