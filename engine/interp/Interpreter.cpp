@@ -285,7 +285,12 @@ Expected<void *> Interpreter::closureFor(Function &F) {
   return P->closure(P->state(F));
 }
 
-Error Interpreter::canRun(Function &F) { return P->translate(P->state(F)); }
+Error Interpreter::canRun(Function &F) {
+  FuncState &S = P->state(F);
+  if (Error E = P->translate(S))
+    return E;
+  return P->closure(S).takeError();
+}
 
 void Interpreter::setCallThreshold(Function &F, uint64_t N) {
   P->state(F).CallThreshold = N;

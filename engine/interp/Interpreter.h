@@ -64,7 +64,8 @@ public:
   // Native-callable closure that interprets F (created once, cached). For a
   // variadic F, native callers' variadic arguments are not visible (gap).
   llvm::Expected<void *> closureFor(llvm::Function &F);
-  // Translates F (if not yet); the Error names the unsupported construct.
+  // Translates F (if not yet) and creates its closure; the Error names the
+  // unsupported construct.
   llvm::Error canRun(llvm::Function &F);
 
   // Thresholds: onHot fires when Calls == N, onLoopHot when a back-edge
