@@ -11,9 +11,11 @@ using namespace llvm;
 namespace gts {
 
 static Error irError(const SMDiagnostic &D) {
-  return createStringError(inconvertibleErrorCode(), D.getFilename() + ":" +
-                                                         Twine(D.getLineNo()) +
-                                                         ": " + D.getMessage());
+  std::string Where = D.getFilename().str();
+  if (D.getLineNo() > 0)
+    Where += ":" + std::to_string(D.getLineNo());
+  return createStringError(inconvertibleErrorCode(),
+                           Where + ": " + D.getMessage());
 }
 
 Error Harness::loadFile(const std::string &Path, bool Outline) {
