@@ -106,6 +106,7 @@ void mountDisk() {
     bootFailure("FAT16 mount", r == -22 ? "not a FAT16 volume" : "I/O error");
   volume.setClock([] { return drivers::realtimeNs() / 1000000000; });
   chooseFrameZeroing(start);
+  sys::process().volumeSectors = sectors;
   kprintf("fat16: mounted partition at LBA %lu (%lu MiB), %u free clusters\n",
           start, sectors >> 11, volume.freeClusters());
 }
@@ -182,6 +183,7 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   sys::registerTime();
   sys::registerProcess();
   sys::registerMisc();
+  sys::registerMemfd();
   sys::filesInit();
   sys::Process &proc = sys::process();
   proc.fs = &volume;

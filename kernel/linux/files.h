@@ -9,10 +9,21 @@ inline constexpr int MaxFds = 256;
 inline constexpr int MaxPath = 1024;
 inline constexpr int AtFdCwd = -100;
 
+// memfd_create's anonymous file: eagerly backed page frames. Frames are
+// kept until the program exits (mappings may still use them).
+struct MemFile {
+  uint32_t refs;
+  uint64_t size;
+  uint64_t pages; // frames[0..pages)
+  uint64_t capacity;
+  uint64_t *frames;
+};
+
 struct File {
-  enum Kind : uint8_t { Free, Console, Regular, Directory } kind = Free;
+  enum Kind : uint8_t { Free, Console, Regular, Directory, Memfd } kind = Free;
   int flags = 0; // open(2) flags
   fs::Node *node = nullptr;
+  MemFile *mem = nullptr;
   uint64_t offset = 0; // byte offset, or readdir cursor
   char *path = nullptr; // directories: absolute path, for *at() calls
 };

@@ -2,6 +2,7 @@
 #include "drivers/serial.h"
 #include "lib/string.h"
 #include "linux/files.h"
+#include "linux/memfd.h"
 #include "linux/process.h"
 #include "linux/syscall.h"
 #include "linux/user_access.h"
@@ -46,6 +47,12 @@ int64_t fileRead(File &f, uint64_t buf, uint64_t len, uint64_t off,
   }
   if (f.kind == File::Directory)
     return err::IsDir;
+  if (f.kind == File::Memfd) {
+    int64_t m = memfdIo(f.mem, off, buf, len, false);
+    if (m > 0 && advance)
+      f.offset += uint64_t(m);
+    return m;
+  }
   int64_t n = vol().read(f.node, off, reinterpret_cast<void *>(buf), len);
   if (n > 0 && advance)
     f.offset += uint64_t(n);
@@ -61,6 +68,14 @@ int64_t fileWrite(File &f, uint64_t buf, uint64_t len, uint64_t off,
   if (f.kind == File::Console) {
     drivers::serialWrite(reinterpret_cast<const char *>(buf), len);
     return int64_t(len);
+  }
+  if (f.kind == File::Memfd) {
+    if (advance && (f.flags & OAppend))
+      off = f.mem->size;
+    int64_t m = memfdIo(f.mem, off, buf, len, true);
+    if (m > 0 && advance)
+      f.offset = off + uint64_t(m);
+    return m;
   }
   if (advance && (f.flags & OAppend)) {
     fs::Stat st;
@@ -186,6 +201,8 @@ int64_t sysClose(const uint64_t *a) {
     return err::BadF;
   if (f->node)
     vol().close(f->node);
+  if (f->mem)
+    memfdRelease(f->mem);
   mm::kfree(f->path);
   *f = File{};
   return 0;
@@ -206,6 +223,10 @@ int64_t sysLseek(const uint64_t *a) {
     base = int64_t(f->offset);
     break;
   case 2: {
+    if (f->kind == File::Memfd) {
+      base = int64_t(f->mem->size);
+      break;
+    }
     fs::Stat st;
     vol().stat(f->node, &st);
     base = int64_t(st.size);
@@ -254,6 +275,13 @@ int64_t fillStat(const fs::Stat *st, bool console, uint64_t user) {
 int64_t statFile(File &f, uint64_t user) {
   if (f.kind == File::Console)
     return fillStat(nullptr, true, user);
+  if (f.kind == File::Memfd) {
+    fs::Stat st{};
+    st.size = f.mem->size;
+    st.blocks = f.mem->pages * 8;
+    st.blockSize = 4096;
+    return fillStat(&st, false, user);
+  }
   fs::Stat st;
   int r = vol().stat(f.node, &st);
   return r < 0 ? r : fillStat(&st, false, user);
@@ -387,6 +415,8 @@ int64_t sysRename(const uint64_t *a) {
 
 int64_t sysFtruncate(const uint64_t *a) {
   File *f = fileFor(int64_t(a[0]));
+  if (f && f->kind == File::Memfd)
+    return int64_t(a[1]) < 0 ? err::Inval : memfdTruncate(f->mem, a[1]);
   if (!f || f->kind != File::Regular || !canWrite(*f))
     return f ? err::Inval : err::BadF;
   return int64_t(a[1]) < 0 ? err::Inval : vol().truncate(f->node, a[1]);
@@ -396,7 +426,7 @@ int64_t sysFsync(const uint64_t *a) {
   File *f = fileFor(int64_t(a[0]));
   if (!f)
     return err::BadF;
-  return f->kind == File::Console ? 0 : vol().sync();
+  return f->kind == File::Console || f->kind == File::Memfd ? 0 : vol().sync();
 }
 
 int64_t sysReadlinkat(const uint64_t *a) {
@@ -446,6 +476,8 @@ int64_t sysIoctl(const uint64_t *a) {
 int64_t dupTo(File *f, int64_t target) {
   if (f->node)
     vol().retain(f->node);
+  if (f->mem)
+    ++f->mem->refs;
   File copy = *f;
   if (f->path) {
     size_t n = lib::strLength(f->path) + 1;
@@ -500,6 +532,33 @@ int64_t sysFcntl(const uint64_t *a) {
   }
 }
 
+// struct statfs for the one FAT16 volume (MSDOS_SUPER_MAGIC).
+int64_t fillStatfs(uint64_t user) {
+  uint64_t s[15] = {};
+  uint64_t cluster = vol().clusterSize();
+  s[0] = 0x4D44; // f_type
+  s[1] = cluster; // f_bsize
+  s[2] = process().volumeSectors * fs::SectorSize / cluster; // f_blocks
+  s[3] = s[4] = vol().freeClusters(); // f_bfree, f_bavail
+  s[8] = 255; // f_namelen
+  s[9] = cluster; // f_frsize
+  return copyToUser(user, s, sizeof s) ? 0 : err::Fault;
+}
+
+int64_t sysStatfs(const uint64_t *a) {
+  char path[MaxPath];
+  int64_t r = resolveAt(AtFdCwd, a[0], path);
+  if (r < 0)
+    return r;
+  fs::Stat st;
+  int s = vol().stat(path, &st);
+  return s < 0 ? s : fillStatfs(a[1]);
+}
+
+int64_t sysFstatfs(const uint64_t *a) {
+  return fileFor(int64_t(a[0])) ? fillStatfs(a[1]) : err::BadF;
+}
+
 int64_t sysGetcwd(const uint64_t *a) {
   if (a[1] < 2)
     return err::Range;
@@ -535,6 +594,8 @@ void registerFs() {
   add(84, sysRmdir);
   add(87, sysUnlink);
   add(89, sysReadlink);
+  add(137, sysStatfs);
+  add(138, sysFstatfs);
   add(217, sysGetdents64);
   add(257, sysOpenat);
   add(258, sysMkdirat);

@@ -2,7 +2,9 @@
 // mprotect) fails with EACCES, so no user page is ever writable and
 // executable at once; JITs map RW, write, then mprotect to RX.
 #include "arch/x86.h"
+#include "lib/string.h"
 #include "linux/files.h"
+#include "mm/paging.h"
 #include "linux/process.h"
 #include "linux/syscall.h"
 #include "mm/pmm.h"
@@ -32,6 +34,31 @@ uint64_t pickAddress(uint64_t len) {
   return 0;
 }
 
+// MAP_SHARED shows the memfd's own frames (a second mapping of the same
+// frames sees every write); MAP_PRIVATE gets a copy.
+int64_t mapMemfd(MemFile *m, uint64_t va, uint64_t len, uint64_t off,
+                 int prot, bool shared) {
+  uint64_t first = off / Page, count = len / Page;
+  if (first > m->pages || count > m->pages - first)
+    return err::Inval; // beyond the end: Linux would SIGBUS on access
+  if (shared)
+    return mm::userMapShared(va, m->frames + first, count, prot)
+               ? int64_t(va)
+               : err::NoMem;
+  if (prot == 0) // nothing can see the copy yet
+    return mm::userMap(va, len, 0) ? int64_t(va) : err::NoMem;
+  if (!mm::userMap(va, len, prot, true, false)) {
+    mm::userUnmap(va, len);
+    return err::NoMem;
+  }
+  for (uint64_t i = 0; i < count; ++i) {
+    uint64_t *e = mm::pteFor(va + i * Page, false);
+    lib::memCopy(mm::physToVirt(*e & mm::pte::AddrMask),
+                 mm::physToVirt(m->frames[first + i]), Page);
+  }
+  return int64_t(va);
+}
+
 int64_t sysMmap(const uint64_t *a) {
   uint64_t addr = a[0], len = a[1], flags = a[3], off = a[5];
   int prot = int(a[2]);
@@ -52,7 +79,7 @@ int64_t sysMmap(const uint64_t *a) {
     f = fileFor(fd);
     if (!f)
       return err::BadF;
-    if (f->kind != File::Regular)
+    if (f->kind != File::Regular && f->kind != File::Memfd)
       return err::Acces;
   }
 
@@ -74,6 +101,8 @@ int64_t sysMmap(const uint64_t *a) {
 
   if (!f)
     return mm::userMap(va, len, prot) ? int64_t(va) : err::NoMem;
+  if (f->kind == File::Memfd)
+    return mapMemfd(f->mem, va, len, off, prot, type != MapPrivate);
   // File-backed: a private copy of the file's bytes (MAP_SHARED too: there
   // is no write-back to the file). Pages the file fills completely are not
   // cleared first; the copy runs with write protection off so that

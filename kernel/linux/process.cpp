@@ -120,6 +120,34 @@ int64_t sysSigaltstack(const uint64_t *a) {
   return 0;
 }
 
+// No delivery: a signal sent to ourselves ends the program (disk synced,
+// status 126) unless it is ignored, explicitly or by default.
+int64_t raise(uint64_t sig) {
+  if (sig == 0)
+    return 0; // existence check
+  if (sig > 64)
+    return err::Inval;
+  bool defaultIgnored = sig == 17 || sig == 18 || sig == 23 || sig == 28;
+  uint64_t handler = actions[sig].handler;
+  if (sig != 9 && (handler == 1 || (handler == 0 && defaultIgnored)))
+    return 0;
+  kprintf("kernel: program killed by signal %lu%s\n", sig,
+          sig == 6 ? " (SIGABRT)" : "");
+  exitProcess(drivers::StatusUserFault);
+}
+
+bool isSelf(int64_t pid) { return pid == 1 || pid == 0 || pid == -1; }
+
+int64_t sysKill(const uint64_t *a) {
+  return isSelf(int64_t(a[0])) ? raise(a[1]) : err::Srch;
+}
+int64_t sysTkill(const uint64_t *a) {
+  return int64_t(a[0]) == 1 ? raise(a[1]) : err::Srch;
+}
+int64_t sysTgkill(const uint64_t *a) {
+  return int64_t(a[0]) == 1 && int64_t(a[1]) == 1 ? raise(a[2]) : err::Srch;
+}
+
 int64_t sysFutex(const uint64_t *a) {
   uint32_t op = uint32_t(a[1]) & 0x7F; // without PRIVATE / CLOCK_REALTIME
   switch (op) {
@@ -181,6 +209,9 @@ void registerProcess() {
   add(131, sysSigaltstack);
   add(158, sysArchPrctl);
   add(186, sysGetpid); // gettid
+  add(62, sysKill);
+  add(200, sysTkill);
+  add(234, sysTgkill);
   add(202, sysFutex);
   add(204, sysSchedGetaffinity);
   add(218, sysSetTidAddress);

@@ -12,6 +12,7 @@ inline constexpr uint64_t MmapTop = 0x00007F0000000000ull;
 
 struct Process {
   fs::Fat16 *fs = nullptr;
+  uint64_t volumeSectors = 0; // size of the FAT16 partition
   char exePath[256] = {};
   uint64_t brkStart = 0, brkCur = 0;
   uint64_t mmapCursor = MmapTop; // grows down

@@ -32,6 +32,7 @@ void registerMm();
 void registerTime();
 void registerProcess();
 void registerMisc();
+void registerMemfd();
 void add(unsigned number, Handler h);
 
 // Random bytes (RDRAND when the CPU has it), also for AT_RANDOM.

@@ -14,6 +14,8 @@ inline constexpr uint64_t Present = 1, Write = 2, User = 4, Huge = 0x80,
 // field still holds its frame (PROT_NONE over a populated page).
 inline constexpr uint64_t SwMapped = 1ull << 9, SwHasFrame = 1ull << 10,
                           SwRead = 1ull << 11;
+// SwShared: the frame belongs to someone else (a memfd), never freed here.
+inline constexpr uint64_t SwShared = 1ull << 52;
 inline constexpr uint64_t NoExec = 1ull << 63;
 inline constexpr uint64_t AddrMask = 0x000FFFFFFFFFF000ull;
 } // namespace pte

@@ -32,7 +32,7 @@ uint64_t rightsBits(int p) {
 }
 
 void dropPage(uint64_t *e) {
-  if (*e & (pte::Present | pte::SwHasFrame)) {
+  if ((*e & (pte::Present | pte::SwHasFrame)) && !(*e & pte::SwShared)) {
     freeFrame(*e & pte::AddrMask);
     resident -= PageSize;
   }
@@ -101,6 +101,25 @@ bool userMap(uint64_t va, uint64_t len, int p, bool populateNow,
   return true;
 }
 
+bool userMapShared(uint64_t va, const uint64_t *frames, size_t count,
+                   int p) {
+  if (wxConflict(p) || !isUserRange(va, count * PageSize))
+    return false;
+  for (size_t i = 0; i < count; ++i) {
+    uint64_t a = va + i * PageSize;
+    uint64_t *e = pteFor(a, true);
+    if (!e)
+      return false;
+    bool wasPresent = *e & pte::Present;
+    dropPage(e);
+    *e = rightsBits(p) | frames[i] | pte::SwShared |
+         (p ? pte::Present : pte::SwHasFrame);
+    if (wasPresent)
+      arch::invlpg(a);
+  }
+  return true;
+}
+
 bool userProtect(uint64_t va, uint64_t len, int p) {
   if (wxConflict(p) || !isUserRange(va, len))
     return false;
@@ -113,7 +132,7 @@ bool userProtect(uint64_t va, uint64_t len, int p) {
     uint64_t *e = pteFor(a, false);
     bool hasFrame = *e & (pte::Present | pte::SwHasFrame);
     uint64_t frame = *e & pte::AddrMask;
-    uint64_t n = rightsBits(p);
+    uint64_t n = rightsBits(p) | (*e & pte::SwShared);
     if (hasFrame)
       // PROT_NONE keeps the frame but leaves the page not present.
       n |= frame | (p ? pte::Present : pte::SwHasFrame);
@@ -136,7 +155,7 @@ void userUnmap(uint64_t va, uint64_t len) {
 void userDiscard(uint64_t va, uint64_t len) {
   for (uint64_t a = va; a < va + len && a < UserTop; a += PageSize) {
     uint64_t *e = pteFor(a, false);
-    if (e && (*e & pte::SwMapped)) {
+    if (e && (*e & pte::SwMapped) && !(*e & pte::SwShared)) {
       uint64_t rights = *e & ~(pte::AddrMask | pte::Present | pte::SwHasFrame);
       dropPage(e);
       *e = rights;

@@ -26,6 +26,10 @@ inline bool wxConflict(int p) {
 // False on W^X or when memory runs out.
 bool userMap(uint64_t va, uint64_t len, int p, bool populate = false,
              bool zero = true);
+// Maps frames owned by someone else (a memfd's pages) at va with rights
+// `p`; unmapping never frees them. Two mappings of the same frames, one
+// RW and one RX, are how a JIT stays W^X without mprotect flips.
+bool userMapShared(uint64_t va, const uint64_t *frames, size_t count, int p);
 // Changes the rights of mapped pages; false if a page is unmapped or W^X.
 bool userProtect(uint64_t va, uint64_t len, int p);
 void userUnmap(uint64_t va, uint64_t len);
