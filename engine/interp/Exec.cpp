@@ -933,6 +933,36 @@ L_VFMULADD_V2F64 : {
   memcpy(Fp + Ip->D, &Out, 16);
   NEXT;
 }
+#define IDX_I32(F) int64_t(R(int32_t, F))
+#define IDX_I64(F) R(int64_t, F)
+#define LOADX(N, T, IX)                                                        \
+  L_LOADX##N##_##IX : {                                                        \
+    T V;                                                                       \
+    memcpy(&V, R(uint8_t *, A) + Ip->Imm + IDX_##IX(B) * Ip->Imm2, sizeof V);  \
+    R(uint64_t, D) = V;                                                        \
+    NEXT;                                                                      \
+  }
+#define STOREX(N, IX)                                                          \
+  L_STOREX##N##_##IX                                                           \
+      : memcpy(R(uint8_t *, A) + Ip->Imm + IDX_##IX(D) * Ip->Imm2, Fp + Ip->B, \
+               N / 8);                                                         \
+  NEXT;
+  LOADX(8, uint8_t, I32)
+  LOADX(16, uint16_t, I32)
+  LOADX(32, uint32_t, I32)
+  LOADX(64, uint64_t, I32)
+  LOADX(8, uint8_t, I64)
+  LOADX(16, uint16_t, I64)
+  LOADX(32, uint32_t, I64)
+  LOADX(64, uint64_t, I64)
+  STOREX(8, I32)
+  STOREX(16, I32)
+  STOREX(32, I32)
+  STOREX(64, I32)
+  STOREX(8, I64)
+  STOREX(16, I64)
+  STOREX(32, I64)
+  STOREX(64, I64)
 L_LOAD128:
   memcpy(Fp + Ip->D, R(uint8_t *, A) + Ip->Imm, 16);
   NEXT;
@@ -1108,6 +1138,7 @@ L_BR:
   ++Bc[Ip->C];
   JUMP(Ip->T);
 L_BR_BACK : {
+  ++Bc[Ip->C];
   uint64_t C = ++Be[Ip->B];
   if (FS->LoopThreshold && C >= FS->LoopThreshold) [[unlikely]]
     if (loopCheck(*I, *FS, Fp, Ret, C))

@@ -305,7 +305,7 @@ const FuncProfile *Interpreter::profile(const Function &F) const {
   if (It == P->Funcs.end() || !It->second->Translated)
     return nullptr;
   FuncState &S = *It->second;
-  S.Prof.BlockCounts = S.Counters;
+  S.Prof.BlockCounts.assign(S.Counters.begin(), S.Counters.end() - 1);
   S.Prof.BackEdges = S.BackEdges;
   return &S.Prof;
 }

@@ -163,7 +163,17 @@ private:
   void jumpTo(const BasicBlock *From, const BasicBlock *To);
   bool foldedAddr(const Value *Ptr, uint32_t &Base, int64_t &Off);
   bool gepFoldable(const GetElementPtrInst &G);
+  struct Indexed {
+    const Value *Base, *Idx;
+    int64_t Off, Scale;
+  };
+  bool sextFoldable(const Value *V);
+  const Value *index(const Value *Idx);
+  void splitGep(const GetElementPtrInst &G, int64_t &Off,
+                SmallVectorImpl<std::pair<const Value *, int64_t>> &Var);
+  bool indexedFoldable(const GetElementPtrInst &G, Indexed &X);
   Error emitStubs();
+  void phiMoves(const BasicBlock *From, const BasicBlock *To);
   size_t stubFor(const BasicBlock *From, const BasicBlock *To);
   DenseMap<std::pair<const BasicBlock *, const BasicBlock *>, size_t> Stubs;
   void move(uint32_t D, uint32_t S, uint32_t Size);
@@ -233,7 +243,7 @@ Error Translator::run() {
   unsigned N = 0;
   for (BasicBlock &BB : F)
     BBIdx[&BB] = N++;
-  FS.Counters.assign(N, 0);
+  FS.Counters.assign(N + 1, 0); // last: sink for edge stubs
   FS.BackEdges.assign(N, 0);
   if (Error E = collectConsts())
     return E;
@@ -281,28 +291,21 @@ void Translator::move(uint32_t D, uint32_t S, uint32_t Size) {
 
 // Edge stubs: parallel phi moves (through temps), the loop check for back
 // edges, then a jump. Plain forward edges without phis jump directly.
-size_t Translator::stubFor(const BasicBlock *From, const BasicBlock *To) {
-  size_t Dest = BBStart[BBIdx.lookup(To)];
-  bool Back = isBackEdge(From, To);
+// Parallel phi copies for the edge From -> To, emitted at the current end
+// of the code (through temps only if a source is a phi of To).
+void Translator::phiMoves(const BasicBlock *From, const BasicBlock *To) {
   auto Phis = To->phis();
-  if (Phis.empty() && !Back)
-    return Dest;
-  auto Key = std::make_pair(From, To);
-  if (auto It = Stubs.find(Key); It != Stubs.end())
-    return It->second;
-  size_t Start = Code.size();
-  // Parallel copy: go through temps only if a source is a phi of To.
   bool Direct = true;
   for (const PHINode &P : Phis)
     if (auto *Src = dyn_cast<PHINode>(P.getIncomingValueForBlock(From)))
       Direct &= Src->getParent() != To;
-  if (Direct)
+  if (Direct) {
     for (const PHINode &P : Phis)
       move(op(&P), op(P.getIncomingValueForBlock(From)), slotSize(P.getType()));
+    return;
+  }
   SmallVector<std::pair<const PHINode *, uint32_t>, 8> Tmp;
   for (const PHINode &P : Phis) {
-    if (Direct)
-      break;
     uint32_t Size = slotSize(P.getType());
     uint32_t T = alloc(Size, 16);
     move(T, op(P.getIncomingValueForBlock(From)), Size);
@@ -310,14 +313,30 @@ size_t Translator::stubFor(const BasicBlock *From, const BasicBlock *To) {
   }
   for (auto &[P, T] : Tmp)
     move(op(P), T, slotSize(P->getType()));
-  emit(Back ? OP_BR_BACK : OP_JMP, 0, 0, BBIdx.lookup(To)).Imm = Dest;
+}
+
+// Edge stubs of conditional branches: phi moves, the loop check for back
+// edges (block already counted by the branch), then a jump.
+size_t Translator::stubFor(const BasicBlock *From, const BasicBlock *To) {
+  size_t Dest = BBStart[BBIdx.lookup(To)];
+  bool Back = isBackEdge(From, To);
+  if (To->phis().empty() && !Back)
+    return Dest;
+  auto Key = std::make_pair(From, To);
+  if (auto It = Stubs.find(Key); It != Stubs.end())
+    return It->second;
+  size_t Start = Code.size();
+  phiMoves(From, To);
+  emit(Back ? OP_BR_BACK : OP_JMP, 0, 0, BBIdx.lookup(To), F.size()).Imm = Dest;
   Stubs[Key] = Start;
   return Start;
 }
 
 Error Translator::emitStubs() {
   for (Fix &Fx : Fixes) {
-    size_t Dest = stubFor(Fx.From, Fx.To);
+    // From == null: a direct jump (moves and loop check already inline).
+    size_t Dest =
+        Fx.From ? stubFor(Fx.From, Fx.To) : BBStart[BBIdx.lookup(Fx.To)];
     if (Fx.Field == 0)
       Code[Fx.At].Imm = Dest;
     else if (Fx.Field == 1)
@@ -614,6 +633,8 @@ Error Translator::cast(CastInst &C) {
     return Error::success();
   case Instruction::ZExt:
   case Instruction::SExt: {
+    if (sextFoldable(&C))
+      return Error::success();
     bool S = C.getOpcode() == Instruction::SExt;
     if (intBits(ST) > 64)
       break;
@@ -676,6 +697,82 @@ Error Translator::cast(CastInst &C) {
                      " to " + typeName(DT));
 }
 
+// sext i32 -> i64 used only as GEP indices is not emitted: the GEPs read the
+// i32 directly (GEP_I32, LOADX*_I32, ...).
+bool Translator::sextFoldable(const Value *V) {
+  auto *S = dyn_cast<SExtInst>(V);
+  if (!S || !S->getSrcTy()->isIntegerTy(32) || !S->getDestTy()->isIntegerTy(64))
+    return false;
+  for (const Use &U : S->uses()) {
+    auto *G = dyn_cast<GetElementPtrInst>(U.getUser());
+    if (!G || U.getOperandNo() == 0 || G->getType()->isVectorTy())
+      return false;
+  }
+  return true;
+}
+
+const Value *Translator::index(const Value *Idx) {
+  return sextFoldable(Idx) ? cast<SExtInst>(Idx)->getOperand(0) : Idx;
+}
+
+void Translator::splitGep(
+    const GetElementPtrInst &G, int64_t &Off,
+    SmallVectorImpl<std::pair<const Value *, int64_t>> &Var) {
+  Off = 0;
+  for (gep_type_iterator It = gep_type_begin(G), E = gep_type_end(G); It != E;
+       ++It) {
+    const Value *Idx = It.getOperand();
+    if (StructType *ST = It.getStructTypeOrNull()) {
+      Off += DL.getStructLayout(ST)->getElementOffset(
+          cast<ConstantInt>(Idx)->getZExtValue());
+      continue;
+    }
+    int64_t Scale = It.getSequentialElementStride(DL);
+    if (auto *CI = dyn_cast<ConstantInt>(Idx))
+      Off += CI->getSExtValue() * Scale;
+    else
+      Var.push_back({index(Idx), Scale});
+  }
+}
+
+static bool scalarAccess(Type *T) {
+  if (T->isIntegerTy()) {
+    unsigned W = T->getIntegerBitWidth();
+    return W == 1 || W == 8 || W == 16 || W == 32 || W == 64;
+  }
+  return T->isPointerTy() || T->isFloatTy() || T->isDoubleTy();
+}
+
+// A GEP with one variable i32/i64 index used only as the address of scalar
+// loads/stores folds into indexed accesses (LOADX/STOREX).
+bool Translator::indexedFoldable(const GetElementPtrInst &G, Indexed &X) {
+  if (G.getType()->isVectorTy())
+    return false;
+  SmallVector<std::pair<const Value *, int64_t>, 2> Var;
+  splitGep(G, X.Off, Var);
+  if (Var.size() != 1)
+    return false;
+  X.Base = G.getPointerOperand(), X.Idx = Var[0].first, X.Scale = Var[0].second;
+  unsigned Bits = intBits(X.Idx->getType());
+  if (Bits != 32 && Bits != 64)
+    return false;
+  for (const User *U : G.users()) {
+    if (auto *L = dyn_cast<LoadInst>(U);
+        L && L->getPointerOperand() == &G && scalarAccess(L->getType()))
+      continue;
+    if (auto *S = dyn_cast<StoreInst>(U);
+        S && S->getPointerOperand() == &G &&
+        scalarAccess(S->getValueOperand()->getType()))
+      continue;
+    return false;
+  }
+  return true;
+}
+
+static int sizeIndex(uint64_t Size) {
+  return Size == 1 ? 0 : Size == 2 ? 1 : Size == 4 ? 2 : 3;
+}
+
 // A GEP with constant offset whose users are all loads/stores through it is
 // folded into their immediate offset.
 bool Translator::gepFoldable(const GetElementPtrInst &G) {
@@ -708,10 +805,21 @@ Error Translator::load(LoadInst &L) {
   Type *T = L.getType();
   if (T->isVectorTy() && T->getScalarType()->isIntegerTy(1))
     return unsupported("load of " + typeName(T));
+  uint64_t Size = DL.getTypeStoreSize(T);
+  auto *G = dyn_cast<GetElementPtrInst>(L.getPointerOperand());
+  Indexed X;
+  if (G && indexedFoldable(*G, X)) {
+    bool I32 = intBits(X.Idx->getType()) == 32;
+    emit(Opcode((I32 ? OP_LOADX8_I32 : OP_LOADX8_I64) + sizeIndex(Size)),
+         op(&L), op(X.Base), op(X.Idx), 0, X.Off)
+        .Imm2 = X.Scale;
+    if (T->isIntegerTy(1))
+      emit(OP_MASK, op(&L), op(&L), 0, 0, 1);
+    return Error::success();
+  }
   uint32_t Base;
   int64_t Off;
   foldedAddr(L.getPointerOperand(), Base, Off);
-  uint64_t Size = DL.getTypeStoreSize(T);
   bool Scalar = T->isIntOrPtrTy() || T->isFloatingPointTy();
   Opcode O = OP_LOADN;
   if (Scalar && Size == 1)
@@ -734,10 +842,19 @@ Error Translator::store(StoreInst &S) {
   Type *T = S.getValueOperand()->getType();
   if (T->isVectorTy() && T->getScalarType()->isIntegerTy(1))
     return unsupported("store of " + typeName(T));
+  uint64_t Size = DL.getTypeStoreSize(T);
+  auto *G = dyn_cast<GetElementPtrInst>(S.getPointerOperand());
+  Indexed X;
+  if (G && indexedFoldable(*G, X)) {
+    bool I32 = intBits(X.Idx->getType()) == 32;
+    emit(Opcode((I32 ? OP_STOREX8_I32 : OP_STOREX8_I64) + sizeIndex(Size)),
+         op(X.Idx), op(X.Base), op(S.getValueOperand()), 0, X.Off)
+        .Imm2 = X.Scale;
+    return Error::success();
+  }
   uint32_t Base;
   int64_t Off;
   foldedAddr(S.getPointerOperand(), Base, Off);
-  uint64_t Size = DL.getTypeStoreSize(T);
   Opcode O = OP_STOREN;
   if (Size == 1)
     O = OP_STORE8;
@@ -756,24 +873,12 @@ Error Translator::store(StoreInst &S) {
 Error Translator::gep(GetElementPtrInst &G) {
   if (G.getType()->isVectorTy())
     return unsupported("vector getelementptr");
-  if (gepFoldable(G))
+  Indexed X;
+  if (gepFoldable(G) || indexedFoldable(G, X))
     return Error::success();
-  int64_t Off = 0;
-  SmallVector<std::pair<Value *, int64_t>, 4> Var;
-  for (gep_type_iterator It = gep_type_begin(G), E = gep_type_end(G); It != E;
-       ++It) {
-    Value *Idx = It.getOperand();
-    if (StructType *ST = It.getStructTypeOrNull()) {
-      Off += DL.getStructLayout(ST)->getElementOffset(
-          cast<ConstantInt>(Idx)->getZExtValue());
-      continue;
-    }
-    int64_t Scale = It.getSequentialElementStride(DL);
-    if (auto *CI = dyn_cast<ConstantInt>(Idx))
-      Off += CI->getSExtValue() * Scale;
-    else
-      Var.push_back({Idx, Scale});
-  }
+  int64_t Off;
+  SmallVector<std::pair<const Value *, int64_t>, 4> Var;
+  splitGep(G, Off, Var);
   uint32_t D = op(&G), Base = op(G.getPointerOperand());
   if (Var.empty()) {
     emit(OP_PTRADD, D, Base, 0, 0, Off);
@@ -804,9 +909,12 @@ Error Translator::alloca(AllocaInst &A) {
   return Error::success();
 }
 
+// Unconditional edges carry their phi moves and loop check inline.
 void Translator::jumpTo(const BasicBlock *From, const BasicBlock *To) {
-  emit(OP_BR, 0, 0, 0, counter(To));
-  target(From, To, 0);
+  phiMoves(From, To);
+  emit(isBackEdge(From, To) ? OP_BR_BACK : OP_BR, 0, 0, BBIdx.lookup(To),
+       counter(To));
+  target(nullptr, To, 0);
 }
 
 Error Translator::branch(BranchInst &B) {
