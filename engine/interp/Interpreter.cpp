@@ -306,6 +306,8 @@ const FuncProfile *Interpreter::profile(const Function &F) const {
     return nullptr;
   FuncState &S = *It->second;
   S.Prof.BlockCounts.assign(S.Counters.begin(), S.Counters.end() - 1);
+  for (auto [From, To] : S.Fallthrough) // in layout order
+    S.Prof.BlockCounts[To] += S.Prof.BlockCounts[From];
   S.Prof.BackEdges = S.BackEdges;
   return &S.Prof;
 }

@@ -174,6 +174,7 @@ private:
   bool indexedFoldable(const GetElementPtrInst &G, Indexed &X);
   Error emitStubs();
   void phiMoves(const BasicBlock *From, const BasicBlock *To);
+  const PHINode *coalesceTarget(const Instruction &V);
   size_t stubFor(const BasicBlock *From, const BasicBlock *To);
   DenseMap<std::pair<const BasicBlock *, const BasicBlock *>, size_t> Stubs;
   void move(uint32_t D, uint32_t S, uint32_t Size);
@@ -264,10 +265,15 @@ Error Translator::run() {
   if (F.isVarArg())
     FS.VaOff = alloc(8);
   FS.RetSize = F.getReturnType()->isVoidTy() ? 0 : slotSize(F.getReturnType());
+  DenseMap<const Instruction *, const PHINode *> Coalesced;
   for (BasicBlock &BB : F)
     for (Instruction &In : BB)
-      if (!In.getType()->isVoidTy())
+      if (const PHINode *P = coalesceTarget(In))
+        Coalesced[&In] = P;
+      else if (!In.getType()->isVoidTy())
         Slot[&In] = alloc(slotSize(In.getType()), 16);
+  for (auto &[V, P] : Coalesced)
+    Slot[V] = Slot[P];
   for (BasicBlock &BB : F) {
     BBStart.push_back(Code.size());
     for (Instruction &In : BB)
@@ -291,8 +297,34 @@ void Translator::move(uint32_t D, uint32_t S, uint32_t Size) {
 
 // Edge stubs: parallel phi moves (through temps), the loop check for back
 // edges, then a jump. Plain forward edges without phis jump directly.
+// A binop whose only use is phi P of its block's single successor can write
+// P's slot directly (no move on the edge) if P is not read after it: not
+// later in the block, and not by another phi of the successor.
+const PHINode *Translator::coalesceTarget(const Instruction &V) {
+  auto *Bin = dyn_cast<BinaryOperator>(&V);
+  if (!Bin || !V.hasOneUse() || V.getType()->isVectorTy() ||
+      intKind(V.getType()) == IK_I128)
+    return nullptr;
+  auto *P = dyn_cast<PHINode>(*V.user_begin());
+  const BasicBlock *B = V.getParent();
+  auto *Br = dyn_cast<BranchInst>(B->getTerminator());
+  if (!P || !Br || !Br->isUnconditional() ||
+      Br->getSuccessor(0) != P->getParent() || P->getParent() == B ||
+      P->getIncomingValueForBlock(B) != &V)
+    return nullptr;
+  for (const User *U : P->users()) {
+    auto *UI = cast<Instruction>(U);
+    if (UI->getParent() == B && V.comesBefore(UI))
+      return nullptr;
+    if (isa<PHINode>(UI) && UI->getParent() == P->getParent())
+      return nullptr;
+  }
+  return P;
+}
+
 // Parallel phi copies for the edge From -> To, emitted at the current end
-// of the code (through temps only if a source is a phi of To).
+// of the code (through temps only if a source is a phi of To); moves a value
+// already in its phi's slot (coalesced) are dropped.
 void Translator::phiMoves(const BasicBlock *From, const BasicBlock *To) {
   auto Phis = To->phis();
   bool Direct = true;
@@ -301,7 +333,9 @@ void Translator::phiMoves(const BasicBlock *From, const BasicBlock *To) {
       Direct &= Src->getParent() != To;
   if (Direct) {
     for (const PHINode &P : Phis)
-      move(op(&P), op(P.getIncomingValueForBlock(From)), slotSize(P.getType()));
+      if (op(&P) != op(P.getIncomingValueForBlock(From)))
+        move(op(&P), op(P.getIncomingValueForBlock(From)),
+             slotSize(P.getType()));
     return;
   }
   SmallVector<std::pair<const PHINode *, uint32_t>, 8> Tmp;
@@ -920,7 +954,15 @@ void Translator::jumpTo(const BasicBlock *From, const BasicBlock *To) {
 Error Translator::branch(BranchInst &B) {
   const BasicBlock *From = B.getParent();
   if (B.isUnconditional()) {
-    jumpTo(From, B.getSuccessor(0));
+    const BasicBlock *To = B.getSuccessor(0);
+    // Falling through to the next block costs nothing; profile() derives
+    // its count from this block's.
+    if (BBIdx.lookup(To) == BBIdx.lookup(From) + 1 && To->phis().empty() &&
+        !isBackEdge(From, To)) {
+      FS.Fallthrough.push_back({BBIdx.lookup(From), BBIdx.lookup(To)});
+      return Error::success();
+    }
+    jumpTo(From, To);
     return Error::success();
   }
   const BasicBlock *T = B.getSuccessor(0), *Fa = B.getSuccessor(1);
