@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Decoded.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/GetElementPtrTypeIterator.h"
 #include "llvm/IR/InlineAsm.h"
@@ -175,6 +176,9 @@ private:
   Error emitStubs();
   void phiMoves(const BasicBlock *From, const BasicBlock *To);
   const PHINode *coalesceTarget(const Instruction &V);
+  // Phis whose slot a coalesced binop also writes: reads of them are never
+  // deferred (folded GEPs, sexts, fused compares) past their position.
+  SmallPtrSet<const Value *, 16> Shared;
   size_t stubFor(const BasicBlock *From, const BasicBlock *To);
   DenseMap<std::pair<const BasicBlock *, const BasicBlock *>, size_t> Stubs;
   void move(uint32_t D, uint32_t S, uint32_t Size);
@@ -272,8 +276,10 @@ Error Translator::run() {
         Coalesced[&In] = P;
       else if (!In.getType()->isVoidTy())
         Slot[&In] = alloc(slotSize(In.getType()), 16);
-  for (auto &[V, P] : Coalesced)
+  for (auto &[V, P] : Coalesced) {
     Slot[V] = Slot[P];
+    Shared.insert(P);
+  }
   for (BasicBlock &BB : F) {
     BBStart.push_back(Code.size());
     for (Instruction &In : BB)
@@ -735,7 +741,8 @@ Error Translator::cast(CastInst &C) {
 // i32 directly (GEP_I32, LOADX*_I32, ...).
 bool Translator::sextFoldable(const Value *V) {
   auto *S = dyn_cast<SExtInst>(V);
-  if (!S || !S->getSrcTy()->isIntegerTy(32) || !S->getDestTy()->isIntegerTy(64))
+  if (!S || !S->getSrcTy()->isIntegerTy(32) ||
+      !S->getDestTy()->isIntegerTy(64) || Shared.count(S->getOperand(0)))
     return false;
   for (const Use &U : S->uses()) {
     auto *G = dyn_cast<GetElementPtrInst>(U.getUser());
@@ -787,6 +794,8 @@ bool Translator::indexedFoldable(const GetElementPtrInst &G, Indexed &X) {
   if (Var.size() != 1)
     return false;
   X.Base = G.getPointerOperand(), X.Idx = Var[0].first, X.Scale = Var[0].second;
+  if (Shared.count(X.Base) || Shared.count(X.Idx))
+    return false;
   unsigned Bits = intBits(X.Idx->getType());
   if (Bits != 32 && Bits != 64)
     return false;
@@ -811,7 +820,8 @@ static int sizeIndex(uint64_t Size) {
 // folded into their immediate offset.
 bool Translator::gepFoldable(const GetElementPtrInst &G) {
   APInt Off(64, 0);
-  if (G.getType()->isVectorTy() || !G.accumulateConstantOffset(DL, Off))
+  if (G.getType()->isVectorTy() || !G.accumulateConstantOffset(DL, Off) ||
+      Shared.count(G.getPointerOperand()))
     return false;
   for (const User *U : G.users()) {
     if (auto *L = dyn_cast<LoadInst>(U); L && L->getPointerOperand() == &G)
