@@ -539,3 +539,35 @@ TEST(InterpSemantics, OddWidthsIntrinsicsVectorsAtomics) {
 }
 
 } // namespace
+
+namespace {
+
+// %i2 shares %i's slot; the load through %g must still read a[i], not a[i+1].
+const char *HazardIR = R"(
+define i64 @hazard(ptr %a, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i2, %body ]
+  %s = phi i64 [ 0, %entry ], [ %s2, %body ]
+  %c = icmp slt i64 %i, %n
+  br i1 %c, label %body, label %done
+body:
+  %g = getelementptr i64, ptr %a, i64 %i
+  %i2 = add i64 %i, 1
+  %v = load i64, ptr %g
+  %s2 = add i64 %s, %v
+  br label %loop
+done:
+  ret i64 %s
+}
+)";
+
+TEST(InterpSemantics, CoalescedPhiIsNotReadLate) {
+  Harness H;
+  ASSERT_FALSE(H.loadText(HazardIR, /*Outline=*/false));
+  int64_t A[5] = {1, 2, 3, 4, 1000};
+  EXPECT_EQ(fn<int64_t (*)(int64_t *, int64_t)>(H, "hazard")(A, 4), 10);
+}
+
+} // namespace
