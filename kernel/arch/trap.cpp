@@ -28,15 +28,38 @@ IrqHandler irqHandlers[16];
 PageFaultHook pageFaultHook;
 UserFaultHook userFaultHook;
 
-const char *const names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-    "invalid opcode", "device not available", "double fault",
-    "coprocessor overrun", "invalid TSS", "segment not present",
-    "stack fault", "general protection", "page fault", "reserved",
-    "x87 floating point", "alignment check", "machine check",
-    "SIMD floating point", "virtualization", "control protection",
-    "reserved", "reserved", "reserved", "reserved", "reserved", "reserved",
-    "hypervisor injection", "VMM communication", "security", "reserved"};
+const char *const names[32] = {"divide error",
+                               "debug",
+                               "NMI",
+                               "breakpoint",
+                               "overflow",
+                               "bound range",
+                               "invalid opcode",
+                               "device not available",
+                               "double fault",
+                               "coprocessor overrun",
+                               "invalid TSS",
+                               "segment not present",
+                               "stack fault",
+                               "general protection",
+                               "page fault",
+                               "reserved",
+                               "x87 floating point",
+                               "alignment check",
+                               "machine check",
+                               "SIMD floating point",
+                               "virtualization",
+                               "control protection",
+                               "reserved",
+                               "reserved",
+                               "reserved",
+                               "reserved",
+                               "reserved",
+                               "reserved",
+                               "hypervisor injection",
+                               "VMM communication",
+                               "security",
+                               "reserved"};
 
 bool isKernelText(uint64_t a) {
   return a >= uint64_t(__kernel_start) && a < uint64_t(__kernel_end);
@@ -93,8 +116,13 @@ void panic(const char *fmt, ...) {
 void idtInit() {
   for (int v = 0; v < 48; ++v) {
     uint64_t a = isrTable[v];
-    idt[v] = Gate{uint16_t(a), KernelCode, uint8_t(v == 8 || v == 2 ? 1 : 0),
-                  0x8E, uint16_t(a >> 16), uint32_t(a >> 32), 0};
+    idt[v] = Gate{uint16_t(a),
+                  KernelCode,
+                  uint8_t(v == 8 || v == 2 ? 1 : 0),
+                  0x8E,
+                  uint16_t(a >> 16),
+                  uint32_t(a >> 32),
+                  0};
   }
   Pointer p{sizeof idt - 1, uint64_t(idt)};
   asm volatile("lidt %0" ::"m"(p));
@@ -118,8 +146,8 @@ extern "C" void trapDispatch(TrapFrame *f) {
   }
   if (syscallViaFault(f))
     return;
-  if (f->vector == 14 && pageFaultHook &&
-      readCr2() < 0x0000800000000000ull && pageFaultHook(readCr2(), f->error))
+  if (f->vector == 14 && pageFaultHook && readCr2() < 0x0000800000000000ull &&
+      pageFaultHook(readCr2(), f->error))
     return;
   dump(f);
   if ((f->cs & 3) && userFaultHook)

@@ -26,9 +26,12 @@ void scanBus(uint8_t bus, PciDevice *out, int max, int *n, int depth) {
       uint8_t header = uint8_t(read32(bus, slot, func, 0x0C) >> 16);
       if (func == 0 && (header & 0x80))
         funcs = 8; // multi-function device
-      PciDevice d{bus,           slot,
-                  func,          uint16_t(id),
-                  uint16_t(id >> 16), uint8_t(cls >> 24),
+      PciDevice d{bus,
+                  slot,
+                  func,
+                  uint16_t(id),
+                  uint16_t(id >> 16),
+                  uint8_t(cls >> 24),
                   uint8_t(cls >> 16)};
       kprintf("pci %02x:%02x.%x %04x:%04x class %02x.%02x\n", bus, slot, func,
               d.vendor, d.device, d.classCode, d.subclass);

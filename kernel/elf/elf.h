@@ -18,12 +18,12 @@ struct Segment {
 };
 
 struct Image {
-  uint64_t entry;   // relocated
-  uint64_t phdr;    // user address of the program headers (AT_PHDR)
+  uint64_t entry; // relocated
+  uint64_t phdr;  // user address of the program headers (AT_PHDR)
   uint16_t phnum, phent;
-  uint64_t bias;    // 0 for ET_EXEC, PieBase for ET_DYN
-  uint64_t end;     // highest byte of any segment, page-rounded (brk start)
-  bool stackExec;   // PT_GNU_STACK asked for an executable stack
+  uint64_t bias;  // 0 for ET_EXEC, PieBase for ET_DYN
+  uint64_t end;   // highest byte of any segment, page-rounded (brk start)
+  bool stackExec; // PT_GNU_STACK asked for an executable stack
   int segmentCount;
   Segment segments[MaxSegments];
 };

@@ -49,8 +49,8 @@ uint64_t buildInitialStack(uint8_t *mem, size_t size, uint64_t top,
       {at::Random, random}, {at::Hwcap2, 0},      {at::Execfn, execfn},
       {at::Null, 0}};
   constexpr size_t auxWords = 2 * sizeof aux / sizeof aux[0];
-  uint64_t words = 1 + (uint64_t(p.argc) + 1) + (uint64_t(p.envc) + 1) +
-                   auxWords;
+  uint64_t words =
+      1 + (uint64_t(p.argc) + 1) + (uint64_t(p.envc) + 1) + auxWords;
   cur &= ~uint64_t(15);
   if (!ok || (cur - base) / 8 < words + 1)
     return 0;

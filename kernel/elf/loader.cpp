@@ -58,8 +58,8 @@ const char *loadSegments(fs::Fat16 &vol, fs::Node *node, const Image &img,
   const char *err = nullptr;
   for (int i = 0; i < img.segmentCount && !err; ++i) {
     const Segment &s = img.segments[i];
-    int64_t n = vol.read(node, s.offset, reinterpret_cast<void *>(s.vaddr),
-                         s.filesz);
+    int64_t n =
+        vol.read(node, s.offset, reinterpret_cast<void *>(s.vaddr), s.filesz);
     if (n < 0 || uint64_t(n) != s.filesz) {
       err = "read error loading the program";
       break;

@@ -191,13 +191,12 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   if (lib::strLength(path) + 2 > sizeof proc.exePath)
     bootFailure(path, "path too long");
   proc.exePath[0] = '/';
-  lib::memCopy(proc.exePath + (path[0] != '/'), path,
-               lib::strLength(path) + 1);
+  lib::memCopy(proc.exePath + (path[0] != '/'), path, lib::strLength(path) + 1);
 
   uint64_t t0 = drivers::monotonicNs(), d0 = disk.bytesRead();
   elf::Loaded prog;
-  if (const char *e = elf::loadProgram(volume, proc.exePath, cmd.argc,
-                                       cmd.argv, cmd.envc, cmd.envp, &prog))
+  if (const char *e = elf::loadProgram(volume, proc.exePath, cmd.argc, cmd.argv,
+                                       cmd.envc, cmd.envp, &prog))
     bootFailure(proc.exePath, e);
   uint64_t ns = drivers::monotonicNs() - t0, bytes = disk.bytesRead() - d0;
   uint64_t kbps = ns ? bytes * 1000000 / ns : 0; // KB/s = bytes/ms
@@ -205,7 +204,8 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
           proc.exePath, bytes >> 10, ns / 1000000, ns / 1000 % 1000,
           kbps / 1000, kbps / 10 % 100);
   proc.brkStart = proc.brkCur = prog.brk;
-  uint64_t bootNs = (arch::rdtsc() - tscStart) * 1000 / (drivers::tscHz() / 1000000);
+  uint64_t bootNs =
+      (arch::rdtsc() - tscStart) * 1000 / (drivers::tscHz() / 1000000);
   kprintf("kernel: starting %s (%d args) %lu ms after kernel entry\n",
           proc.exePath, cmd.argc, bootNs / 1000000);
   arch::enterUser(prog.entry, prog.rsp);

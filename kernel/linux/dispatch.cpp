@@ -1,7 +1,7 @@
 // Syscall dispatch: a table by number; unknown numbers answer -ENOSYS and
 // are logged once each.
-#include "linux/syscall.h"
 #include "drivers/console.h"
+#include "linux/syscall.h"
 
 namespace gts::sys {
 namespace {

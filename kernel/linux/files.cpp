@@ -1,8 +1,8 @@
 #include "linux/files.h"
+#include "lib/string.h"
 #include "linux/process.h"
 #include "linux/syscall.h"
 #include "linux/user_access.h"
-#include "lib/string.h"
 
 namespace gts::sys {
 namespace {

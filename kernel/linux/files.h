@@ -24,13 +24,13 @@ struct File {
   int flags = 0; // open(2) flags
   fs::Node *node = nullptr;
   MemFile *mem = nullptr;
-  uint64_t offset = 0; // byte offset, or readdir cursor
+  uint64_t offset = 0;  // byte offset, or readdir cursor
   char *path = nullptr; // directories: absolute path, for *at() calls
 };
 
 void filesInit();
 File *fileFor(int64_t fd); // null if not open
-File *fileSlot(int fd);     // 0 <= fd < MaxFds, free or not
+File *fileSlot(int fd);    // 0 <= fd < MaxFds, free or not
 // Builds the absolute path of `userPath` relative to `dirfd` into out
 // (MaxPath bytes). 0 or -errno.
 int64_t resolveAt(int64_t dirfd, uint64_t userPath, char *out);

@@ -11,9 +11,8 @@
 namespace gts::sys {
 namespace {
 
-constexpr int OAccMode = 3, OWrOnly = 1, ORdWr = 2, OCreat = 0100,
-              OExcl = 0200, OTrunc = 01000, OAppend = 02000,
-              ODirectory = 0200000;
+constexpr int OAccMode = 3, OWrOnly = 1, ORdWr = 2, OCreat = 0100, OExcl = 0200,
+              OTrunc = 01000, OAppend = 02000, ODirectory = 0200000;
 constexpr uint64_t AtRemoveDir = 0x200, AtEmptyPath = 0x1000;
 
 fs::Fat16 &vol() { return *process().fs; }
@@ -149,8 +148,8 @@ int64_t sysWritev(const uint64_t *a) { return vectored(a, true); }
 
 int64_t openPath(const char *path, int flags) {
   fs::Node *node;
-  int r = vol().open(path, flags & (OCreat | OExcl | OTrunc | ODirectory),
-                     &node);
+  int r =
+      vol().open(path, flags & (OCreat | OExcl | OTrunc | ODirectory), &node);
   if (r < 0)
     return r;
   File f;
@@ -536,12 +535,12 @@ int64_t sysFcntl(const uint64_t *a) {
 int64_t fillStatfs(uint64_t user) {
   uint64_t s[15] = {};
   uint64_t cluster = vol().clusterSize();
-  s[0] = 0x4D44; // f_type
-  s[1] = cluster; // f_bsize
+  s[0] = 0x4D44;                                             // f_type
+  s[1] = cluster;                                            // f_bsize
   s[2] = process().volumeSectors * fs::SectorSize / cluster; // f_blocks
   s[3] = s[4] = vol().freeClusters(); // f_bfree, f_bavail
-  s[8] = 255; // f_namelen
-  s[9] = cluster; // f_frsize
+  s[8] = 255;                         // f_namelen
+  s[9] = cluster;                     // f_frsize
   return copyToUser(user, s, sizeof s) ? 0 : err::Fault;
 }
 

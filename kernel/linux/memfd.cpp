@@ -1,5 +1,4 @@
 #include "linux/memfd.h"
-#include "linux/syscall.h"
 #include "lib/string.h"
 #include "linux/syscall.h"
 #include "linux/user_access.h"
@@ -82,7 +81,8 @@ int64_t memfdIo(MemFile *m, uint64_t off, uint64_t user, uint64_t len,
   for (uint64_t done = 0; done < len;) {
     uint64_t pos = off + done, in = pos % Page;
     uint64_t n = Page - in < len - done ? Page - in : len - done;
-    uint8_t *page = static_cast<uint8_t *>(mm::physToVirt(m->frames[pos / Page]));
+    uint8_t *page =
+        static_cast<uint8_t *>(mm::physToVirt(m->frames[pos / Page]));
     auto *u = reinterpret_cast<uint8_t *>(user + done);
     if (write)
       lib::memCopy(page + in, u, n);

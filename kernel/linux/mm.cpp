@@ -4,9 +4,9 @@
 #include "arch/x86.h"
 #include "lib/string.h"
 #include "linux/files.h"
-#include "mm/paging.h"
 #include "linux/process.h"
 #include "linux/syscall.h"
+#include "mm/paging.h"
 #include "mm/pmm.h"
 #include "mm/user_memory.h"
 
@@ -36,15 +36,14 @@ uint64_t pickAddress(uint64_t len) {
 
 // MAP_SHARED shows the memfd's own frames (a second mapping of the same
 // frames sees every write); MAP_PRIVATE gets a copy.
-int64_t mapMemfd(MemFile *m, uint64_t va, uint64_t len, uint64_t off,
-                 int prot, bool shared) {
+int64_t mapMemfd(MemFile *m, uint64_t va, uint64_t len, uint64_t off, int prot,
+                 bool shared) {
   uint64_t first = off / Page, count = len / Page;
   if (first > m->pages || count > m->pages - first)
     return err::Inval; // beyond the end: Linux would SIGBUS on access
   if (shared)
-    return mm::userMapShared(va, m->frames + first, count, prot)
-               ? int64_t(va)
-               : err::NoMem;
+    return mm::userMapShared(va, m->frames + first, count, prot) ? int64_t(va)
+                                                                 : err::NoMem;
   if (prot == 0) // nothing can see the copy yet
     return mm::userMap(va, len, 0) ? int64_t(va) : err::NoMem;
   if (!mm::userMap(va, len, prot, true, false)) {
@@ -120,8 +119,8 @@ int64_t sysMmap(const uint64_t *a) {
   if (prot == 0 || fileBytes == 0)
     return int64_t(va);
   arch::writeCr0(arch::readCr0() & ~uint64_t(1u << 16));
-  int64_t n = process().fs->read(f->node, off, reinterpret_cast<void *>(va),
-                                 fileBytes);
+  int64_t n =
+      process().fs->read(f->node, off, reinterpret_cast<void *>(va), fileBytes);
   arch::writeCr0(arch::readCr0() | (1u << 16));
   if (n < 0 || uint64_t(n) != fileBytes) {
     mm::userUnmap(va, len);
@@ -164,8 +163,7 @@ int64_t sysBrk(const uint64_t *a) {
   uint64_t oldEnd = pageUp(p.brkCur), newEnd = pageUp(want);
   if (newEnd > oldEnd) {
     if (!mm::userRangeFree(oldEnd, newEnd - oldEnd) ||
-        !mm::userMap(oldEnd, newEnd - oldEnd,
-                     mm::prot::Read | mm::prot::Write))
+        !mm::userMap(oldEnd, newEnd - oldEnd, mm::prot::Read | mm::prot::Write))
       return int64_t(p.brkCur);
   } else if (newEnd < oldEnd) {
     mm::userUnmap(newEnd, oldEnd - newEnd);

@@ -37,7 +37,7 @@ int64_t sysArchPrctl(const uint64_t *a) {
     arch::wrmsr(a[0] == 0x1002 ? arch::msr::FsBase : arch::msr::KernelGsBase,
                 a[1]);
     return 0;
-  case 0x1003: // ARCH_GET_FS
+  case 0x1003:   // ARCH_GET_FS
   case 0x1004: { // ARCH_GET_GS
     uint64_t v = arch::rdmsr(a[0] == 0x1003 ? arch::msr::FsBase
                                             : arch::msr::KernelGsBase);
@@ -151,7 +151,7 @@ int64_t sysTgkill(const uint64_t *a) {
 int64_t sysFutex(const uint64_t *a) {
   uint32_t op = uint32_t(a[1]) & 0x7F; // without PRIVATE / CLOCK_REALTIME
   switch (op) {
-  case 0: // FUTEX_WAIT
+  case 0:   // FUTEX_WAIT
   case 9: { // FUTEX_WAIT_BITSET
     uint32_t v;
     if (!copyFromUser(&v, a[0], sizeof v))
@@ -175,8 +175,8 @@ int64_t sysSchedGetaffinity(const uint64_t *a) {
 }
 
 int64_t sysUname(const uint64_t *a) {
-  char u[6][65] = {"Linux", "gts", "6.1.0-gts", "gts unikernel", "x86_64",
-                   "(none)"};
+  char u[6][65] = {"Linux",         "gts",    "6.1.0-gts",
+                   "gts unikernel", "x86_64", "(none)"};
   return copyToUser(a[0], u, sizeof u) ? 0 : err::Fault;
 }
 

@@ -18,11 +18,11 @@ struct SyscallFrame {
 using Handler = int64_t (*)(const uint64_t *args);
 
 namespace err {
-inline constexpr int64_t Perm = -1, NoEnt = -2, Srch = -3, Intr = -4,
-                         IO = -5, BadF = -9, Again = -11, NoMem = -12,
-                         Acces = -13, Fault = -14, Exist = -17, NotDir = -20,
-                         IsDir = -21, Inval = -22, MFile = -24, NoTty = -25,
-                         FBig = -27, NoSpc = -28, SPipe = -29, Range = -34,
+inline constexpr int64_t Perm = -1, NoEnt = -2, Srch = -3, Intr = -4, IO = -5,
+                         BadF = -9, Again = -11, NoMem = -12, Acces = -13,
+                         Fault = -14, Exist = -17, NotDir = -20, IsDir = -21,
+                         Inval = -22, MFile = -24, NoTty = -25, FBig = -27,
+                         NoSpc = -28, SPipe = -29, Range = -34,
                          NameTooLong = -36, NoSys = -38, TimedOut = -110;
 }
 

@@ -13,8 +13,8 @@ struct Timespec {
 int64_t nowNs(uint64_t clock, bool *ok) {
   *ok = true;
   switch (clock) {
-  case 0: // REALTIME
-  case 5: // REALTIME_COARSE
+  case 0:  // REALTIME
+  case 5:  // REALTIME_COARSE
   case 11: // TAI
     return drivers::realtimeNs();
   case 1: // MONOTONIC

@@ -24,8 +24,8 @@ void pmmInit(const boot::BootInfo &info) {
   lib::memFill(bitmap, 0xFF, sizeof bitmap);
   // Low memory holds the BIOS data, stage 2's tables and BootInfo; the
   // kernel image follows at 1 MiB.
-  uint64_t firstFree = (uint64_t(__kernel_end) - KernelBase + PageSize - 1) /
-                       PageSize;
+  uint64_t firstFree =
+      (uint64_t(__kernel_end) - KernelBase + PageSize - 1) / PageSize;
   for (uint32_t i = 0; i < info.e820Count && i < boot::E820Max; ++i) {
     const boot::E820Entry &e = info.e820[i];
     if (e.type != boot::E820Usable)

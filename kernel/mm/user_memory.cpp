@@ -82,8 +82,7 @@ bool populate(uint64_t *e, uint64_t va, bool zero = true) {
 
 } // namespace
 
-bool userMap(uint64_t va, uint64_t len, int p, bool populateNow,
-             bool zero) {
+bool userMap(uint64_t va, uint64_t len, int p, bool populateNow, bool zero) {
   if (wxConflict(p) || !isUserRange(va, len))
     return false;
   for (uint64_t a = va; a < va + len; a += PageSize) {
@@ -101,8 +100,7 @@ bool userMap(uint64_t va, uint64_t len, int p, bool populateNow,
   return true;
 }
 
-bool userMapShared(uint64_t va, const uint64_t *frames, size_t count,
-                   int p) {
+bool userMapShared(uint64_t va, const uint64_t *frames, size_t count, int p) {
   if (wxConflict(p) || !isUserRange(va, count * PageSize))
     return false;
   for (size_t i = 0; i < count; ++i) {
@@ -205,8 +203,7 @@ bool userPopulate(uint64_t va, uint64_t len, bool write) {
 
 bool userPageFault(uint64_t addr, uint64_t error) {
   uint64_t *e = entryFor(addr & ~(PageSize - 1));
-  if (!e || (*e & pte::Present) || !(*e & pte::SwMapped) ||
-      !(*e & pte::SwRead))
+  if (!e || (*e & pte::Present) || !(*e & pte::SwMapped) || !(*e & pte::SwRead))
     return false;
   if ((error & 2) && !(*e & pte::Write))
     return false;

@@ -16,9 +16,7 @@ inline constexpr uint64_t UserTop = 0x0000800000000000ull;
 inline bool isUserRange(uint64_t va, uint64_t len) {
   return va < UserTop && len <= UserTop - va;
 }
-inline bool wxConflict(int p) {
-  return (p & prot::Write) && (p & prot::Exec);
-}
+inline bool wxConflict(int p) { return (p & prot::Write) && (p & prot::Exec); }
 
 // Replaces whatever was mapped in [va, va+len) (page-aligned) by anonymous
 // pages with rights `p`: lazy, or backed right away when `populate` (then

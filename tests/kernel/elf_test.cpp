@@ -25,8 +25,8 @@ struct Synth {
   Synth() {
     uint8_t ident[16] = {0x7F, 'E', 'L', 'F', 2, 1, 1};
     std::memcpy(bytes.data(), ident, 16);
-    set16(16, 2);  // ET_EXEC
-    set16(18, 62); // x86-64
+    set16(16, 2);        // ET_EXEC
+    set16(18, 62);       // x86-64
     set64(24, 0x401000); // entry
     set64(32, 64);       // phoff
     set16(54, 56);       // phentsize
@@ -77,7 +77,8 @@ TEST(Elf, RealStaticExecutable) {
   for (int i = 0; i < img.segmentCount; ++i) {
     const Segment &s = img.segments[i];
     EXPECT_FALSE((s.flags & PfW) && (s.flags & PfX));
-    if ((s.flags & PfX) && img.entry >= s.vaddr && img.entry < s.vaddr + s.memsz)
+    if ((s.flags & PfX) && img.entry >= s.vaddr &&
+        img.entry < s.vaddr + s.memsz)
       entryInText = true;
     EXPECT_LE(s.vaddr + s.memsz, img.end);
   }

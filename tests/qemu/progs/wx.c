@@ -17,8 +17,10 @@ static int dualMapping(void) {
     printf("wx: FAILED: memfd (errno %d)\n", errno);
     return 1;
   }
-  unsigned char *rw = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  unsigned char *rx = mmap(NULL, 8192, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+  unsigned char *rw =
+      mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  unsigned char *rx =
+      mmap(NULL, 8192, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
   if (rw == MAP_FAILED || rx == MAP_FAILED) {
     printf("wx: FAILED: memfd mmap (errno %d)\n", errno);
     return 1;
