@@ -1166,6 +1166,15 @@ L_BRC:
   FUSED(BRC_ULT_I64, R(uint64_t, A) < R(uint64_t, B))
   FUSED(BRC_EQ, R(uint64_t, A) == R(uint64_t, B))
   FUSED(BRC_NE, R(uint64_t, A) != R(uint64_t, B))
+  FUSED(BRC_SLE_I32, R(int32_t, A) <= R(int32_t, B))
+  FUSED(BRC_SGT_I32, R(int32_t, A) > R(int32_t, B))
+  FUSED(BRC_SGE_I32, R(int32_t, A) >= R(int32_t, B))
+  FUSED(BRC_SLE_I64, R(int64_t, A) <= R(int64_t, B))
+  FUSED(BRC_SGT_I64, R(int64_t, A) > R(int64_t, B))
+  FUSED(BRC_SGE_I64, R(int64_t, A) >= R(int64_t, B))
+  FUSED(BRC_ULE, R(uint64_t, A) <= R(uint64_t, B))
+  FUSED(BRC_UGT, R(uint64_t, A) > R(uint64_t, B))
+  FUSED(BRC_UGE, R(uint64_t, A) >= R(uint64_t, B))
 L_SWITCH:
 L_INDIRECTBR : {
   auto *ST = static_cast<const SwitchTable *>(Ip->P);

@@ -400,6 +400,15 @@ Error Translator::emitStubs() {
     case OP_BRC_ULT_I64:
     case OP_BRC_EQ:
     case OP_BRC_NE:
+    case OP_BRC_SLE_I32:
+    case OP_BRC_SGT_I32:
+    case OP_BRC_SGE_I32:
+    case OP_BRC_SLE_I64:
+    case OP_BRC_SGT_I64:
+    case OP_BRC_SGE_I64:
+    case OP_BRC_ULE:
+    case OP_BRC_UGT:
+    case OP_BRC_UGE:
       In.T = &Code[In.Imm], In.T2 = &Code[In.Imm2];
       break;
     default:
@@ -574,23 +583,43 @@ Error Translator::binop(BinaryOperator &B) {
   return Error::success();
 }
 
+// Fused compare-and-branch opcode for C, or -1.
+static int fusedOpcode(const ICmpInst &C) {
+  IntKind K = intKind(C.getOperand(0)->getType());
+  if (K == IK_I128 || K == IK_NONE)
+    return -1;
+  switch (C.getPredicate()) {
+  case CmpInst::ICMP_EQ:
+    return OP_BRC_EQ;
+  case CmpInst::ICMP_NE:
+    return OP_BRC_NE;
+  case CmpInst::ICMP_ULT:
+    return OP_BRC_ULT_I64; // zero-extended slots
+  case CmpInst::ICMP_ULE:
+    return OP_BRC_ULE;
+  case CmpInst::ICMP_UGT:
+    return OP_BRC_UGT;
+  case CmpInst::ICMP_UGE:
+    return OP_BRC_UGE;
+  default:
+    break;
+  }
+  if (K != IK_I32 && K != IK_I64)
+    return -1;
+  static const int S32[] = {OP_BRC_SGT_I32, OP_BRC_SGE_I32, OP_BRC_SLT_I32,
+                            OP_BRC_SLE_I32};
+  static const int S64[] = {OP_BRC_SGT_I64, OP_BRC_SGE_I64, OP_BRC_SLT_I64,
+                            OP_BRC_SLE_I64};
+  unsigned X = C.getPredicate() - CmpInst::ICMP_SGT;
+  return K == IK_I32 ? S32[X] : S64[X];
+}
+
 // Fuses "icmp; br" when the compare feeds only the block's branch.
 static bool fusedIntoBranch(ICmpInst &C) {
   auto *Br = dyn_cast<BranchInst>(C.getParent()->getTerminator());
   if (!C.hasOneUse() || !Br || !Br->isConditional() || Br->getCondition() != &C)
     return false;
-  IntKind K = intKind(C.getOperand(0)->getType());
-  switch (C.getPredicate()) {
-  case CmpInst::ICMP_SLT:
-    return K == IK_I32 || K == IK_I64;
-  case CmpInst::ICMP_ULT:
-    return K == IK_I64;
-  case CmpInst::ICMP_EQ:
-  case CmpInst::ICMP_NE:
-    return K != IK_I128 && K != IK_NONE;
-  default:
-    return false;
-  }
+  return fusedOpcode(C) >= 0;
 }
 
 Error Translator::icmp(ICmpInst &C) {
@@ -978,22 +1007,7 @@ Error Translator::branch(BranchInst &B) {
   const BasicBlock *T = B.getSuccessor(0), *Fa = B.getSuccessor(1);
   auto *Cmp = dyn_cast<ICmpInst>(B.getCondition());
   if (Cmp && fusedIntoBranch(*Cmp)) {
-    Opcode O;
-    switch (Cmp->getPredicate()) {
-    case CmpInst::ICMP_SLT:
-      O = intKind(Cmp->getOperand(0)->getType()) == IK_I32 ? OP_BRC_SLT_I32
-                                                           : OP_BRC_SLT_I64;
-      break;
-    case CmpInst::ICMP_ULT:
-      O = OP_BRC_ULT_I64;
-      break;
-    case CmpInst::ICMP_EQ:
-      O = OP_BRC_EQ;
-      break;
-    default:
-      O = OP_BRC_NE;
-      break;
-    }
+    Opcode O = Opcode(fusedOpcode(*Cmp));
     emit(O, counter(T), op(Cmp->getOperand(0)), op(Cmp->getOperand(1)),
          counter(Fa));
   } else {
