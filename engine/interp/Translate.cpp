@@ -78,6 +78,8 @@ Expected<ElemKind> elemKind(Type *T) {
   return unsupported("vector element type " + typeName(T));
 }
 
+static bool mulFeedsNextAdd(const BinaryOperator &M);
+
 class Translator {
 public:
   Translator(Interpreter::Impl &I, FuncState &FS)
@@ -508,6 +510,17 @@ Error Translator::binop(BinaryOperator &B) {
   unsigned Opc = B.getOpcode();
   if (T->isFloatTy() || T->isDoubleTy()) {
     bool F32 = T->isFloatTy();
+    if (mulFeedsNextAdd(B))
+      return Error::success();
+    if (Opc == Instruction::FAdd)
+      for (unsigned K = 0; K < 2; ++K)
+        if (auto *M = dyn_cast<BinaryOperator>(B.getOperand(K));
+            M && mulFeedsNextAdd(*M)) {
+          emit(F32 ? OP_FMULADD_F32 : OP_FMULADD_F64, D, op(M->getOperand(0)),
+               op(M->getOperand(1)))
+              .E = op(B.getOperand(1 - K));
+          return Error::success();
+        }
     Opcode O;
     switch (Opc) {
     case Instruction::FAdd:
@@ -581,6 +594,16 @@ Error Translator::binop(BinaryOperator &B) {
   unsigned Bits = intBits(T);
   emit(Opcode(Base[K] + Sub), D, A, Bo, Bits, maskOf(Bits));
   return Error::success();
+}
+
+// "fmul; fadd" of one type, adjacent, the product used only by the add, run
+// as one FMULADD handler (still two roundings: never fused).
+static bool mulFeedsNextAdd(const BinaryOperator &M) {
+  if (M.getOpcode() != Instruction::FMul || !M.hasOneUse())
+    return false;
+  auto *A = dyn_cast_or_null<BinaryOperator>(M.getNextNode());
+  return A && A->getOpcode() == Instruction::FAdd && *M.user_begin() == A &&
+         A->getType() == M.getType() && A->getOperand(0) != A->getOperand(1);
 }
 
 // Fused compare-and-branch opcode for C, or -1.
