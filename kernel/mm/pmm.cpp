@@ -1,5 +1,4 @@
 #include "mm/pmm.h"
-#include "lib/string.h"
 
 extern "C" char __kernel_end[];
 
@@ -20,28 +19,47 @@ void setFree(uint64_t f) { bitmap[f / 64] &= ~(1ull << (f % 64)); }
 
 } // namespace
 
+// Frees [first, end) a word at a time where it can: under an emulating
+// hypervisor every loop iteration counts.
+void freeRange(uint64_t first, uint64_t end) {
+  for (uint64_t f = first; f < end;) {
+    if (f % 64 == 0 && end - f >= 64) {
+      bitmap[f / 64] = 0;
+      f += 64;
+    } else {
+      setFree(f++);
+    }
+  }
+}
+
 void pmmInit(const boot::BootInfo &info) {
-  lib::memFill(bitmap, 0xFF, sizeof bitmap);
   // Low memory holds the BIOS data, stage 2's tables and BootInfo; the
   // kernel image follows at 1 MiB.
   uint64_t firstFree =
       (uint64_t(__kernel_end) - KernelBase + PageSize - 1) / PageSize;
   for (uint32_t i = 0; i < info.e820Count && i < boot::E820Max; ++i) {
     const boot::E820Entry &e = info.e820[i];
+    uint64_t end = (e.base + e.length) / PageSize;
+    if (e.type == boot::E820Usable && end > frameLimit)
+      frameLimit = end < MaxFrames ? end : MaxFrames;
+  }
+  // Everything used, then the usable ranges freed.
+  uint64_t words = (frameLimit + 63) / 64, *w = bitmap;
+  asm volatile("rep stosq" : "+D"(w), "+c"(words) : "a"(~0ull) : "memory");
+  for (uint32_t i = 0; i < info.e820Count && i < boot::E820Max; ++i) {
+    const boot::E820Entry &e = info.e820[i];
     if (e.type != boot::E820Usable)
       continue;
     uint64_t first = (e.base + PageSize - 1) / PageSize;
     uint64_t end = (e.base + e.length) / PageSize;
-    if (end > MaxFrames)
-      end = MaxFrames;
+    if (end > frameLimit)
+      end = frameLimit;
     if (first < firstFree)
       first = firstFree;
-    for (uint64_t f = first; f < end; ++f) {
-      setFree(f);
-      ++freeCount;
-    }
-    if (end > frameLimit)
-      frameLimit = end;
+    if (first >= end)
+      continue;
+    freeRange(first, end);
+    freeCount += end - first;
     if (end * PageSize > top)
       top = end * PageSize;
   }
