@@ -1,6 +1,7 @@
 #include "Engine.h"
 
 #include "../interp/Interpreter.h"
+#include "../jit/EntryThunks.h"
 #include "../jit/Jit.h"
 #include "../jit/TierUnit.h"
 #include "../policy/CompileQueue.h"
@@ -72,6 +73,8 @@ private:
   void finish();
   Error startPinned(Tier Level);
   Error startInterpreted();
+  Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
+                           const std::vector<int> &Ids);
   void absorbInterpreterProfile(int Id);
   Expected<void *> interpreterLabelTable(const GlobalVariable &G);
   Error initCompileModule();
@@ -222,9 +225,25 @@ Error TieredEngine::startInterpreted() {
 
   bool Tiered = !Opts.Pinned;
   UnitRequest Compiled{{}, Tier::O0, Seq++, instrumentFor(Tier::O0, true, false)};
+  std::vector<ThunkRequest> Thunks;
+  std::vector<int> ThunkIds;
   for (size_t Id = 0; Id < App.Functions.size(); ++Id) {
     Function &F = *App.Functions[Id];
-    if (Error Why = Interp->canRun(F)) {
+    Error Why = Interp->canRun(F);
+    if (!Why && thunkable(F, CompileContext)) {
+      auto Data = Interp->entryData(F);
+      if (!Data)
+        return Data.takeError();
+      Thunks.push_back({&F, *Data, "__gts_i" + std::to_string(Id)});
+      ThunkIds.push_back(static_cast<int>(Id));
+    } else if (!Why) {
+      auto Closure = Interp->closureFor(F);
+      if (Closure)
+        J->setTarget(static_cast<int>(Id), *Closure);
+      else
+        Why = Closure.takeError();
+    }
+    if (Why) {
       std::string Msg = toString(std::move(Why));
       if (!Tiered)
         return make_error<LoadError>(LoadErrorKind::Unsupported,
@@ -236,19 +255,40 @@ Error TieredEngine::startInterpreted() {
       Prof->counters(static_cast<int>(Id)).NextTierAt = Opts.Thresholds[1];
       continue;
     }
-    auto Closure = Interp->closureFor(F);
-    if (!Closure)
-      return Closure.takeError();
-    J->setTarget(static_cast<int>(Id), *Closure);
     Prof->setInitialTier(static_cast<int>(Id), Tier::Interp);
     if (Tiered) {
       Interp->setCallThreshold(F, Policy.first());
       Interp->setLoopThreshold(F, Opts.LoopThreshold);
     }
   }
+  if (Error E = installEntryThunks(Thunks, ThunkIds))
+    return E;
   if (Compiled.Targets.empty())
     return Error::success();
   return compileAndInstall(Compiled);
+}
+
+// JIT-compiled native entries into the interpreter (see EntryThunks.h).
+Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
+                                       const std::vector<int> &Ids) {
+  if (Thunks.empty())
+    return Error::success();
+  auto M = buildEntryThunks(
+      CompileContext, Comp->dataLayout(), Thunks,
+      reinterpret_cast<void *>(Interpreter::entryHandler()));
+  auto Obj = Comp->compile(*M, Tier::O1, "interp-entries");
+  if (!Obj)
+    return Obj.takeError();
+  if (Error E = J->addObject(std::move(*Obj)))
+    return E;
+  for (size_t I = 0; I < Ids.size(); ++I) {
+    auto Code = J->lookup(Thunks[I].Name);
+    if (!Code)
+      return Code.takeError();
+    Interp->adoptEntry(*App.Functions[Ids[I]], *Code);
+    J->setTarget(Ids[I], *Code);
+  }
+  return Error::success();
 }
 
 void TieredEngine::absorbInterpreterProfile(int Id) {

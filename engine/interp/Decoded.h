@@ -193,8 +193,9 @@ struct FuncState {
   std::vector<std::pair<unsigned, unsigned>> Fallthrough; // uncounted edges
   uint64_t CallThreshold = 0, LoopThreshold = 0;
   bool IsLoop = false;
-  // Closure for native callers.
+  // Closure for native callers (libffi's or an engine-built entry).
   void *Closure = nullptr;
+  bool SignatureReady = false;
   void *ClosureMem = nullptr;
   ffi_cif Cif;
   std::vector<ffi_type *> FfiArgs;
@@ -220,6 +221,8 @@ struct Interpreter::Impl {
   FuncState &state(llvm::Function &F);
   llvm::Error translate(FuncState &FS);
   llvm::Expected<void *> closure(FuncState &FS);
+  llvm::Error prepareSignature(FuncState &FS);
+  void setEntry(FuncState &FS, void *Code);
   llvm::Expected<ffi_type *> ffiType(llvm::Type *T, bool Signed);
   llvm::Error writeConst(const llvm::Constant *C, uint8_t *Dst);
   void *blockToken(const llvm::BasicBlock *BB);

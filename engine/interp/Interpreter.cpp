@@ -106,9 +106,10 @@ static bool writeVaStub(void *Mem, FuncState *FS) {
   return true;
 }
 
-Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
-  if (FS.Closure)
-    return FS.Closure;
+// The libffi view of FS's signature: native calls to it and entries into it.
+Error Interpreter::Impl::prepareSignature(FuncState &FS) {
+  if (FS.SignatureReady)
+    return Error::success();
   Function &F = *FS.F;
   for (Argument &A : F.args()) {
     Type *BT = A.getParamByValType();
@@ -132,6 +133,21 @@ Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
   if (ffi_prep_cif(&FS.Cif, FFI_DEFAULT_ABI, FS.FfiArgs.size(), FS.FfiRet,
                    FS.FfiArgs.data()) != FFI_OK)
     return fail("signature of @" + F.getName() + " for libffi");
+  FS.SignatureReady = true;
+  return Error::success();
+}
+
+void Interpreter::Impl::setEntry(FuncState &FS, void *Code) {
+  FS.Closure = Code;
+  ByAddr[Code] = &FS;
+}
+
+Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
+  if (FS.Closure)
+    return FS.Closure;
+  if (Error E = prepareSignature(FS))
+    return std::move(E);
+  Function &F = *FS.F;
   void *Code = nullptr;
   auto *Cl =
       static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &Code));
@@ -142,8 +158,7 @@ Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
   if (!Ok)
     return fail("cannot allocate a closure for @" + F.getName());
   FS.ClosureMem = Cl;
-  FS.Closure = Code;
-  ByAddr[Code] = &FS;
+  setEntry(FS, Code);
   return Code;
 }
 
@@ -285,11 +300,30 @@ Expected<void *> Interpreter::closureFor(Function &F) {
   return P->closure(P->state(F));
 }
 
+static void entryFromNative(void *Ret, void **Args, void *Data) {
+  closureEntry(nullptr, Ret, Args, Data);
+}
+
+Interpreter::EntryHandler Interpreter::entryHandler() {
+  return entryFromNative;
+}
+
+Expected<void *> Interpreter::entryData(Function &F) {
+  FuncState &FS = P->state(F);
+  if (Error E = P->prepareSignature(FS))
+    return std::move(E);
+  return &FS;
+}
+
+void Interpreter::adoptEntry(Function &F, void *Code) {
+  P->setEntry(P->state(F), Code);
+}
+
 Error Interpreter::canRun(Function &F) {
   FuncState &S = P->state(F);
   if (Error E = P->translate(S))
     return E;
-  return P->closure(S).takeError();
+  return P->prepareSignature(S);
 }
 
 void Interpreter::setCallThreshold(Function &F, uint64_t N) {

@@ -64,7 +64,17 @@ public:
   // Native-callable closure that interprets F (created once, cached). For a
   // variadic F, native callers' variadic arguments are not visible (gap).
   llvm::Expected<void *> closureFor(llvm::Function &F);
-  // Translates F (if not yet) and creates its closure; the Error names the
+  // Native entries built by the engine instead of libffi closures (which
+  // need writable+executable memory): a non-variadic function with F's
+  // signature that calls entryHandler()(Ret, Args, entryData(F)) with the
+  // libffi closure conventions (Args[i] points to argument i, to the struct
+  // for byval; integer results widened to 64 bits). adoptEntry makes it F's
+  // closure.
+  using EntryHandler = void (*)(void *Ret, void **Args, void *Data);
+  static EntryHandler entryHandler();
+  llvm::Expected<void *> entryData(llvm::Function &F);
+  void adoptEntry(llvm::Function &F, void *Code);
+  // Translates F (if not yet) and checks its signature; the Error names the
   // unsupported construct.
   llvm::Error canRun(llvm::Function &F);
 

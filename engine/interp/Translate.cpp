@@ -1109,8 +1109,10 @@ Error Translator::call(CallInst &C) {
     CS.Callee = &I.state(*Callee);
     if (CS.Callee->Id < 0)
       return unsupported("call to @" + Callee->getName() + " without an id");
-    if (Expected<void *> Cl = I.closure(*CS.Callee); !Cl)
-      return Cl.takeError();
+    // Its entry (closure or engine-built) may come later: calls compare
+    // slot and entry at run time.
+    if (Error E = I.prepareSignature(*CS.Callee))
+      return E;
   }
   if (Callee) {
     Expected<void *> A = I.Env.addressOf(*Callee);
