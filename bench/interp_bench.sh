@@ -56,3 +56,23 @@ done
 geo() { echo "e(l($1) / $n)" | bc -l; }
 printf 'geomean: interp(O2 IR)/native %.1fx, interp(O0 IR)/native %.1fx, lli/interp(O0 IR) %.1fx\n' \
   "$(geo "$g2")" "$(geo "$g0")" "$(geo "$gl")"
+
+# The shipped app: tinyllama (-O0 IR, as apps/tinyllama builds it) on the
+# bundled stories260K model; lli is omitted (minutes per run).
+models=$here/../apps/tinyllama/models
+tl=$here/../apps/tinyllama/tinyllama.c
+targs=("$models/stories260K.bin" -z "$models/tok512.bin" -t 0 -n 256 -i "Once upon a time")
+cc=(clang-19 -w -std=c11 -ffp-contract=off)
+"${cc[@]}" -O3 "$tl" -o "$work/tinyllama" -lm
+"${cc[@]}" -O0 -Xclang -disable-O0-optnone -S -emit-llvm "$tl" -o "$work/tinyllama.O0.ll"
+"${cc[@]}" -O2 -S -emit-llvm "$tl" -o "$work/tinyllama.O2.ll"
+want=$("$work/tinyllama" "${targs[@]}" 2>/dev/null)
+for ir in O0 O2; do
+  [ "$("$runner" "$work/tinyllama.$ir.ll" "${targs[@]}" 2>/dev/null)" = "$want" ] ||
+    { echo "interp_bench: tinyllama ($ir IR) output differs" >&2; exit 1; }
+done
+tn=$(run3 "$work/tinyllama" "${targs[@]}" 2>/dev/null)
+t0=$(run3 "$runner" "$work/tinyllama.O0.ll" "${targs[@]}" 2>/dev/null)
+t2=$(run3 "$runner" "$work/tinyllama.O2.ll" "${targs[@]}" 2>/dev/null)
+printf 'tinyllama 256 tokens: native %.3f s, interp O0 IR %.3f s (%.1fx), interp O2 IR %.3f s (%.1fx)\n' \
+  "$tn" "$t0" "$(echo "$t0 / $tn" | bc -l)" "$t2" "$(echo "$t2 / $tn" | bc -l)"
