@@ -183,6 +183,8 @@ Error TieredEngine::startPinned(Tier Level) {
   All.DirectCallsBetweenTargets = true;
   for (size_t I = 0; I < App.Functions.size(); ++I) {
     All.Targets.push_back(static_cast<int>(I));
+    if (App.PrivateToCallers[I])
+      All.LocalTargets.push_back(static_cast<int>(I));
     Prof->setInitialTier(static_cast<int>(I), Level);
   }
   return compileAndInstall(All);
@@ -322,6 +324,8 @@ Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   if (Error E = J->addObject(std::move(*Obj)))
     return E;
   for (size_t I = 0; I < R.Targets.size(); ++I) {
+    if (U.BodySymbols[I].empty())
+      continue;
     auto Code = J->lookup(U.BodySymbols[I]);
     if (!Code)
       return Code.takeError();

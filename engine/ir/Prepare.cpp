@@ -103,15 +103,16 @@ Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter) {
   if (ForInterpreter)
     if (Error E = prepareForInterp(*P.M))
       return std::move(E);
-  for (GlobalValue &GV : P.M->global_values())
-    externalize(GV);
   for (Function &F : *P.M) {
     if (F.isDeclaration())
       continue;
     stripO0Artifacts(F);
     P.Ids[&F] = static_cast<int>(P.Functions.size());
     P.Functions.push_back(&F);
+    P.PrivateToCallers.push_back(F.hasLocalLinkage() && !F.hasAddressTaken());
   }
+  for (GlobalValue &GV : P.M->global_values())
+    externalize(GV);
   return std::move(P);
 }
 

@@ -17,9 +17,15 @@ struct PreparedModule {
   std::unique_ptr<llvm::Module> M;
   std::vector<llvm::Function *> Functions; // id -> function
   llvm::DenseMap<const llvm::Function *, int> Ids;
+  // By id: the function was local (static) in the app, and nothing but
+  // direct calls uses it. A unit holding all of its callers may keep it
+  // local, as clang does, so that it inlines like a static function.
+  std::vector<bool> PrivateToCallers;
   // Dense id of a defined function, or -1.
-  int idOf(const llvm::Function &F) const { auto It = Ids.find(&F);
-    return It == Ids.end() ? -1 : It->second; }
+  int idOf(const llvm::Function &F) const {
+    auto It = Ids.find(&F);
+    return It == Ids.end() ? -1 : It->second;
+  }
 };
 
 // Error kinds, so the driver can map them to documented exit codes.

@@ -82,6 +82,7 @@ Expected<std::unique_ptr<Compiler>> Compiler::create(CpuMode Mode) {
                                "cannot create target machine");
   }
   C->DL = C->Machines[0]->createDataLayout();
+  C->TuneCPU = Mode == CpuMode::Host ? CPU : "generic";
   return std::move(C);
 }
 
@@ -117,6 +118,10 @@ Compiler::compile(Module &M, Tier Level, StringRef Name) {
   TargetMachine &TM = machineFor(Level);
   M.setDataLayout(DL);
   M.setTargetTriple(TT.str());
+  // Scheduling as clang's: tuned for "generic" unless for the host CPU.
+  for (Function &F : M)
+    if (!F.isDeclaration())
+      F.addFnAttr("tune-cpu", TuneCPU);
   optimize(M, Level);
   SmallVector<char, 0> Obj;
   raw_svector_ostream OS(Obj);

@@ -37,6 +37,7 @@ private:
   llvm::DataLayout DL{""};
   std::unique_ptr<llvm::TargetMachine> Machines[4]; // per CodeGenOptLevel
   CpuMode Mode;
+  std::string TuneCPU;
 };
 
 } // namespace gts

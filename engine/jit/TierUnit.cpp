@@ -177,6 +177,10 @@ UnitModule buildTierUnit(const Module &Base,
                        std::to_string(Request.Seq);
     splitEntryFromBody(*Targets[I], Body, Request.DirectCallsBetweenTargets);
     instrumentFunction(*Targets[I], Request.Targets[I], Request.Instrument);
+    if (is_contained(Request.LocalTargets, Request.Targets[I])) {
+      Targets[I]->setLinkage(GlobalValue::InternalLinkage);
+      Body.clear();
+    }
     U.BodySymbols.push_back(Body);
   }
   U.M = std::move(M);

@@ -21,11 +21,16 @@ struct UnitRequest {
   // whole-app unit); otherwise only recursion does, and other calls go
   // through entries, so each function can change tier on its own.
   bool DirectCallsBetweenTargets = false;
+  // Targets that only direct calls from this unit reach (with
+  // DirectCallsBetweenTargets): their bodies stay local, so the optimizer
+  // treats them as clang treats static functions. They get no body symbol.
+  std::vector<int> LocalTargets;
 };
 
 struct UnitModule {
   std::unique_ptr<llvm::Module> M;
-  std::vector<std::string> BodySymbols; // Parallel to Request.Targets.
+  // Parallel to Request.Targets; empty for local targets.
+  std::vector<std::string> BodySymbols;
 };
 
 // Copies the prepared module `Base` (ids = order of its definitions) into a
