@@ -138,3 +138,16 @@ TEST_F(TierUnitTest, DataUnitHasGlobalsAndNoCode) {
   EXPECT_FALSE(D->getNamedGlobal("counter")->isDeclaration());
   EXPECT_FALSE(D->getNamedGlobal("labels"));
 }
+
+TEST_F(TierUnitTest, LocalTargetsStayLocalWithoutSymbol) {
+  UnitRequest R{{0, 1, 3}, Tier::O3, 3, {}};
+  R.DirectCallsBetweenTargets = true;
+  R.LocalTargets = {0};
+  UnitModule U = buildTierUnit(*M, Fns, R);
+  EXPECT_FALSE(verifyModule(*U.M, &errs()));
+  EXPECT_EQ(U.BodySymbols[0], "");
+  EXPECT_EQ(U.BodySymbols[1], "__gts_f1_O3_3");
+  Function *Leaf = U.M->getFunction("__gts_f0_O3_3");
+  ASSERT_TRUE(Leaf);
+  EXPECT_TRUE(Leaf->hasLocalLinkage());
+}
