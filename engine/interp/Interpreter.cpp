@@ -304,6 +304,10 @@ static void entryFromNative(void *Ret, void **Args, void *Data) {
   closureEntry(nullptr, Ret, Args, Data);
 }
 
+void *Interpreter::varargThunk() {
+  return reinterpret_cast<void *>(gts_interp_va_thunk);
+}
+
 Interpreter::EntryHandler Interpreter::entryHandler() {
   return entryFromNative;
 }

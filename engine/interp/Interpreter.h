@@ -62,8 +62,14 @@ public:
   ~Interpreter();
 
   // Native-callable closure that interprets F (created once, cached). For a
-  // variadic F, native callers' variadic arguments are not visible (gap).
+  // variadic F it is a 23-byte stub "movabs entryData(F), %r11; jmp
+  // varargThunk()" (in ffi_closure_alloc memory): the thunk saves the
+  // argument registers as a SysV register save area, so va_start sees the
+  // native caller's variadic arguments.
   llvm::Expected<void *> closureFor(llvm::Function &F);
+  // For engine-built variadic entries: jump here with entryData(F) in r11
+  // (stack and argument registers as the native caller left them).
+  static void *varargThunk();
   // Native entries built by the engine instead of libffi closures (which
   // need writable+executable memory): a non-variadic function with F's
   // signature that calls entryHandler()(Ret, Args, entryData(F)) with the
