@@ -170,9 +170,12 @@ Error TieredEngine::init() {
   if (Error E = usesInterpreter(Opts) ? startInterpreted()
                                       : startPinned(*Opts.Pinned))
     return E;
-  if (!Opts.Pinned && !Opts.SyncCompile)
-    Queue = std::make_unique<CompileQueue>(
-        [this](const CompileRequest &R) { tierUp(R); });
+  if (!Opts.Pinned && !Opts.SyncCompile) {
+    Queue = CompileQueue::start([this](const CompileRequest &R) { tierUp(R); });
+    if (!Queue)
+      errs() << "gts: no compile thread (cannot start threads): compiling "
+                "in place, as with --sync-compile\n";
+  }
   return Error::success();
 }
 

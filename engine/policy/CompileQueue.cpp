@@ -4,9 +4,19 @@
 
 namespace gts {
 
-CompileQueue::CompileQueue(
-    std::function<void(const CompileRequest &)> Compile)
-    : Compile(std::move(Compile)), Worker([this] { work(); }) {}
+std::unique_ptr<CompileQueue>
+CompileQueue::start(std::function<void(const CompileRequest &)> Compile) {
+  std::unique_ptr<CompileQueue> Q(new CompileQueue(std::move(Compile)));
+  // pthread_create reports failure; std::thread would throw.
+  if (pthread_create(&Q->Worker, nullptr, workerMain, Q.get()) != 0)
+    return nullptr;
+  return Q;
+}
+
+void *CompileQueue::workerMain(void *Self) {
+  static_cast<CompileQueue *>(Self)->work();
+  return nullptr;
+}
 
 void CompileQueue::push(const CompileRequest &R) {
   {
@@ -19,14 +29,13 @@ void CompileQueue::push(const CompileRequest &R) {
 void CompileQueue::stop() {
   {
     std::lock_guard<std::mutex> G(Lock);
-    if (Stopping && !Worker.joinable())
+    if (Joined)
       return;
-    Stopping = true;
+    Joined = Stopping = true;
     Pending.clear();
   }
   Wake.notify_one();
-  if (Worker.joinable())
-    Worker.join();
+  pthread_join(Worker, nullptr);
 }
 
 void CompileQueue::work() {

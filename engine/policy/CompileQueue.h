@@ -7,7 +7,8 @@
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <thread>
+#include <memory>
+#include <pthread.h>
 
 namespace gts {
 
@@ -19,7 +20,10 @@ struct CompileRequest {
 
 class CompileQueue {
 public:
-  explicit CompileQueue(std::function<void(const CompileRequest &)> Compile);
+  // Null when no thread can be started (our kernel runs one thread): the
+  // caller then compiles in place.
+  static std::unique_ptr<CompileQueue>
+  start(std::function<void(const CompileRequest &)> Compile);
   ~CompileQueue() { stop(); }
 
   void push(const CompileRequest &R);
@@ -27,6 +31,9 @@ public:
   void stop();
 
 private:
+  explicit CompileQueue(std::function<void(const CompileRequest &)> Compile)
+      : Compile(std::move(Compile)) {}
+  static void *workerMain(void *Self);
   void work();
 
   std::function<void(const CompileRequest &)> Compile;
@@ -34,7 +41,8 @@ private:
   std::mutex Lock;
   std::condition_variable Wake;
   bool Stopping = false;
-  std::thread Worker;
+  bool Joined = false;
+  pthread_t Worker;
 };
 
 } // namespace gts
