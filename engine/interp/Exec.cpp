@@ -963,6 +963,12 @@ L_VFMULADD_V2F64 : {
   STOREX(16, I64)
   STOREX(32, I64)
   STOREX(64, I64)
+L_LOADREL : {
+  int32_t Rel;
+  memcpy(&Rel, R(uint8_t *, A) + R(int64_t, B), 4);
+  R(uint8_t *, D) = R(uint8_t *, A) + Rel;
+  NEXT;
+}
 L_LOAD128:
   memcpy(Fp + Ip->D, R(uint8_t *, A) + Ip->Imm, 16);
   NEXT;

@@ -62,6 +62,14 @@ bool outlinable(const Loop &L) {
   return true;
 }
 
+// Vector live-ins would become vector parameters, which native entries
+// (libffi) cannot express.
+bool scalarInterface(const CodeExtractor &CE) {
+  SetVector<Value *> Inputs, Outputs, Allocas;
+  CE.findInputsOutputs(Inputs, Outputs, Allocas);
+  return none_of(Inputs, [](Value *V) { return V->getType()->isVectorTy(); });
+}
+
 // Re-entry at the header is exact when the new entry block only jumps there.
 bool resumable(Function &NF) {
   BasicBlock &E = NF.getEntryBlock();
@@ -84,7 +92,7 @@ bool outlineOne(Function &F, std::set<BasicBlock *> &Tried) {
       DemotePHIToStack(P);
     CodeExtractor CE(L->getBlocks(), nullptr, false, nullptr, nullptr, nullptr,
                      false, false, nullptr, "loop");
-    if (!CE.isEligible())
+    if (!CE.isEligible() || !scalarInterface(CE))
       continue;
     CodeExtractorAnalysisCache CEAC(F);
     Function *NF = CE.extractCodeRegion(CEAC);

@@ -1358,6 +1358,9 @@ Error Translator::intrinsic(IntrinsicInst &C) {
   case Intrinsic::annotation:
     move(D, Arg(0), slotSize(T));
     return Error::success();
+  case Intrinsic::load_relative:
+    emit(OP_LOADREL, D, Arg(0), Arg(1));
+    return Error::success();
   case Intrinsic::ptrmask:
     emit(OP_AND, D, Arg(0), Arg(1));
     return Error::success();

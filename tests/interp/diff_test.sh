@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# diff_test.sh RUNNER PROG.c O0|O2 WORKDIR: runs PROG in the interpreter and
-# natively (clang -O3); stdout and exit code must match.
+# diff_test.sh RUNNER PROG.c O0|O2 WORKDIR [ARGS...]: runs PROG in the
+# interpreter and natively (clang -O3); stdout and exit code must match.
+# ARGS default to "a b".
 set -u
 runner=$1 src=$2 opt=$3 work=$4
+shift 4
+[ $# -gt 0 ] || set -- a b
 name=$(basename "$src" .c)
 mkdir -p "$work"
 ll=$work/$name.$opt.ll exe=$work/$name.$opt.native
@@ -10,9 +13,9 @@ flags=(-$opt)
 [ "$opt" = O0 ] && flags+=(-Xclang -disable-O0-optnone)
 clang-19 -w -S -emit-llvm "${flags[@]}" "$src" -o "$ll" || exit 2
 clang-19 -w -O3 "$src" -o "$exe" -lm || exit 2
-"$exe" a b >"$work/$name.$opt.want" 2>/dev/null
+"$exe" "$@" >"$work/$name.$opt.want" 2>/dev/null
 want_rc=$?
-"$runner" "$ll" a b >"$work/$name.$opt.got"
+"$runner" "$ll" "$@" >"$work/$name.$opt.got"
 got_rc=$?
 if ! cmp -s "$work/$name.$opt.want" "$work/$name.$opt.got"; then
   diff "$work/$name.$opt.want" "$work/$name.$opt.got" | head -20
