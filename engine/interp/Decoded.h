@@ -155,7 +155,6 @@ struct CallSite {
   unsigned NumFixed = 0;
   std::vector<uint32_t> ArgOff, ArgSize; // ArgSize: slot bytes
   std::vector<uint32_t> ByvalSize;       // 0 unless byval
-  std::vector<llvm::Type *> ArgTy;
   uint32_t RetOff = 0;
   bool RetInt = false;
   unsigned RetBits = 0;
@@ -182,7 +181,7 @@ struct FuncState {
   std::vector<uint8_t> Consts;
   std::vector<Inst> Code;
   Interpreter::Impl *Owner = nullptr;
-  std::vector<uint32_t> ParamOff, ParamSize, ParamStore, ByvalOff, ByvalSize;
+  std::vector<uint32_t> ParamOff, ParamStore, ByvalOff, ByvalSize;
   uint32_t RetSize = 0, VaOff = 0;
   std::deque<CallSite> Calls;
   std::deque<SwitchTable> Switches;

@@ -258,7 +258,6 @@ Error Translator::run() {
     Type *T = A.getType();
     Slot[&A] = alloc(slotSize(T), 16);
     FS.ParamOff.push_back(Slot[&A]);
-    FS.ParamSize.push_back(slotSize(T));
     FS.ParamStore.push_back(DL.getTypeStoreSize(T));
     uint32_t BS = 0, BO = 0;
     if (Type *BT = A.getParamByValType()) {
@@ -1134,7 +1133,6 @@ Error Translator::call(CallInst &C) {
     CS.ArgOff.push_back(op(A));
     CS.ArgSize.push_back(slotSize(A->getType()));
     CS.ByvalSize.push_back(BT ? DL.getTypeAllocSize(BT) : 0);
-    CS.ArgTy.push_back(A->getType());
     Expected<ffi_type *> T =
         I.ffiType(BT ? BT : A->getType(), C.paramHasAttr(N, Attribute::SExt));
     if (!T)
