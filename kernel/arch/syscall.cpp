@@ -33,6 +33,11 @@ void syscallInit(uint64_t kernelStackTop) {
   wrmsr(msr::KernelGsBase, 0);
 }
 
+void setThreadKernelStack(uint64_t top) {
+  perCpu.kernelStack = top;
+  setKernelStack(top);
+}
+
 bool syscallViaFault(TrapFrame *f) {
   if (f->vector != 14 || !(f->cs & 3) || f->rip != uint64_t(&syscallEntry))
     return false;

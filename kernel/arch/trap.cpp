@@ -27,6 +27,7 @@ Gate idt[48];
 IrqHandler irqHandlers[16];
 PageFaultHook pageFaultHook;
 UserFaultHook userFaultHook;
+PreemptHook preemptHook;
 
 const char *const names[32] = {"divide error",
                                "debug",
@@ -131,6 +132,7 @@ void idtInit() {
 void setIrqHandler(unsigned line, IrqHandler h) { irqHandlers[line] = h; }
 void setPageFaultHook(PageFaultHook h) { pageFaultHook = h; }
 void setUserFaultHook(UserFaultHook h) { userFaultHook = h; }
+void setPreemptHook(PreemptHook h) { preemptHook = h; }
 
 } // namespace gts::arch
 
@@ -142,6 +144,13 @@ extern "C" void trapDispatch(TrapFrame *f) {
     if (irqHandlers[line])
       irqHandlers[line](f);
     picEoi(line);
+    // Threads switch only here (tick from ring 3) and in blocking calls.
+    // The switch happens with the kernel's GS, like in a syscall.
+    if (line == 0 && (f->cs & 3) && preemptHook) {
+      asm volatile("swapgs");
+      preemptHook();
+      asm volatile("swapgs");
+    }
     return;
   }
   if (syscallViaFault(f))

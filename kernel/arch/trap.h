@@ -24,6 +24,10 @@ void setPageFaultHook(PageFaultHook h);
 using UserFaultHook = void (*)(TrapFrame *);
 void setUserFaultHook(UserFaultHook h);
 
+// Called after a timer interrupt that arrived in ring 3 (preemption).
+using PreemptHook = void (*)();
+void setPreemptHook(PreemptHook h);
+
 // Kernel backtrace from a frame pointer.
 void printBacktrace(uint64_t rbp);
 [[noreturn]] void panic(const char *fmt, ...)

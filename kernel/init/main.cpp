@@ -25,6 +25,7 @@
 #include "mm/paging.h"
 #include "mm/pmm.h"
 #include "mm/user_memory.h"
+#include "sched/scheduler.h"
 
 using namespace gts;
 
@@ -173,6 +174,7 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
           drivers::tscHz() / 1000 % 1000);
   arch::enableSimd();
   arch::syscallInit(uint64_t(syscallStack + sizeof syscallStack));
+  sched::init(uint64_t(syscallStack + sizeof syscallStack));
   arch::setPageFaultHook(mm::userPageFault);
   arch::setUserFaultHook(onUserFault);
 
@@ -187,6 +189,7 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   sys::registerProcess();
   sys::registerMisc();
   sys::registerMemfd();
+  sys::registerThreads();
   sys::filesInit();
   sys::Process &proc = sys::process();
   proc.fs = &volume;

@@ -14,6 +14,8 @@ uint64_t warned[TableSize / 64];
 
 void add(unsigned number, Handler h) { table[number] = h; }
 
+SyscallFrame *currentFrame;
+
 } // namespace gts::sys
 
 using namespace gts::sys;
@@ -21,6 +23,7 @@ using namespace gts::sys;
 extern "C" void syscallDispatch(SyscallFrame *f) {
   const uint64_t args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
   uint64_t nr = f->rax;
+  currentFrame = f;
   if (nr < TableSize && table[nr]) {
     f->rax = uint64_t(table[nr](args));
     return;

@@ -26,6 +26,10 @@ inline constexpr int64_t Perm = -1, NoEnt = -2, Srch = -3, Intr = -4, IO = -5,
                          NameTooLong = -36, NoSys = -38, TimedOut = -110;
 }
 
+// The frame of the syscall being dispatched (clone copies the caller's
+// registers from it).
+extern SyscallFrame *currentFrame;
+
 // Registers the handlers of each family (linux/*.cpp).
 void registerFs();
 void registerMm();
@@ -33,6 +37,7 @@ void registerTime();
 void registerProcess();
 void registerMisc();
 void registerMemfd();
+void registerThreads();
 void add(unsigned number, Handler h);
 
 // Random bytes (RDRAND when the CPU has it), also for AT_RANDOM.

@@ -2,6 +2,7 @@
 #include "drivers/clock.h"
 #include "linux/syscall.h"
 #include "linux/user_access.h"
+#include "sched/scheduler.h"
 
 namespace gts::sys {
 namespace {
@@ -80,8 +81,8 @@ int64_t sleepFor(uint64_t reqPtr, uint64_t remPtr, bool absolute,
     if (!ok)
       return err::Inval;
   }
-  if (ns > 0)
-    drivers::sleepNs(uint64_t(ns));
+  if (ns > 0) // other threads run meanwhile; alone, the CPU halts
+    sched::block(0, drivers::monotonicNs() + uint64_t(ns));
   Timespec zero{0, 0};
   if (remPtr && !absolute && !copyToUser(remPtr, &zero, sizeof zero))
     return err::Fault;
