@@ -102,12 +102,4 @@ uint64_t monotonicNs() {
 
 int64_t realtimeNs() { return bootEpochNs + int64_t(monotonicNs()); }
 
-void sleepNs(uint64_t ns) {
-  uint64_t end = monotonicNs() + ns;
-  while (monotonicNs() < end) {
-    // sti; hlt is atomic: no tick can slip in between.
-    asm volatile("sti; hlt; cli" ::: "memory");
-  }
-}
-
 } // namespace gts::drivers

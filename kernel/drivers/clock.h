@@ -1,5 +1,6 @@
 // Time: TSC calibrated against PIT channel 2 at boot, wall clock from the
-// CMOS RTC at boot, and a 100 Hz PIT tick (IRQ 0) that wakes hlt.
+// CMOS RTC at boot, and a 100 Hz PIT tick (IRQ 0) that wakes hlt and
+// preempts threads (sched/scheduler.h).
 #pragma once
 #include <stdint.h>
 
@@ -9,8 +10,6 @@ void clockInit();
 uint64_t tscHz();
 uint64_t monotonicNs();
 int64_t realtimeNs(); // Unix epoch
-// Sleeps with interrupts enabled (hlt until the deadline).
-void sleepNs(uint64_t ns);
 inline constexpr unsigned TickHz = 100;
 
 } // namespace gts::drivers

@@ -165,7 +165,9 @@ int64_t sysUname(const uint64_t *a) {
 Process &process() { return theProcess; }
 
 void exitProcess(int status) {
-  kprintf("\nkernel: program exited with status %d\n", status);
+  kprintf("\nkernel: program exited with status %d (%lu MiB of memory in "
+          "use)\n",
+          status, mm::userResidentBytes() >> 20);
   if (theProcess.fs && theProcess.fs->mounted()) {
     int r = theProcess.fs->unmount();
     if (r < 0)
