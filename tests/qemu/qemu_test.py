@@ -33,7 +33,7 @@ def partition_offset(img):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--image", required=True)
-    ap.add_argument("--timeout", type=int, default=60)
+    ap.add_argument("--timeout", type=int, default=120)
     ap.add_argument("--status", type=int, required=True)
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("--forbid", action="append", default=[])
