@@ -45,7 +45,10 @@ bool outlinable(const Loop &L) {
       auto *CB = dyn_cast<CallBase>(&I);
       if (!CB)
         continue;
-      if (CB->hasFnAttr(Attribute::ReturnsTwice))
+      // Recursion inside the loop: the function tiers up by calls anyway,
+      // and outlining would add a call per activation.
+      if (CB->hasFnAttr(Attribute::ReturnsTwice) ||
+          CB->getCalledFunction() == BB->getParent())
         return false;
       if (auto *II = dyn_cast<IntrinsicInst>(CB)) {
         Intrinsic::ID ID = II->getIntrinsicID();
