@@ -15,7 +15,8 @@ static void matmul(const double *a, const double *b, double *c) {
 }
 
 int main(void) {
-  double *a = malloc(sizeof(double) * N * N), *b = malloc(sizeof(double) * N * N),
+  double *a = malloc(sizeof(double) * N * N),
+         *b = malloc(sizeof(double) * N * N),
          *c = malloc(sizeof(double) * N * N);
   for (int i = 0; i < N * N; ++i) {
     a[i] = (i % 17) * 0.25 - 2;

@@ -2,7 +2,9 @@
 #include <math.h>
 #include <stdio.h>
 
-typedef struct { double x, y, z, vx, vy, vz, m; } Body;
+typedef struct {
+  double x, y, z, vx, vy, vz, m;
+} Body;
 enum { NB = 5 };
 
 static void advance(Body *b, double dt) {
@@ -28,7 +30,8 @@ static void advance(Body *b, double dt) {
 static double energy(const Body *b) {
   double e = 0;
   for (int i = 0; i < NB; ++i) {
-    e += 0.5 * b[i].m * (b[i].vx * b[i].vx + b[i].vy * b[i].vy + b[i].vz * b[i].vz);
+    e += 0.5 * b[i].m *
+         (b[i].vx * b[i].vx + b[i].vy * b[i].vy + b[i].vz * b[i].vz);
     for (int j = i + 1; j < NB; ++j) {
       double dx = b[i].x - b[j].x, dy = b[i].y - b[j].y, dz = b[i].z - b[j].z;
       e -= b[i].m * b[j].m / sqrt(dx * dx + dy * dy + dz * dz);

@@ -119,10 +119,9 @@ Error TieredEngine::initCompileModule() {
   SmallVector<char, 0> Bitcode;
   raw_svector_ostream OS(Bitcode);
   WriteBitcodeToFile(*App.M, OS);
-  auto M = parseBitcodeFile(MemoryBufferRef(StringRef(Bitcode.data(),
-                                                      Bitcode.size()),
-                                            "app"),
-                            CompileContext);
+  auto M = parseBitcodeFile(
+      MemoryBufferRef(StringRef(Bitcode.data(), Bitcode.size()), "app"),
+      CompileContext);
   if (!M)
     return M.takeError();
   CompileModule = std::move(*M);
@@ -181,8 +180,8 @@ Error TieredEngine::init() {
 
 // A pinned JIT tier compiles the whole app once, as one unit.
 Error TieredEngine::startPinned(Tier Level) {
-  UnitRequest All{{}, Level, Seq++,
-                  instrumentFor(Level, false, Opts.ProfileTopTier)};
+  UnitRequest All{
+      {}, Level, Seq++, instrumentFor(Level, false, Opts.ProfileTopTier)};
   All.DirectCallsBetweenTargets = true;
   for (size_t I = 0; I < App.Functions.size(); ++I) {
     All.Targets.push_back(static_cast<int>(I));
@@ -229,7 +228,8 @@ Error TieredEngine::startInterpreted() {
   Interp = std::move(*I);
 
   bool Tiered = !Opts.Pinned;
-  UnitRequest Compiled{{}, Tier::O0, Seq++, instrumentFor(Tier::O0, true, false)};
+  UnitRequest Compiled{
+      {}, Tier::O0, Seq++, instrumentFor(Tier::O0, true, false)};
   std::vector<ThunkRequest> Thunks;
   std::vector<int> ThunkIds;
   for (size_t Id = 0; Id < App.Functions.size(); ++Id) {
@@ -278,9 +278,9 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                                        const std::vector<int> &Ids) {
   if (Thunks.empty())
     return Error::success();
-  auto M = buildEntryThunks(
-      CompileContext, Comp->dataLayout(), Thunks,
-      reinterpret_cast<void *>(Interpreter::entryHandler()));
+  auto M =
+      buildEntryThunks(CompileContext, Comp->dataLayout(), Thunks,
+                       reinterpret_cast<void *>(Interpreter::entryHandler()));
   auto Obj = Comp->compile(*M, Tier::O1, "interp-entries");
   if (!Obj)
     return Obj.takeError();
@@ -314,7 +314,6 @@ void TieredEngine::finish() {
     absorbInterpreterProfile(static_cast<int>(Id));
 }
 
-
 Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   std::lock_guard<std::mutex> G(CompileLock);
   UnitModule U = buildTierUnit(*CompileModule, CompileFunctions, R);
@@ -322,8 +321,9 @@ Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   auto Obj = Comp->compile(*U.M, R.Level, Name);
   if (!Obj)
     return Obj.takeError();
-  Objects.push_back({R.Targets, R.Level,
-                     MemoryBuffer::getMemBufferCopy((*Obj)->getBuffer(), Name)});
+  Objects.push_back(
+      {R.Targets, R.Level,
+       MemoryBuffer::getMemBufferCopy((*Obj)->getBuffer(), Name)});
   if (Error E = J->addObject(std::move(*Obj)))
     return E;
   for (size_t I = 0; I < R.Targets.size(); ++I) {
@@ -344,9 +344,11 @@ void TieredEngine::tierUp(const CompileRequest &R) {
     MySeq = Seq++;
   }
   // The top tier no longer checks for tier-ups.
-  UnitRequest U{{R.Id}, R.Level, MySeq,
-                instrumentFor(R.Level, R.Level != Tier::O3,
-                              Opts.ProfileTopTier)};
+  UnitRequest U{
+      {R.Id},
+      R.Level,
+      MySeq,
+      instrumentFor(R.Level, R.Level != Tier::O3, Opts.ProfileTopTier)};
   if (Error E = compileAndInstall(U)) {
     errs() << "gts: warning: " << App.Functions[R.Id]->getName()
            << " stays in its tier: " << toString(std::move(E)) << "\n";
@@ -431,8 +433,8 @@ Error TieredEngine::runMain(const std::vector<std::string> &Args) {
   Argv.push_back(nullptr);
   int MainId = App.idOf(*App.M->getFunction("main"));
   // Passing envp too is harmless for mains that take fewer parameters.
-  auto *Main = reinterpret_cast<int (*)(int, char **, char **)>(
-      J->entry(MainId));
+  auto *Main =
+      reinterpret_cast<int (*)(int, char **, char **)>(J->entry(MainId));
   exitApp(Main(static_cast<int>(Args.size()), Argv.data(), environ));
 }
 

@@ -39,8 +39,7 @@ Expected<std::unique_ptr<Module>> parse(StringRef Path, LLVMContext &Ctx) {
   raw_string_ostream VOS(VerifyMsg);
   if (verifyModule(*M, &VOS)) {
     StringRef First = StringRef(VerifyMsg).split('\n').first;
-    return loadError(LoadErrorKind::BadIR,
-                     Path + ": invalid module: " + First);
+    return loadError(LoadErrorKind::BadIR, Path + ": invalid module: " + First);
   }
   return std::move(M);
 }
@@ -81,8 +80,8 @@ void externalize(GlobalValue &GV) {
 void stripO0Artifacts(Function &F) {
   F.removeFnAttr(Attribute::NoInline);
   F.removeFnAttr(Attribute::OptimizeNone);
-  for (StringRef A : {"frame-pointer", "target-cpu", "target-features",
-                      "tune-cpu"})
+  for (StringRef A :
+       {"frame-pointer", "target-cpu", "target-features", "tune-cpu"})
     F.removeFnAttr(A);
 }
 

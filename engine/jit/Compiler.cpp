@@ -8,8 +8,8 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/SmallVectorMemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
-#include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 
 using namespace llvm;
 
@@ -107,14 +107,15 @@ void Compiler::optimize(Module &M, Tier Level) {
   PB.registerFunctionAnalyses(FAM);
   PB.registerLoopAnalyses(LAM);
   PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
-  ModulePassManager MPM = Level == Tier::O0 || Level == Tier::Interp
-                              ? PB.buildO0DefaultPipeline(OptimizationLevel::O0)
-                              : PB.buildPerModuleDefaultPipeline(optLevel(Level));
+  ModulePassManager MPM =
+      Level == Tier::O0 || Level == Tier::Interp
+          ? PB.buildO0DefaultPipeline(OptimizationLevel::O0)
+          : PB.buildPerModuleDefaultPipeline(optLevel(Level));
   MPM.run(M, MAM);
 }
 
-Expected<std::unique_ptr<MemoryBuffer>>
-Compiler::compile(Module &M, Tier Level, StringRef Name) {
+Expected<std::unique_ptr<MemoryBuffer>> Compiler::compile(Module &M, Tier Level,
+                                                          StringRef Name) {
   TargetMachine &TM = machineFor(Level);
   M.setDataLayout(DL);
   M.setTargetTriple(TT.str());
@@ -126,13 +127,11 @@ Compiler::compile(Module &M, Tier Level, StringRef Name) {
   SmallVector<char, 0> Obj;
   raw_svector_ostream OS(Obj);
   legacy::PassManager CodeGen;
-  if (TM.addPassesToEmitFile(CodeGen, OS, nullptr,
-                             CodeGenFileType::ObjectFile))
+  if (TM.addPassesToEmitFile(CodeGen, OS, nullptr, CodeGenFileType::ObjectFile))
     return createStringError(inconvertibleErrorCode(),
                              "target cannot emit object code");
   CodeGen.run(M);
-  return std::make_unique<SmallVectorMemoryBuffer>(std::move(Obj), Name,
-                                                   false);
+  return std::make_unique<SmallVectorMemoryBuffer>(std::move(Obj), Name, false);
 }
 
 } // namespace gts

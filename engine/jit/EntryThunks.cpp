@@ -99,7 +99,8 @@ void buildThunk(Module &M, const ThunkRequest &Q, Constant *Handler) {
   auto *RetBuf = B.CreateAlloca(B.getInt8Ty(),
                                 B.getInt64(std::max<uint64_t>(RetBytes, 16)));
   RetBuf->setAlignment(Align(16));
-  auto *Args = B.CreateAlloca(Ptr, B.getInt64(std::max<size_t>(1, F->arg_size())));
+  auto *Args =
+      B.CreateAlloca(Ptr, B.getInt64(std::max<size_t>(1, F->arg_size())));
   for (Argument &A : F->args()) {
     Value *Slot = &A;
     if (!F->getParamByValType(A.getArgNo())) {
@@ -108,8 +109,7 @@ void buildThunk(Module &M, const ThunkRequest &Q, Constant *Handler) {
     }
     B.CreateStore(Slot, B.CreateConstGEP1_64(Ptr, Args, A.getArgNo()));
   }
-  auto *HandlerTy =
-      FunctionType::get(B.getVoidTy(), {Ptr, Ptr, Ptr}, false);
+  auto *HandlerTy = FunctionType::get(B.getVoidTy(), {Ptr, Ptr, Ptr}, false);
   B.CreateCall(HandlerTy, Handler, {RetBuf, Args, pointerTo(Ctx, Q.Data)});
   if (RetTy->isVoidTy())
     B.CreateRetVoid();
@@ -131,8 +131,7 @@ bool thunkable(const Function &F, LLVMContext &Ctx) {
   return true;
 }
 
-std::unique_ptr<Module> buildEntryThunks(LLVMContext &Ctx,
-                                         const DataLayout &DL,
+std::unique_ptr<Module> buildEntryThunks(LLVMContext &Ctx, const DataLayout &DL,
                                          const std::vector<ThunkRequest> &Reqs,
                                          void *Handler) {
   auto M = std::make_unique<Module>("interp-entries", Ctx);

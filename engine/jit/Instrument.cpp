@@ -13,7 +13,14 @@ namespace gts {
 
 namespace {
 
-enum class Field { Calls, NextTierAt, Cycles, TimedCalls, MinCycles, MaxCycles };
+enum class Field {
+  Calls,
+  NextTierAt,
+  Cycles,
+  TimedCalls,
+  MinCycles,
+  MaxCycles
+};
 constexpr unsigned NumFields = 6;
 
 struct CounterAccess {
@@ -33,8 +40,7 @@ struct CounterAccess {
 
 CounterAccess counterAccess(Module &M, IRBuilder<> &B, int Id) {
   Type *I64 = B.getInt64Ty();
-  auto *Array = M.getOrInsertGlobal("__gts_counters",
-                                    ArrayType::get(I64, 0));
+  auto *Array = M.getOrInsertGlobal("__gts_counters", ArrayType::get(I64, 0));
   Value *Rec = B.CreateConstInBoundsGEP1_64(
       I64, Array, static_cast<uint64_t>(Id) * NumFields);
   return {I64, Rec};
@@ -52,8 +58,8 @@ void emitTierUpCheck(IRBuilder<> &B, const CounterAccess &A, Value *Calls,
   Instruction *Then = SplitBlockAndInsertIfThen(
       Hot, &*B.GetInsertPoint(), false, unlikely(M.getContext()));
   IRBuilder<> TB(Then);
-  FunctionCallee HotFn = M.getOrInsertFunction(
-      "__gts_hot", TB.getVoidTy(), TB.getInt32Ty());
+  FunctionCallee HotFn =
+      M.getOrInsertFunction("__gts_hot", TB.getVoidTy(), TB.getInt32Ty());
   TB.CreateCall(HotFn, {TB.getInt32(Id)});
   B.SetInsertPoint(Then->getParent()->getSingleSuccessor()->getFirstNonPHI());
 }
@@ -62,11 +68,14 @@ void emitRecord(IRBuilder<> &B, const CounterAccess &A, Value *Start) {
   Value *Now = B.CreateIntrinsic(Intrinsic::readcyclecounter, {}, {});
   Value *D = B.CreateSub(Now, Start);
   A.store(B, Field::Cycles, B.CreateAdd(A.load(B, Field::Cycles), D));
-  A.store(B, Field::TimedCalls, B.CreateAdd(A.load(B, Field::TimedCalls), B.getInt64(1)));
-  A.store(B, Field::MinCycles,
-          B.CreateBinaryIntrinsic(Intrinsic::umin, A.load(B, Field::MinCycles), D));
-  A.store(B, Field::MaxCycles,
-          B.CreateBinaryIntrinsic(Intrinsic::umax, A.load(B, Field::MaxCycles), D));
+  A.store(B, Field::TimedCalls,
+          B.CreateAdd(A.load(B, Field::TimedCalls), B.getInt64(1)));
+  A.store(
+      B, Field::MinCycles,
+      B.CreateBinaryIntrinsic(Intrinsic::umin, A.load(B, Field::MinCycles), D));
+  A.store(
+      B, Field::MaxCycles,
+      B.CreateBinaryIntrinsic(Intrinsic::umax, A.load(B, Field::MaxCycles), D));
 }
 
 // After the entry block's static allocas: splitting the entry block above
@@ -138,8 +147,8 @@ void instrumentFunction(Function &F, int Id, const InstrumentOptions &Opts) {
       B.CreateAnd(Calls, B.getInt64(Opts.SamplePeriod - 1)), B.getInt64(1));
   Value *Start = emitSampledStart(B, Sampled);
   for (Instruction *X : Exits) {
-    Instruction *Then = SplitBlockAndInsertIfThen(Sampled, X, false,
-                                                  unlikely(M.getContext()));
+    Instruction *Then =
+        SplitBlockAndInsertIfThen(Sampled, X, false, unlikely(M.getContext()));
     IRBuilder<> TB(Then);
     emitRecord(TB, A, Start);
   }

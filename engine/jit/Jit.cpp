@@ -15,15 +15,16 @@ Expected<std::unique_ptr<Jit>> Jit::create() {
   auto Self = std::make_unique<Jit>();
   // No process-symbol lookup (a static binary cannot dlsym itself), no
   // platform runtime, no eh-frame registration: C apps need none of them.
-  auto J = LLJITBuilder()
-               .setLinkProcessSymbolsByDefault(false)
-               .setPlatformSetUp(setUpInactivePlatform)
-               .setObjectLinkingLayerCreator(
-                   [](ExecutionSession &ES, const Triple &)
-                       -> Expected<std::unique_ptr<ObjectLayer>> {
-                     return std::make_unique<ObjectLinkingLayer>(ES);
-                   })
-               .create();
+  auto J =
+      LLJITBuilder()
+          .setLinkProcessSymbolsByDefault(false)
+          .setPlatformSetUp(setUpInactivePlatform)
+          .setObjectLinkingLayerCreator(
+              [](ExecutionSession &ES,
+                 const Triple &) -> Expected<std::unique_ptr<ObjectLayer>> {
+                return std::make_unique<ObjectLinkingLayer>(ES);
+              })
+          .create();
   if (!J)
     return J.takeError();
   Self->J = std::move(*J);
@@ -64,8 +65,8 @@ void Jit::setTarget(int Id, void *Code) {
   // The stub first: a reader of Targets that sees new code may call it
   // directly, while native callers still use the stub.
   cantFail(Stubs->updatePointer(Names[Id], ExecutorAddr::fromPtr(Code)));
-  reinterpret_cast<std::atomic<void *> &>(Targets[Id]).store(
-      Code, std::memory_order_release);
+  reinterpret_cast<std::atomic<void *> &>(Targets[Id])
+      .store(Code, std::memory_order_release);
 }
 
 Error Jit::addObject(std::unique_ptr<MemoryBuffer> Obj) {

@@ -23,7 +23,6 @@ bool holdsBlockAddress(const Constant *C) {
   return false;
 }
 
-
 // Functions reachable from Roots through direct calls.
 SetVector<Function *> directCallees(ArrayRef<Function *> Roots) {
   SetVector<Function *> Seen(Roots.begin(), Roots.end());
@@ -95,9 +94,8 @@ Function *splitEntryFromBody(Function &F, const std::string &BodyName,
   F.setName(BodyName);
   F.setLinkage(GlobalValue::ExternalLinkage);
   F.setVisibility(GlobalValue::DefaultVisibility);
-  Function *Entry =
-      Function::Create(F.getFunctionType(), GlobalValue::ExternalLinkage, Name,
-                       F.getParent());
+  Function *Entry = Function::Create(
+      F.getFunctionType(), GlobalValue::ExternalLinkage, Name, F.getParent());
   Entry->setAttributes(F.getAttributes());
   F.replaceUsesWithIf(Entry, [&](Use &U) {
     if (isa<BlockAddress>(U.getUser()))

@@ -15,7 +15,7 @@ namespace gts {
 struct UnitRequest {
   std::vector<int> Targets; // Function ids compiled by this unit.
   Tier Level;
-  unsigned Seq;             // Makes body symbol names unique.
+  unsigned Seq; // Makes body symbol names unique.
   InstrumentOptions Instrument;
   // Calls between different targets go straight to their bodies (a pinned
   // whole-app unit); otherwise only recursion does, and other calls go

@@ -6,8 +6,8 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <pthread.h>
 
 namespace gts {

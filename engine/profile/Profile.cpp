@@ -1,8 +1,8 @@
 #include "Profile.h"
 
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 
 #include <algorithm>
@@ -116,25 +116,25 @@ Error Profile::writeJson(StringRef Path) const {
       Changes.push_back(json::Object{{"tier", tierName(T.To)},
                                      {"at_call", (int64_t)T.AtCall},
                                      {"ms", T.Millis}});
-    Fns.push_back(json::Object{
-        {"name", Functions[I].Name},
-        {"calls", (int64_t)C.Calls},
-        {"total_cycles", (int64_t)totalCycles(C)},
-        {"timed_calls", (int64_t)C.TimedCalls},
-        {"min_cycles", (int64_t)(C.TimedCalls ? C.MinCycles : 0)},
-        {"max_cycles", (int64_t)C.MaxCycles},
-        {"tier", tierName(Functions[I].Current)},
-        {"tier_changes", std::move(Changes)},
-        {"block_counts", json::Array(Functions[I].BlockCounts)},
-        {"back_edges", json::Array(Functions[I].BackEdges)}});
+    Fns.push_back(
+        json::Object{{"name", Functions[I].Name},
+                     {"calls", (int64_t)C.Calls},
+                     {"total_cycles", (int64_t)totalCycles(C)},
+                     {"timed_calls", (int64_t)C.TimedCalls},
+                     {"min_cycles", (int64_t)(C.TimedCalls ? C.MinCycles : 0)},
+                     {"max_cycles", (int64_t)C.MaxCycles},
+                     {"tier", tierName(Functions[I].Current)},
+                     {"tier_changes", std::move(Changes)},
+                     {"block_counts", json::Array(Functions[I].BlockCounts)},
+                     {"back_edges", json::Array(Functions[I].BackEdges)}});
   }
   std::error_code EC;
   raw_fd_ostream OS(Path, EC, sys::fs::OF_Text);
   if (EC)
     return createStringError(EC, "cannot write profile %s: %s",
                              Path.str().c_str(), EC.message().c_str());
-  OS << formatv("{0:2}", json::Value(json::Object{{"functions",
-                                                    std::move(Fns)}}))
+  OS << formatv("{0:2}",
+                json::Value(json::Object{{"functions", std::move(Fns)}}))
      << "\n";
   return Error::success();
 }

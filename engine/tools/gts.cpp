@@ -147,7 +147,8 @@ void raiseStackLimit() {
     return;
   rlim_t Want = rlim_t(1) << 30;
   if (L.rlim_cur != RLIM_INFINITY && L.rlim_cur < Want) {
-    L.rlim_cur = L.rlim_max == RLIM_INFINITY ? Want : std::min(Want, L.rlim_max);
+    L.rlim_cur =
+        L.rlim_max == RLIM_INFINITY ? Want : std::min(Want, L.rlim_max);
     setrlimit(RLIMIT_STACK, &L);
   }
 }

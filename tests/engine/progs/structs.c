@@ -2,9 +2,16 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct { int x, y; } Pt;
-typedef struct { double re, im; } Cx;
-typedef struct { char name[24]; long vals[6]; } Big;
+typedef struct {
+  int x, y;
+} Pt;
+typedef struct {
+  double re, im;
+} Cx;
+typedef struct {
+  char name[24];
+  long vals[6];
+} Big;
 
 static Pt Path[] = {{1, 2}, {3, 5}, {-4, 7}, {10, -1}};
 static const char *Words[] = {"alpha", "beta", "gamma"};

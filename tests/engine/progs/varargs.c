@@ -26,10 +26,11 @@ int main(void) {
     t += sum(6, i, 0.5 * i, 3, 1.25, -i, 2.0);
   printf("sum %.6f\n", t);
   char buf[128];
-  int r = logf_(buf, sizeof buf, "%s|%5d|%-6.2f|%c|%lx|%lld", "tag", 42, 3.14159,
-                'z', 0xdeadbeefUL, -123456789012LL);
+  int r = logf_(buf, sizeof buf, "%s|%5d|%-6.2f|%c|%lx|%lld", "tag", 42,
+                3.14159, 'z', 0xdeadbeefUL, -123456789012LL);
   printf("%d [%s]\n", r, buf);
-  printf("%d %d %d %d %d %d %d %d %.1f %.1f %.1f %.1f %.1f %.1f %.1f %.1f %.1f\n",
-         1, 2, 3, 4, 5, 6, 7, 8, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0);
+  printf(
+      "%d %d %d %d %d %d %d %d %.1f %.1f %.1f %.1f %.1f %.1f %.1f %.1f %.1f\n",
+      1, 2, 3, 4, 5, 6, 7, 8, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0);
   return 0;
 }

@@ -30,8 +30,8 @@ TEST(TierPolicy, NoStepBetweenThresholds) {
 }
 
 TEST(TierNames, RoundTrip) {
-  for (Tier T : {Tier::Interp, Tier::O0, Tier::O1, Tier::O2, Tier::O3,
-                 Tier::Os, Tier::Oz})
+  for (Tier T : {Tier::Interp, Tier::O0, Tier::O1, Tier::O2, Tier::O3, Tier::Os,
+                 Tier::Oz})
     EXPECT_EQ(parseTier(tierName(T)), T);
   EXPECT_FALSE(parseTier("O4").has_value());
 }
