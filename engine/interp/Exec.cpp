@@ -365,9 +365,8 @@ double fpBin(unsigned Op, double A, double B, bool F32) {
       unsigned Bits = eltBits(K);
       uint64_t X = eltI(A, K, I), Y = eltI(B, K, I);
       if (CmpInst::isSigned(CmpInst::Predicate(P)))
-        X = sext(X, Bits) ^ (1ull << 63), Y = sext(Y, Bits) ^ (1ull << 63);
-      R[I] = icmp<uint64_t>(
-          CmpInst::getUnsignedPredicate(CmpInst::Predicate(P)), X, Y);
+        X = sext(X, Bits), Y = sext(Y, Bits);
+      R[I] = icmp<uint64_t>(P, X, Y);
     }
   }
   memcpy(Fp + In.D, R, N);

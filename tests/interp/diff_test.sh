@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# diff_test.sh RUNNER PROG.c O0|O2 WORKDIR [ARGS...]: runs PROG in the
+# diff_test.sh RUNNER PROG.c O0|O2|Os WORKDIR [ARGS...]: runs PROG in the
 # interpreter and natively (clang -O3); stdout and exit code must match.
 # ARGS default to "a b".
 set -u
