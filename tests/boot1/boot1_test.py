@@ -205,7 +205,7 @@ def stats(a):
                         r"\nfunction +calls +total-cycles +min +max +tier +"
                         r"tier changes \(at call\)\n",
                         r"\nachieved tok/s: [0-9.]+\n",
-                        r"\nkernel: program exited with status 0\n"):
+                        r"\nkernel: program exited with status 0\b"):
             if not re.search(pattern, out):
                 failures.append("console lacks /%s/" % pattern)
 
