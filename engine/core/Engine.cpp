@@ -280,7 +280,8 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
     return Error::success();
   auto M =
       buildEntryThunks(CompileContext, Comp->dataLayout(), Thunks,
-                       reinterpret_cast<void *>(Interpreter::entryHandler()));
+                       reinterpret_cast<void *>(Interpreter::entryHandler()),
+      Interpreter::varargThunk());
   auto Obj = Comp->compile(*M, Tier::O1, "interp-entries");
   if (!Obj)
     return Obj.takeError();

@@ -1,6 +1,7 @@
 #include "EntryThunks.h"
 
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/InlineAsm.h"
 
 using namespace llvm;
 
@@ -117,10 +118,30 @@ void buildThunk(Module &M, const ThunkRequest &Q, Constant *Handler) {
     B.CreateRet(B.CreateLoad(RetTy, RetBuf));
 }
 
+// movabs $Data, %r11; movabs $Handler, %r10; jmp *%r10
+void buildVarargStub(Module &M, const ThunkRequest &Q, void *Handler) {
+  LLVMContext &Ctx = M.getContext();
+  Function *F = Function::Create(FunctionType::get(Type::getVoidTy(Ctx), false),
+                                 GlobalValue::ExternalLinkage, Q.Name, M);
+  F->addFnAttr(Attribute::Naked);
+  F->addFnAttr(Attribute::NoUnwind);
+  IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
+  std::string Asm =
+      "movabsq $$" + std::to_string(reinterpret_cast<uint64_t>(Q.Data)) +
+      ", %r11\n\tmovabsq $$" +
+      std::to_string(reinterpret_cast<uint64_t>(Handler)) +
+      ", %r10\n\tjmpq *%r10";
+  B.CreateCall(InlineAsm::get(FunctionType::get(B.getVoidTy(), false), Asm,
+                              "", /*hasSideEffects=*/true));
+  B.CreateUnreachable();
+}
+
 } // namespace
 
 bool thunkable(const Function &F, LLVMContext &Ctx) {
-  if (F.isVarArg() || !mapType(F.getReturnType(), Ctx))
+  if (F.isVarArg())
+    return true;
+  if (!mapType(F.getReturnType(), Ctx))
     return false;
   for (Type *P : F.getFunctionType()->params())
     if (!mapType(P, Ctx))
@@ -133,12 +154,15 @@ bool thunkable(const Function &F, LLVMContext &Ctx) {
 
 std::unique_ptr<Module> buildEntryThunks(LLVMContext &Ctx, const DataLayout &DL,
                                          const std::vector<ThunkRequest> &Reqs,
-                                         void *Handler) {
+                                         void *Handler, void *VarargHandler) {
   auto M = std::make_unique<Module>("interp-entries", Ctx);
   M->setDataLayout(DL);
   Constant *H = pointerTo(Ctx, Handler);
   for (const ThunkRequest &Q : Reqs)
-    buildThunk(*M, Q, H);
+    if (Q.Target->isVarArg())
+      buildVarargStub(*M, Q, VarargHandler);
+    else
+      buildThunk(*M, Q, H);
   return M;
 }
 

@@ -7,7 +7,9 @@
 //   void Handler(void *Ret, void **Args, void *Data)
 // the interpreter's entry (libffi closure convention: Args[i] points to
 // argument i, to the struct itself for byval; integer results are widened to
-// 64 bits in Ret).
+// 64 bits in Ret). A variadic function's entry must leave the argument
+// registers as the caller set them: it is a naked stub that loads Data into
+// r11 and jumps to the interpreter's variadic entry.
 #pragma once
 
 #include "llvm/IR/Module.h"
@@ -24,13 +26,14 @@ struct ThunkRequest {
   std::string Name;             // Symbol of the thunk.
 };
 
-// Whether F's signature has a thunk (not variadic: the interpreter's variadic
-// entry needs the caller's register save area).
+// Whether F's signature has a thunk (its types are ones a thunk handles).
 bool thunkable(const llvm::Function &F, llvm::LLVMContext &Ctx);
 
-// A module holding one thunk per request, in Ctx, calling Handler.
+// A module holding one thunk per request, in Ctx, calling Handler (or
+// jumping to VarargHandler for variadic targets).
 std::unique_ptr<llvm::Module>
 buildEntryThunks(llvm::LLVMContext &Ctx, const llvm::DataLayout &DL,
-                 const std::vector<ThunkRequest> &Reqs, void *Handler);
+                 const std::vector<ThunkRequest> &Reqs, void *Handler,
+                 void *VarargHandler);
 
 } // namespace gts

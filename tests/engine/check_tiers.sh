@@ -19,6 +19,9 @@ for tier in interp O0 O1 O2 O3 Os Oz; do run_mode --tier=$tier; done
 run_mode
 run_mode --sync-compile
 run_mode --sync-compile --tier-thresholds=1,2,3,4
+# Loops compiled at once, functions interpreted: compiled code calls into the
+# interpreter through its JIT-built entries (variadic ones included).
+run_mode --sync-compile --loop-threshold=5 --tier-thresholds=100000,200000,300000,400000
 run_mode --cpu=host
 [ $fail -eq 0 ] && echo "identical output in every mode: $(echo "$expected" | head -1)"
 exit $fail
