@@ -71,11 +71,14 @@ public:
 
 private:
   void finish();
+  RunSummary summary();
   Error startPinned(Tier Level);
   Error startInterpreted();
   Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                            const std::vector<int> &Ids);
   void absorbInterpreterProfile(int Id);
+  uint64_t callsSoFar(int Id);
+  void request(const CompileRequest &R);
   Expected<void *> interpreterLabelTable(const GlobalVariable &G);
   Error initCompileModule();
   Error compileAndInstall(const UnitRequest &R);
@@ -98,7 +101,8 @@ private:
   std::vector<CompiledObject> Objects;
   std::unique_ptr<CompileQueue> Queue;
   std::unique_ptr<Interpreter> Interp;
-  std::vector<bool> Absorbed; // Interpreter profile already in Prof.
+  std::vector<bool> Absorbed;  // Interpreter profile already in Prof.
+  std::vector<Tier> Requested; // Highest tier asked for, by function.
   DenseMap<const GlobalVariable *, std::unique_ptr<uint64_t[]>> LabelTables;
 };
 
@@ -166,6 +170,7 @@ Error TieredEngine::init() {
 
   ActiveEngine = this;
   Absorbed.assign(App.Functions.size(), false);
+  Requested.assign(App.Functions.size(), Tier::Interp);
   if (Error E = usesInterpreter(Opts) ? startInterpreted()
                                       : startPinned(*Opts.Pinned))
     return E;
@@ -281,7 +286,7 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
   auto M =
       buildEntryThunks(CompileContext, Comp->dataLayout(), Thunks,
                        reinterpret_cast<void *>(Interpreter::entryHandler()),
-      Interpreter::varargThunk());
+                       Interpreter::varargThunk());
   auto Obj = Comp->compile(*M, Tier::O1, "interp-entries");
   if (!Obj)
     return Obj.takeError();
@@ -333,6 +338,10 @@ Error TieredEngine::compileAndInstall(const UnitRequest &R) {
     auto Code = J->lookup(U.BodySymbols[I]);
     if (!Code)
       return Code.takeError();
+    // Calls the interpreter counted so far go into the profile now: compiled
+    // code counts on from there.
+    if (Prof->currentTier(R.Targets[I]) == Tier::Interp)
+      absorbInterpreterProfile(R.Targets[I]);
     J->setTarget(R.Targets[I], *Code);
   }
   return Error::success();
@@ -361,34 +370,39 @@ void TieredEngine::tierUp(const CompileRequest &R) {
            << tierName(R.Level) << " at call " << R.AtCall << "\n";
 }
 
-void TieredEngine::onHot(int Id) {
-  // The interpreter counted this function's calls so far: compiled code
-  // goes on from there.
-  if (Prof->currentTier(Id) == Tier::Interp)
-    absorbInterpreterProfile(Id);
-  FunctionCounters &C = Prof->counters(Id);
-  std::optional<TierPolicy::Step> S = Policy.stepAt(C.Calls);
-  if (!S)
-    return;
-  C.NextTierAt = S->NextAt;
-  CompileRequest R{Id, S->To, C.Calls};
+uint64_t TieredEngine::callsSoFar(int Id) {
+  if (Prof->currentTier(Id) != Tier::Interp)
+    return Prof->counters(Id).Calls;
+  const FuncProfile *P = Interp->profile(*App.Functions[Id]);
+  return P ? P->Calls : 0;
+}
+
+void TieredEngine::request(const CompileRequest &R) {
+  Requested[R.Id] = R.Level;
   if (Queue)
     Queue->push(R);
   else
     tierUp(R);
 }
 
+// Called when calls >= NextTierAt (compiled code) or at the interpreter's
+// call threshold. Counts may have passed several thresholds while a compile
+// was pending: the step is to the highest one reached.
+void TieredEngine::onHot(int Id) {
+  uint64_t Calls = callsSoFar(Id);
+  std::optional<TierPolicy::Step> S = Policy.stepAt(Calls);
+  FunctionCounters &C = Prof->counters(Id);
+  C.NextTierAt = S ? S->NextAt : Policy.first();
+  if (S && S->To > Requested[Id])
+    request({Id, S->To, Calls});
+}
+
 // A loop outlined into function Id ran LoopThreshold back-edges in the
 // interpreter: its running activation moves to O3 code (see Interpreter.h).
 void TieredEngine::onLoopHot(int Id) {
-  absorbInterpreterProfile(Id);
-  FunctionCounters &C = Prof->counters(Id);
-  C.NextTierAt = UINT64_MAX;
-  CompileRequest R{Id, Tier::O3, C.Calls};
-  if (Queue)
-    Queue->push(R);
-  else
-    tierUp(R);
+  Prof->counters(Id).NextTierAt = UINT64_MAX;
+  if (Requested[Id] < Tier::O3)
+    request({Id, Tier::O3, callsSoFar(Id)});
 }
 
 // llvm.global_ctors, in priority order, through the functions' entries.
@@ -413,6 +427,15 @@ Error TieredEngine::runConstructors() {
   return Error::success();
 }
 
+RunSummary TieredEngine::summary() {
+  std::lock_guard<std::mutex> G(CompileLock);
+  RunSummary S;
+  S.Compilations = Objects.size();
+  for (const CompiledObject &O : Objects)
+    S.ObjectBytes += O.Object->getBufferSize();
+  return S;
+}
+
 void TieredEngine::exitApp(int Status) {
   static bool Exiting = false;
   if (!Exiting) {
@@ -420,7 +443,7 @@ void TieredEngine::exitApp(int Status) {
     finish();
     std::fflush(nullptr);
     if (Opts.AtExit)
-      Opts.AtExit(*Prof);
+      Opts.AtExit(*Prof, summary());
   }
   std::exit(Status);
 }

@@ -16,6 +16,12 @@
 
 namespace gts {
 
+// What the engine compiled and holds, for the report at exit.
+struct RunSummary {
+  size_t Compilations = 0; // Tier units (and entry modules) compiled.
+  size_t ObjectBytes = 0;  // Relocatable object code kept for snapshots.
+};
+
 struct EngineOptions {
   // Run every function in this tier only (no tier-ups); unset: tiered, every
   // function starting in the interpreter.
@@ -35,7 +41,7 @@ struct EngineOptions {
   bool TraceTiers = false;
   // Runs once when the app ends (main returns or the app calls exit), after
   // background compilation has stopped: the profile is final by then.
-  std::function<void(const Profile &)> AtExit;
+  std::function<void(const Profile &, const RunSummary &)> AtExit;
 };
 
 class Engine {

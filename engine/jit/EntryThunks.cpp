@@ -126,13 +126,13 @@ void buildVarargStub(Module &M, const ThunkRequest &Q, void *Handler) {
   F->addFnAttr(Attribute::Naked);
   F->addFnAttr(Attribute::NoUnwind);
   IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
-  std::string Asm =
-      "movabsq $$" + std::to_string(reinterpret_cast<uint64_t>(Q.Data)) +
-      ", %r11\n\tmovabsq $$" +
-      std::to_string(reinterpret_cast<uint64_t>(Handler)) +
-      ", %r10\n\tjmpq *%r10";
-  B.CreateCall(InlineAsm::get(FunctionType::get(B.getVoidTy(), false), Asm,
-                              "", /*hasSideEffects=*/true));
+  std::string Asm = "movabsq $$" +
+                    std::to_string(reinterpret_cast<uint64_t>(Q.Data)) +
+                    ", %r11\n\tmovabsq $$" +
+                    std::to_string(reinterpret_cast<uint64_t>(Handler)) +
+                    ", %r10\n\tjmpq *%r10";
+  B.CreateCall(InlineAsm::get(FunctionType::get(B.getVoidTy(), false), Asm, "",
+                              /*hasSideEffects=*/true));
   B.CreateUnreachable();
 }
 

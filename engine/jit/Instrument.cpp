@@ -54,7 +54,8 @@ MDNode *unlikely(LLVMContext &C) {
 void emitTierUpCheck(IRBuilder<> &B, const CounterAccess &A, Value *Calls,
                      int Id) {
   Module &M = *B.GetInsertBlock()->getModule();
-  Value *Hot = B.CreateICmpEQ(Calls, A.load(B, Field::NextTierAt));
+  // >=, not ==: counts seeded from the interpreter may start past it.
+  Value *Hot = B.CreateICmpUGE(Calls, A.load(B, Field::NextTierAt));
   Instruction *Then = SplitBlockAndInsertIfThen(
       Hot, &*B.GetInsertPoint(), false, unlikely(M.getContext()));
   IRBuilder<> TB(Then);

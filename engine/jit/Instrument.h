@@ -16,7 +16,7 @@ struct InstrumentOptions {
   bool TierUpCheck = true;
 };
 
-// Adds to F's entry: ++Calls, tier-up check against NextTierAt (calls
+// Adds to F's entry: ++Calls, tier-up check Calls >= NextTierAt (calls
 // `void __gts_hot(i32 Id)`), and rdtsc timing of the call into Cycles,
 // TimedCalls, MinCycles and MaxCycles of record Id in the external array
 // `__gts_counters` (Profile.h's FunctionCounters).

@@ -23,8 +23,8 @@ public:
     Tier To;
     uint64_t NextAt; // UINT64_MAX after the last tier.
   };
-  // The tier a function is compiled at when its call count reaches Calls
-  // (one of the thresholds), and the count that triggers the step after.
+  // The highest tier whose threshold Calls has reached, and the threshold of
+  // the tier after it; none below the first threshold.
   std::optional<Step> stepAt(uint64_t Calls) const;
 
 private:

@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -153,10 +154,25 @@ void raiseStackLimit() {
   }
 }
 
+// Memory as the engine sees it at exit: what malloc holds, the peak resident
+// size if the system reports one.
+void printMemory(const RunSummary &S) {
+  struct mallinfo2 MI = mallinfo2();
+  errs() << "gts: " << S.Compilations << " compilations, "
+         << S.ObjectBytes / 1024 << " KiB of object code kept; heap "
+         << (MI.uordblks + MI.hblkhd) / 1024 << " KiB in use";
+  rusage RU;
+  if (getrusage(RUSAGE_SELF, &RU) == 0 && RU.ru_maxrss > 0)
+    errs() << "; peak resident " << RU.ru_maxrss << " KiB";
+  errs() << "\n";
+}
+
 // Runs when the app ends, with the final profile.
-void report(const Profile &P) {
-  if (Stats)
+void report(const Profile &P, const RunSummary &S) {
+  if (Stats) {
     P.printTable(errs());
+    printMemory(S);
+  }
   if (!ProfileOut.empty())
     if (Error E = P.writeJson(ProfileOut)) {
       errs() << "gts: error: " << toString(std::move(E)) << "\n";

@@ -23,10 +23,20 @@ TEST(TierPolicy, StepsAtEachThreshold) {
   }
 }
 
-TEST(TierPolicy, NoStepBetweenThresholds) {
+TEST(TierPolicy, NoStepBelowTheFirstThreshold) {
   TierPolicy P({2, 4, 8, 16});
-  for (uint64_t C : {1u, 3u, 5u, 9u, 17u})
-    EXPECT_FALSE(P.stepAt(C).has_value()) << C;
+  EXPECT_FALSE(P.stepAt(0).has_value());
+  EXPECT_FALSE(P.stepAt(1).has_value());
+}
+
+TEST(TierPolicy, CountsPastThresholdsStepToTheHighestReached) {
+  TierPolicy P({2, 4, 8, 16});
+  auto S = P.stepAt(9);
+  ASSERT_TRUE(S.has_value());
+  EXPECT_EQ(S->To, Tier::O2);
+  EXPECT_EQ(S->NextAt, 16u);
+  EXPECT_EQ(P.stepAt(100)->To, Tier::O3);
+  EXPECT_EQ(P.stepAt(100)->NextAt, UINT64_MAX);
 }
 
 TEST(TierNames, RoundTrip) {
