@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# interp_bench.sh [BUILD_DIR]: the tier 0 interpreter (gts-interp-run) against
+# interp_bench.sh [BUILD_DIR]: the tier 0 interpreter (gts run --tier=interp) against
 # clang-19 -O3 native code and against lli-19 -force-interpreter, on small
 # compute programs (bench/interp/*.c) and the tinyllama app.
 # Table 1 (interp vs native) uses large inputs so native runs are not noise;
@@ -10,8 +10,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
-runner=$build/tests/interp/gts-interp-run
-[ -x "$runner" ] || { echo "interp_bench: build gts-interp-run first ($runner)" >&2; exit 2; }
+# The interpreter as the engine runs it: gts run --tier=interp.
+gts=$build/engine/gts
+[ -x "$gts" ] || { echo "interp_bench: build gts first ($gts)" >&2; exit 2; }
+interp() { "$gts" run "$1" --tier=interp -- "${@:2}"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 big=("fib 35" "loops 1500" "matmul 500" "sieve 20000000")
@@ -39,7 +41,7 @@ check() { # check NAME ARGS...: the interpreter prints what native prints
   local want
   want=$("$work/$1" "${@:2}" 2>/dev/null)
   for ir in O0 O2; do
-    [ "$("$runner" "$work/$1.$ir.ll" "${@:2}" 2>/dev/null)" = "$want" ] ||
+    [ "$(interp "$work/$1.$ir.ll" "${@:2}" 2>/dev/null)" = "$want" ] ||
       { echo "interp_bench: $1 ($ir IR) output differs" >&2; exit 1; }
   done
 }
@@ -53,8 +55,8 @@ for p in "${big[@]}"; do
   set -- $p
   check "$1" "$2"
   tn=$(run3 "$work/$1" "$2")
-  t0=$(run3 "$runner" "$work/$1.O0.ll" "$2")
-  t2=$(run3 "$runner" "$work/$1.O2.ll" "$2")
+  t0=$(run3 interp "$work/$1.O0.ll" "$2")
+  t2=$(run3 interp "$work/$1.O2.ll" "$2")
   r0=$(ratio "$t0" "$tn") r2=$(ratio "$t2" "$tn")
   g0=$(echo "$g0 * $r0" | bc -l) g2=$(echo "$g2 * $r2" | bc -l) n=$((n + 1))
   printf '%-16s %8.3f %8.3f %8.3f %9.1fx %9.1fx\n' "$p" "$tn" "$t0" "$t2" "$r0" "$r2"
@@ -67,8 +69,8 @@ targs=("$models/stories260K.bin" -z "$models/tok512.bin" -t 0 -n 256 -i "Once up
 build_prog tinyllama "$here/../apps/tinyllama/tinyllama.c"
 check tinyllama "${targs[@]}"
 tn=$(run3 "$work/tinyllama" "${targs[@]}")
-t0=$(run3 "$runner" "$work/tinyllama.O0.ll" "${targs[@]}")
-t2=$(run3 "$runner" "$work/tinyllama.O2.ll" "${targs[@]}")
+t0=$(run3 interp "$work/tinyllama.O0.ll" "${targs[@]}")
+t2=$(run3 interp "$work/tinyllama.O2.ll" "${targs[@]}")
 printf '%-16s %8.3f %8.3f %8.3f %9.1fx %9.1fx\n' "tinyllama 256" "$tn" "$t0" "$t2" \
   "$(ratio "$t0" "$tn")" "$(ratio "$t2" "$tn")"
 
@@ -81,7 +83,7 @@ for p in "${small[@]}"; do
   [ "$(lli-19 -force-interpreter "$work/$1.O0.ll" "$2" 2>/dev/null)" = "$("$work/$1" "$2")" ] ||
     { echo "interp_bench: lli fails on $1" >&2; exit 1; }
   tl=$(run3 lli-19 -force-interpreter "$work/$1.O0.ll" "$2")
-  t0=$(run3 "$runner" "$work/$1.O0.ll" "$2")
+  t0=$(run3 interp "$work/$1.O0.ll" "$2")
   rl=$(ratio "$tl" "$t0")
   gl=$(echo "$gl * $rl" | bc -l) n=$((n + 1))
   printf '%-16s %8.3f %8.3f %9.1fx\n' "$p" "$tl" "$t0" "$rl"
