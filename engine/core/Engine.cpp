@@ -49,6 +49,16 @@ InstrumentOptions instrumentFor(Tier Level, bool TierUpCheck,
   return O;
 }
 
+void dumpObject(const std::string &Path, StringRef Bytes) {
+  std::error_code EC;
+  raw_fd_ostream OS(Path, EC);
+  if (EC)
+    errs() << "gts: warning: cannot write " << Path << ": " << EC.message()
+           << "\n";
+  else
+    OS << Bytes;
+}
+
 // Object code of one compilation, kept for snapshots.
 struct CompiledObject {
   std::vector<int> Ids;
@@ -330,6 +340,8 @@ Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   Objects.push_back(
       {R.Targets, R.Level,
        MemoryBuffer::getMemBufferCopy((*Obj)->getBuffer(), Name)});
+  if (!Opts.DumpObjects.empty())
+    dumpObject(Opts.DumpObjects + "/" + Name + ".o", (*Obj)->getBuffer());
   if (Error E = J->addObject(std::move(*Obj)))
     return E;
   for (size_t I = 0; I < R.Targets.size(); ++I) {

@@ -39,6 +39,8 @@ struct EngineOptions {
   bool ProfileTopTier = false;
   // Print one line per tier change on stderr.
   bool TraceTiers = false;
+  // Write each compiled object to this folder (unit<N>.o), for inspection.
+  std::string DumpObjects;
   // Runs once when the app ends (main returns or the app calls exit), after
   // background compilation has stopped: the profile is final by then.
   std::function<void(const Profile &, const RunSummary &)> AtExit;

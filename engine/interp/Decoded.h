@@ -192,6 +192,10 @@ struct FuncState {
   std::vector<std::pair<unsigned, unsigned>> Fallthrough; // uncounted edges
   uint64_t CallThreshold = 0, LoopThreshold = 0;
   bool IsLoop = false;
+  // For an outlined loop: index of its header block, the one place where
+  // re-entering the function resumes the loop exactly (an inner loop's
+  // back-edge is not: its own state would restart).
+  uint32_t ReentryBlock = UINT32_MAX;
   // Closure for native callers (libffi's or an engine-built entry).
   void *Closure = nullptr;
   bool SignatureReady = false;

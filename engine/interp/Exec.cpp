@@ -730,11 +730,11 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
 // Moves the activation of an outlined loop to new code for its function: the
 // loop header is the function's first real block, so re-entry is exact.
 [[gnu::noinline]] bool loopCheck(Impl &I, FuncState &FS, uint8_t *Fp,
-                                 uint8_t *Ret, uint64_t C) {
+                                 uint8_t *Ret, uint64_t C, uint32_t Header) {
   if (C == FS.LoopThreshold && I.Env.onLoopHot)
     I.Env.onLoopHot(FS.Id);
   void *S = I.Env.slots[FS.Id];
-  if (!FS.IsLoop || !FS.Closure || S == FS.Closure)
+  if (Header != FS.ReentryBlock || !FS.Closure || S == FS.Closure)
     return false;
   size_t N = FS.ParamOff.size();
   void *AV[N + 1];
@@ -1153,8 +1153,12 @@ L_BR:
 L_BR_BACK : {
   ++Bc[Ip->C];
   uint64_t C = ++Be[Ip->B];
-  if (FS->LoopThreshold && C >= FS->LoopThreshold) [[unlikely]]
-    if (loopCheck(*I, *FS, Fp, Ret, C))
+  // Past the threshold, or back at the header of an outlined loop whose code
+  // changed (a tier-up by calls, or one compiled in the background).
+  if ((FS->LoopThreshold && C >= FS->LoopThreshold) ||
+      (Ip->B == FS->ReentryBlock && I->Env.slots[FS->Id] != FS->Closure))
+      [[unlikely]]
+    if (loopCheck(*I, *FS, Fp, Ret, C, Ip->B))
       return;
   JUMP(Ip->T);
 }

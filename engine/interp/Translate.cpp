@@ -1750,6 +1750,13 @@ Error Interpreter::Impl::translate(FuncState &FS) {
   for (Inst &In : FS.Code)
     In.H = H[uintptr_t(In.H)];
   FS.IsLoop = FS.F->hasFnAttribute("gts-loop");
+  const BasicBlock *Header = FS.F->getEntryBlock().getSingleSuccessor();
+  uint32_t N = 0;
+  for (const BasicBlock &BB : *FS.F) {
+    if (FS.IsLoop && &BB == Header)
+      FS.ReentryBlock = N;
+    ++N;
+  }
   FS.Translated = true;
   return Error::success();
 }

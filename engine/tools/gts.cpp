@@ -70,6 +70,10 @@ cl::opt<bool> ProfileTopTier(
     "profile-top-tier",
     cl::desc("Count calls in O3/Os/Oz code too (costs time in hot code)"),
     cl::sub(RunCmd), cl::cat(Cat));
+cl::opt<std::string> DumpObjects(
+    "dump-objects",
+    cl::desc("Write every compiled object file to DIR (for inspection)"),
+    cl::value_desc("DIR"), cl::sub(RunCmd), cl::cat(Cat));
 cl::opt<bool> TraceTiers("trace-tiers",
                          cl::desc("Print a line per tier change on stderr"),
                          cl::sub(RunCmd), cl::cat(Cat));
@@ -112,6 +116,7 @@ EngineOptions parseOptions() {
   O.SyncCompile = SyncCompile;
   O.TraceTiers = TraceTiers;
   O.ProfileTopTier = ProfileTopTier;
+  O.DumpObjects = DumpObjects;
   return O;
 }
 
