@@ -2,7 +2,7 @@
 # Installs the Debian packages gts needs (idempotent: quick when all are present).
 set -euo pipefail
 PACKAGES=(
-  cmake ninja-build python3
+  cmake ninja-build python3 binutils
   clang-19 llvm-19-dev lld-19 liblld-19-dev libclang-rt-19-dev
   libgtest-dev libffi-dev zlib1g-dev libzstd-dev libxml2-dev libedit-dev libncurses-dev
   qemu-system-x86 mtools dosfstools
