@@ -16,6 +16,10 @@ namespace {
 bool holdsBlockAddress(const Constant *C) {
   if (isa<BlockAddress>(C))
     return true;
+  // A global is a reference, not part of this constant (and globals may
+  // refer to each other in cycles).
+  if (isa<GlobalValue>(C))
+    return false;
   for (const Use &Op : C->operands())
     if (const auto *CO = dyn_cast<Constant>(Op.get());
         CO && holdsBlockAddress(CO))

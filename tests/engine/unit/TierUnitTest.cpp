@@ -151,3 +151,22 @@ TEST_F(TierUnitTest, LocalTargetsStayLocalWithoutSymbol) {
   ASSERT_TRUE(Leaf);
   EXPECT_TRUE(Leaf->hasLocalLinkage());
 }
+
+TEST(TierUnitCycles, GlobalsReferringToEachOther) {
+  LLVMContext Ctx;
+  SMDiagnostic Err;
+  auto M = parseAssemblyString(R"(
+@a = global ptr @b
+@b = global ptr @a
+define i32 @main() {
+  ret i32 0
+}
+)",
+                               Err, Ctx);
+  ASSERT_TRUE(M);
+  auto D = buildDataUnit(*M);
+  EXPECT_FALSE(D->getNamedGlobal("a")->isDeclaration());
+  std::vector<Function *> Fns{M->getFunction("main")};
+  UnitModule U = buildTierUnit(*M, Fns, {{0}, Tier::O1, 1, {}});
+  EXPECT_FALSE(verifyModule(*U.M, &errs()));
+}
