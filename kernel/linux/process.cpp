@@ -154,6 +154,17 @@ int64_t sysSchedGetaffinity(const uint64_t *a) {
   return copyToUser(a[2], &mask, sizeof mask) ? 8 : err::Fault;
 }
 
+// getrusage: the peak of the program's resident memory (ru_maxrss, KiB);
+// times are not accounted (zero).
+int64_t sysGetrusage(const uint64_t *a) {
+  constexpr int64_t Self = 0, Thread = 1;
+  if (int64_t(a[0]) != Self && int64_t(a[0]) != Thread)
+    return err::Inval;
+  uint64_t usage[18] = {}; // struct rusage: two timevals, then 14 longs
+  usage[4] = mm::userPeakResidentBytes() >> 10;
+  return copyToUser(a[1], usage, sizeof usage) ? 0 : err::Fault;
+}
+
 int64_t sysUname(const uint64_t *a) {
   char u[6][65] = {"Linux",         "gts",    "6.1.0-gts",
                    "gts unikernel", "x86_64", "(none)"};
@@ -166,8 +177,9 @@ Process &process() { return theProcess; }
 
 void exitProcess(int status) {
   kprintf("\nkernel: program exited with status %d (%lu MiB of memory in "
-          "use)\n",
-          status, mm::userResidentBytes() >> 20);
+          "use, peak %lu MiB)\n",
+          status, mm::userResidentBytes() >> 20,
+          mm::userPeakResidentBytes() >> 20);
   if (theProcess.fs && theProcess.fs->mounted()) {
     int r = theProcess.fs->unmount();
     if (r < 0)
@@ -196,6 +208,7 @@ void registerProcess() {
   add(273, sysSetRobustList);
   add(302, sysPrlimit64);
   add(63, sysUname);
+  add(98, sysGetrusage);
 }
 
 } // namespace gts::sys

@@ -8,6 +8,13 @@ namespace gts::mm {
 namespace {
 
 uint64_t resident;
+uint64_t peakResident;
+
+void addResident(uint64_t bytes) {
+  resident += bytes;
+  if (resident > peakResident)
+    peakResident = resident;
+}
 uint64_t lazyStart, lazyEnd;
 
 // The leaf entry for a user page; inside the lazy region an absent page
@@ -60,7 +67,7 @@ int populateRun(uint64_t *e, uint64_t va, int max) {
   }
   for (int i = 0; i < n; ++i)
     e[i] = (e[i] & ~pte::AddrMask) | frames[i] | pte::Present;
-  resident += uint64_t(n) * PageSize;
+  addResident(uint64_t(n) * PageSize);
   return n;
 }
 
@@ -74,7 +81,7 @@ bool populate(uint64_t *e, uint64_t va, bool zero = true) {
       kprintf("mm: out of physical memory at %lx\n", va);
       return false;
     }
-    resident += PageSize;
+    addResident(PageSize);
   }
   *e = (*e & ~(pte::AddrMask | pte::SwHasFrame)) | frame | pte::Present;
   return true;
@@ -221,5 +228,6 @@ void userSetLazyRegion(uint64_t start, uint64_t end) {
 }
 
 uint64_t userResidentBytes() { return resident; }
+uint64_t userPeakResidentBytes() { return peakResident; }
 
 } // namespace gts::mm

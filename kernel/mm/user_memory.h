@@ -45,7 +45,8 @@ bool userPopulate(uint64_t va, uint64_t len, bool write);
 void userSetLazyRegion(uint64_t start, uint64_t end);
 // Demand paging (arch/trap.h hook): true if the fault was resolved.
 bool userPageFault(uint64_t addr, uint64_t error);
-// Bytes of user memory backed by frames right now.
+// Bytes of user memory backed by frames right now, and at most so far.
 uint64_t userResidentBytes();
+uint64_t userPeakResidentBytes();
 
 } // namespace gts::mm

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
@@ -28,6 +29,17 @@ int main(int argc, char **argv) {
   char *heap = malloc(1 << 20); // brk or mmap
   memset(heap, 'x', 1 << 20);
   printf("malloc 1 MiB: %s\n", heap[12345] == 'x' ? "ok" : "bad");
+  // Touch 2 MiB through a volatile pointer (the compiler may drop the
+  // memset above): the peak resident size must count them.
+  volatile char *big = malloc(2 << 20);
+  for (int i = 0; i < (2 << 20); i += 4096)
+    big[i] = 1;
+  struct rusage ru;
+  int ru_ok = getrusage(RUSAGE_SELF, &ru) == 0 && ru.ru_maxrss >= 2048;
+  free((void *)big);
+  int ru_bad = getrusage(42, &ru) == -1 && errno == EINVAL;
+  printf("getrusage peak >= 2 MiB: %s, bad who: %s\n", ru_ok ? "yes" : "no",
+         ru_bad ? "EINVAL" : "accepted");
   free(heap);
 
   struct timespec t0;
