@@ -1,5 +1,5 @@
 #include "Harness.h"
-#include "natives.h"
+#include "runtime/HostSymbols.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -48,9 +48,8 @@ Expected<void *> Harness::addressOf(const GlobalValue &GV) {
     return addressOf(*cast<GlobalValue>(GA->getAliasee()->stripPointerCasts()));
   if (void *P = Globals.lookup(&GV))
     return P;
-  for (unsigned I = 0; I < interpNativeCount; ++I)
-    if (GV.getName() == interpNatives[I].Name)
-      return interpNatives[I].Address;
+  if (void *P = hostSymbols().lookup(GV.getName()))
+    return P;
   return createStringError(inconvertibleErrorCode(),
                            "unresolved external symbol @" + GV.getName());
 }
