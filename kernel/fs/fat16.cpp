@@ -1009,6 +1009,18 @@ int Fat16::dropTarget(const Loc &loc) {
 
 // ---- Public path operations -----------------------------------------------
 
+// The directory holding a path's last component; a path naming the root
+// itself gets RootErr. The caller closes *dir.
+int Fat16::openParent(const char *path, int rootErr, Path &p, Node **dir) {
+  if (!dev_)
+    return err::IO;
+  if (int r = splitPath(path, p.part, p.len, &p.count, &p.dirOnly))
+    return r;
+  if (p.count == 0)
+    return rootErr;
+  return walkParent(p, dir);
+}
+
 int Fat16::open(const char *path, int flags, Node **out) {
   if (!dev_)
     return err::IO;
@@ -1118,15 +1130,9 @@ int Fat16::readdir(Node *dir, uint64_t *pos, DirEntry *out) {
 }
 
 int Fat16::mkdir(const char *path) {
-  if (!dev_)
-    return err::IO;
   Path p;
-  if (int r = splitPath(path, p.part, p.len, &p.count, &p.dirOnly))
-    return r;
-  if (p.count == 0)
-    return err::Exist;
   Node *dir;
-  if (int r = walkParent(p, &dir))
+  if (int r = openParent(path, err::Exist, p, &dir))
     return r;
   Loc loc;
   const char *leaf = p.part[p.count - 1];
@@ -1150,15 +1156,9 @@ int Fat16::mkdir(const char *path) {
 }
 
 int Fat16::unlink(const char *path) {
-  if (!dev_)
-    return err::IO;
   Path p;
-  if (int r = splitPath(path, p.part, p.len, &p.count, &p.dirOnly))
-    return r;
-  if (p.count == 0)
-    return err::IsDir;
   Node *dir;
-  if (int r = walkParent(p, &dir))
+  if (int r = openParent(path, err::IsDir, p, &dir))
     return r;
   Loc loc;
   int r = lookup(dir, p.part[p.count - 1], p.len[p.count - 1], &loc);
@@ -1171,15 +1171,9 @@ int Fat16::unlink(const char *path) {
 }
 
 int Fat16::rmdir(const char *path) {
-  if (!dev_)
-    return err::IO;
   Path p;
-  if (int r = splitPath(path, p.part, p.len, &p.count, &p.dirOnly))
-    return r;
-  if (p.count == 0)
-    return err::Busy;
   Node *dir;
-  if (int r = walkParent(p, &dir))
+  if (int r = openParent(path, err::Busy, p, &dir))
     return r;
   Loc loc;
   int r = lookup(dir, p.part[p.count - 1], p.len[p.count - 1], &loc);

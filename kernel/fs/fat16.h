@@ -162,6 +162,7 @@ private:
   int nextEntry(Node *dir, uint32_t *slot, Loc *loc);
   int lookup(Node *dir, const char *name, size_t len, Loc *loc);
   int walkParent(const Path &p, Node **dir);
+  int openParent(const char *path, int rootErr, Path &p, Node **dir);
   int addEntry(Node *dir, const char *name, size_t len, const uint8_t *proto,
                Loc *loc);
   int removeEntry(const Loc &loc);
