@@ -11,9 +11,11 @@
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/Constants.h"
+#include "llvm/IR/StructuralHash.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -59,12 +61,29 @@ void dumpObject(const std::string &Path, StringRef Bytes) {
     OS << Bytes;
 }
 
-// Object code of one compilation, kept for snapshots.
+// Object code linked into this run (compiled or from a snapshot), kept for
+// the next snapshot.
 struct CompiledObject {
-  std::vector<int> Ids;
+  ObjectKind Kind;
   Tier Level;
   std::unique_ptr<MemoryBuffer> Object;
 };
+
+// Where a function's current code lives.
+struct CodeRef {
+  int Object = -1;  // index into Objects
+  std::string Body; // its symbol there (empty: local to that unit)
+};
+
+double millisSince(std::chrono::steady_clock::time_point T) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - T)
+      .count();
+}
+
+std::string thunkDataSymbol(size_t Id) {
+  return "__gts_idata_" + std::to_string(Id);
+}
 
 class TieredEngine final : public Engine {
 public:
@@ -76,14 +95,23 @@ public:
   Error runMain(const std::vector<std::string> &Args) override;
   [[noreturn]] void exitApp(int Status);
   const Profile &profile() const override { return *Prof; }
+  RunSummary summary() const override;
+  Snapshot snapshot() const override;
   void onHot(int Id);
   void onLoopHot(int Id);
 
 private:
   void finish();
-  RunSummary summary();
+  Error checkResume(const Snapshot &S);
+  Error resume(const Snapshot &S);
+  const ObjectRecord *savedObject(ObjectKind Kind) const;
+  Error linkObject(ObjectKind Kind, Tier Level,
+                   std::unique_ptr<MemoryBuffer> Obj);
+  Error compileAndLink(Module &M, ObjectKind Kind, Tier Level, StringRef Name);
+  Error linkData();
   Error startPinned(Tier Level);
   Error startInterpreted();
+  void requestSavedTierUps();
   Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                            const std::vector<int> &Ids);
   void absorbInterpreterProfile(int Id);
@@ -91,6 +119,7 @@ private:
   void request(const CompileRequest &R);
   Expected<void *> interpreterLabelTable(const GlobalVariable &G);
   Error initCompileModule();
+  Error ensureCompileModule();
   Error compileAndInstall(const UnitRequest &R);
   void tierUp(const CompileRequest &R);
   Error runConstructors();
@@ -106,9 +135,17 @@ private:
   LLVMContext CompileContext;
   std::unique_ptr<Module> CompileModule;
   std::vector<Function *> CompileFunctions;
-  std::mutex CompileLock;
+  mutable std::mutex CompileLock;
   unsigned Seq = 0;
   std::vector<CompiledObject> Objects;
+  std::vector<CodeRef> Code; // by function id
+  size_t Compilations = 0;
+  double CompileMillis = 0;
+  size_t LoadedFunctions = 0;
+  std::chrono::steady_clock::time_point Started =
+      std::chrono::steady_clock::now();
+  // The snapshot being resumed, during init() only.
+  const Snapshot *Resume = nullptr;
   std::unique_ptr<CompileQueue> Queue;
   std::unique_ptr<Interpreter> Interp;
   std::vector<bool> Absorbed;  // Interpreter profile already in Prof.
@@ -127,6 +164,13 @@ const StringMap<void *> &appSymbols() {
     return T;
   }();
   return Table;
+}
+
+// The compiler's copy of the app is made at the first compilation (on the
+// app's thread, see request()): a boot whose code all comes from a snapshot
+// never pays for it.
+Error TieredEngine::ensureCompileModule() {
+  return CompileModule ? Error::success() : initCompileModule();
 }
 
 Error TieredEngine::initCompileModule() {
@@ -152,7 +196,12 @@ Error TieredEngine::init() {
   std::vector<std::string> Names;
   for (Function *F : App.Functions)
     Names.push_back(F->getName().str());
-  Prof = std::make_unique<Profile>(Names);
+  Prof = std::make_unique<Profile>(Names, Opts.Boot);
+  Code.assign(App.Functions.size(), {});
+  Resume = Opts.Resume;
+  if (Resume)
+    if (Error E = checkResume(*Resume))
+      return E;
   auto C = Compiler::create(Opts.Cpu);
   if (!C)
     return C.takeError();
@@ -164,40 +213,155 @@ Error TieredEngine::init() {
   StringMap<void *> Symbols = appSymbols();
   Symbols["__gts_counters"] = Prof->counters();
   Symbols["__gts_hot"] = reinterpret_cast<void *>(&gtsHot);
+  Symbols[EntryHandlerSymbol] =
+      reinterpret_cast<void *>(Interpreter::entryHandler());
+  Symbols[VarargHandlerSymbol] = Interpreter::varargThunk();
   if (Error E = J->defineAbsolute(Symbols))
     return E;
   if (Error E = J->createEntries(Names))
     return E;
-  if (Error E = initCompileModule())
-    return E;
-
-  auto Data = buildDataUnit(*CompileModule);
-  auto DataObj = Comp->compile(*Data, Tier::O0, "data");
-  if (!DataObj)
-    return DataObj.takeError();
-  if (Error E = J->addObject(std::move(*DataObj)))
+  if (Error E = linkData())
     return E;
 
   ActiveEngine = this;
   Absorbed.assign(App.Functions.size(), false);
   Requested.assign(App.Functions.size(), Tier::Interp);
+  if (Resume)
+    if (Error E = resume(*Resume))
+      return E;
   if (Error E = usesInterpreter(Opts) ? startInterpreted()
                                       : startPinned(*Opts.Pinned))
     return E;
+  Resume = nullptr;
   if (!Opts.Pinned && !Opts.SyncCompile) {
     Queue = CompileQueue::start([this](const CompileRequest &R) { tierUp(R); });
     if (!Queue)
       errs() << "gts: no compile thread (cannot start threads): compiling "
                 "in place, as with --sync-compile\n";
   }
+  if (!Opts.Pinned)
+    requestSavedTierUps();
   return Error::success();
 }
 
-// A pinned JIT tier compiles the whole app once, as one unit.
+// Every record must belong to a function of this app with the same IR; the
+// snapshot's objects are only linked once all of them do.
+Error TieredEngine::checkResume(const Snapshot &S) {
+  StringMap<int> IdByName;
+  for (size_t Id = 0; Id < App.Functions.size(); ++Id)
+    IdByName[App.Functions[Id]->getName()] = static_cast<int>(Id);
+  for (const FunctionRecord &R : S.Functions) {
+    auto It = IdByName.find(R.Profile.Name);
+    if (It == IdByName.end())
+      return createStringError(inconvertibleErrorCode(),
+                               "inconsistent record: the app has no function " +
+                                   R.Profile.Name);
+    if (StructuralHash(*App.Functions[It->second], true) != R.IrHash)
+      return createStringError(inconvertibleErrorCode(),
+                               "inconsistent record: " + R.Profile.Name +
+                                   " has other IR in this app");
+  }
+  return Error::success();
+}
+
+const ObjectRecord *TieredEngine::savedObject(ObjectKind Kind) const {
+  if (!Resume)
+    return nullptr;
+  for (const ObjectRecord &O : Resume->Objects)
+    if (O.Kind == Kind)
+      return &O;
+  return nullptr;
+}
+
+// Links Obj and keeps a copy of its bytes for the next snapshot.
+Error TieredEngine::linkObject(ObjectKind Kind, Tier Level,
+                               std::unique_ptr<MemoryBuffer> Obj) {
+  Objects.push_back({Kind, Level,
+                     MemoryBuffer::getMemBufferCopy(
+                         Obj->getBuffer(), Obj->getBufferIdentifier())});
+  return J->addObject(std::move(Obj));
+}
+
+Error TieredEngine::compileAndLink(Module &M, ObjectKind Kind, Tier Level,
+                                   StringRef Name) {
+  auto Start = std::chrono::steady_clock::now();
+  auto Obj = Comp->compile(M, Level, Name);
+  if (!Obj)
+    return Obj.takeError();
+  CompileMillis += millisSince(Start);
+  ++Compilations;
+  if (!Opts.DumpObjects.empty())
+    dumpObject(Opts.DumpObjects + "/" + Name.str() + ".o", (*Obj)->getBuffer());
+  return linkObject(Kind, Level, std::move(*Obj));
+}
+
+// The app's global variables, defined once for every tier's code.
+Error TieredEngine::linkData() {
+  if (const ObjectRecord *Saved = savedObject(ObjectKind::Data))
+    return linkObject(ObjectKind::Data, Tier::O0,
+                      MemoryBuffer::getMemBuffer(Saved->Bytes, "data", false));
+  if (Error E = ensureCompileModule())
+    return E;
+  return compileAndLink(*buildDataUnit(*CompileModule), ObjectKind::Data,
+                        Tier::O0, "data");
+}
+
+// Counts continue from the snapshot; saved code is linked and installed at
+// its tier. Functions without code start in the interpreter (or as a fresh
+// run would) and keep profiling.
+Error TieredEngine::resume(const Snapshot &S) {
+  std::vector<int> Linked(S.Objects.size(), -1);
+  for (const FunctionRecord &R : S.Functions) {
+    int Id = App.idOf(*App.M->getFunction(R.Profile.Name));
+    Prof->restore(Id, R.Counters, R.Profile);
+    if (R.Object < 0)
+      continue;
+    const ObjectRecord &O = S.Objects[R.Object];
+    if (Linked[R.Object] < 0) {
+      if (Error E =
+              linkObject(ObjectKind::Unit, O.Level,
+                         MemoryBuffer::getMemBuffer(O.Bytes, "saved", false)))
+        return E;
+      Linked[R.Object] = static_cast<int>(Objects.size() - 1);
+    }
+    Code[Id] = {Linked[R.Object], R.Body};
+    Requested[Id] = R.Profile.Current;
+    Prof->counters(Id).NextTierAt = Policy.nextAfter(R.Profile.Current);
+    ++LoadedFunctions;
+  }
+  // Linking happens at the first lookup: all bodies before any target moves.
+  std::vector<std::pair<int, void *>> Targets;
+  for (size_t Id = 0; Id < Code.size(); ++Id) {
+    if (Code[Id].Body.empty())
+      continue;
+    auto Addr = J->lookup(Code[Id].Body);
+    if (!Addr)
+      return Addr.takeError();
+    Targets.emplace_back(static_cast<int>(Id), *Addr);
+  }
+  for (auto [Id, Addr] : Targets)
+    J->setTarget(Id, Addr);
+  return Error::success();
+}
+
+// Interpreted functions whose saved calls already passed a threshold climb
+// at once, as they would have in the boot that counted them.
+void TieredEngine::requestSavedTierUps() {
+  for (size_t Id = 0; Id < App.Functions.size(); ++Id)
+    if (Prof->currentTier(static_cast<int>(Id)) == Tier::Interp &&
+        Prof->counters(static_cast<int>(Id)).Calls >= Policy.first())
+      onHot(static_cast<int>(Id));
+}
+
+// A pinned JIT tier compiles the whole app once, as one unit (or links it
+// from the snapshot).
 Error TieredEngine::startPinned(Tier Level) {
+  if (LoadedFunctions)
+    return Error::success();
   UnitRequest All{
       {}, Level, Seq++, instrumentFor(Level, false, Opts.ProfileTopTier)};
   All.DirectCallsBetweenTargets = true;
+  All.Boot = Opts.Boot;
   for (size_t I = 0; I < App.Functions.size(); ++I) {
     All.Targets.push_back(static_cast<int>(I));
     if (App.PrivateToCallers[I])
@@ -245,18 +409,17 @@ Error TieredEngine::startInterpreted() {
   bool Tiered = !Opts.Pinned;
   UnitRequest Compiled{
       {}, Tier::O0, Seq++, instrumentFor(Tier::O0, true, false)};
+  Compiled.Boot = Opts.Boot;
   std::vector<ThunkRequest> Thunks;
   std::vector<int> ThunkIds;
   for (size_t Id = 0; Id < App.Functions.size(); ++Id) {
     Function &F = *App.Functions[Id];
     Error Why = Interp->canRun(F);
     if (!Why && thunkable(F, CompileContext)) {
-      auto Data = Interp->entryData(F);
-      if (!Data)
-        return Data.takeError();
-      Thunks.push_back({&F, *Data, "__gts_i" + std::to_string(Id)});
+      Thunks.push_back(
+          {&F, thunkDataSymbol(Id), "__gts_i" + std::to_string(Id)});
       ThunkIds.push_back(static_cast<int>(Id));
-    } else if (!Why) {
+    } else if (!Why && Code[Id].Object < 0) {
       auto Closure = Interp->closureFor(F);
       if (Closure)
         J->setTarget(static_cast<int>(Id), *Closure);
@@ -269,15 +432,22 @@ Error TieredEngine::startInterpreted() {
         return make_error<LoadError>(LoadErrorKind::Unsupported,
                                      "cannot interpret " + F.getName().str() +
                                          ": " + Msg);
+      if (Code[Id].Object >= 0)
+        continue; // its saved code runs
       errs() << "gts: " << F.getName() << " starts at O0: " << Msg << "\n";
       Compiled.Targets.push_back(static_cast<int>(Id));
       Prof->setInitialTier(static_cast<int>(Id), Tier::O0);
       Prof->counters(static_cast<int>(Id)).NextTierAt = Opts.Thresholds[1];
       continue;
     }
-    Prof->setInitialTier(static_cast<int>(Id), Tier::Interp);
+    if (Code[Id].Object >= 0)
+      continue; // its saved code runs
     if (Tiered) {
-      Interp->setCallThreshold(F, Policy.first());
+      // Calls of earlier boots count towards the first threshold; past it,
+      // requestSavedTierUps() compiles.
+      uint64_t Saved = Prof->counters(static_cast<int>(Id)).Calls;
+      if (Saved < Policy.first())
+        Interp->setCallThreshold(F, Policy.first() - Saved);
       Interp->setLoopThreshold(F, Opts.LoopThreshold);
     }
   }
@@ -285,6 +455,8 @@ Error TieredEngine::startInterpreted() {
     return E;
   if (Compiled.Targets.empty())
     return Error::success();
+  if (Error E = ensureCompileModule())
+    return E;
   return compileAndInstall(Compiled);
 }
 
@@ -293,21 +465,32 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                                        const std::vector<int> &Ids) {
   if (Thunks.empty())
     return Error::success();
-  auto M =
-      buildEntryThunks(CompileContext, Comp->dataLayout(), Thunks,
-                       reinterpret_cast<void *>(Interpreter::entryHandler()),
-                       Interpreter::varargThunk());
-  auto Obj = Comp->compile(*M, Tier::O1, "interp-entries");
-  if (!Obj)
-    return Obj.takeError();
-  if (Error E = J->addObject(std::move(*Obj)))
+  StringMap<void *> Data;
+  for (size_t I = 0; I < Ids.size(); ++I) {
+    auto D = Interp->entryData(*App.Functions[Ids[I]]);
+    if (!D)
+      return D.takeError();
+    Data[Thunks[I].DataSymbol] = *D;
+  }
+  if (Error E = J->defineAbsolute(Data))
+    return E;
+  Error E = Error::success();
+  if (const ObjectRecord *Saved = savedObject(ObjectKind::Entries))
+    E = linkObject(ObjectKind::Entries, Tier::O1,
+                   MemoryBuffer::getMemBuffer(Saved->Bytes, "entries", false));
+  else
+    E = compileAndLink(
+        *buildEntryThunks(CompileContext, Comp->dataLayout(), Thunks),
+        ObjectKind::Entries, Tier::O1, "interp-entries");
+  if (E)
     return E;
   for (size_t I = 0; I < Ids.size(); ++I) {
-    auto Code = J->lookup(Thunks[I].Name);
-    if (!Code)
-      return Code.takeError();
-    Interp->adoptEntry(*App.Functions[Ids[I]], *Code);
-    J->setTarget(Ids[I], *Code);
+    auto Entry = J->lookup(Thunks[I].Name);
+    if (!Entry)
+      return Entry.takeError();
+    Interp->adoptEntry(*App.Functions[Ids[I]], *Entry);
+    if (Code[Ids[I]].Object < 0)
+      J->setTarget(Ids[I], *Entry);
   }
   return Error::success();
 }
@@ -333,28 +516,22 @@ void TieredEngine::finish() {
 Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   std::lock_guard<std::mutex> G(CompileLock);
   UnitModule U = buildTierUnit(*CompileModule, CompileFunctions, R);
-  std::string Name = "unit" + std::to_string(R.Seq);
-  auto Obj = Comp->compile(*U.M, R.Level, Name);
-  if (!Obj)
-    return Obj.takeError();
-  Objects.push_back(
-      {R.Targets, R.Level,
-       MemoryBuffer::getMemBufferCopy((*Obj)->getBuffer(), Name)});
-  if (!Opts.DumpObjects.empty())
-    dumpObject(Opts.DumpObjects + "/" + Name + ".o", (*Obj)->getBuffer());
-  if (Error E = J->addObject(std::move(*Obj)))
+  if (Error E = compileAndLink(*U.M, ObjectKind::Unit, R.Level,
+                               "unit" + std::to_string(R.Seq)))
     return E;
+  int Object = static_cast<int>(Objects.size() - 1);
   for (size_t I = 0; I < R.Targets.size(); ++I) {
+    Code[R.Targets[I]] = {Object, U.BodySymbols[I]};
     if (U.BodySymbols[I].empty())
       continue;
-    auto Code = J->lookup(U.BodySymbols[I]);
-    if (!Code)
-      return Code.takeError();
+    auto Body = J->lookup(U.BodySymbols[I]);
+    if (!Body)
+      return Body.takeError();
     // Calls the interpreter counted so far go into the profile now: compiled
     // code counts on from there.
     if (Prof->currentTier(R.Targets[I]) == Tier::Interp)
       absorbInterpreterProfile(R.Targets[I]);
-    J->setTarget(R.Targets[I], *Code);
+    J->setTarget(R.Targets[I], *Body);
   }
   return Error::success();
 }
@@ -371,6 +548,7 @@ void TieredEngine::tierUp(const CompileRequest &R) {
       R.Level,
       MySeq,
       instrumentFor(R.Level, R.Level != Tier::O3, Opts.ProfileTopTier)};
+  U.Boot = Opts.Boot;
   if (Error E = compileAndInstall(U)) {
     errs() << "gts: warning: " << App.Functions[R.Id]->getName()
            << " stays in its tier: " << toString(std::move(E)) << "\n";
@@ -382,14 +560,22 @@ void TieredEngine::tierUp(const CompileRequest &R) {
            << tierName(R.Level) << " at call " << R.AtCall << "\n";
 }
 
+// Interpreted functions: calls of earlier boots (in the profile) plus the
+// interpreter's own, until they move into the profile.
 uint64_t TieredEngine::callsSoFar(int Id) {
-  if (Prof->currentTier(Id) != Tier::Interp)
-    return Prof->counters(Id).Calls;
+  uint64_t Calls = Prof->counters(Id).Calls;
+  if (Prof->currentTier(Id) != Tier::Interp || Absorbed[Id])
+    return Calls;
   const FuncProfile *P = Interp->profile(*App.Functions[Id]);
-  return P ? P->Calls : 0;
+  return Calls + (P ? P->Calls : 0);
 }
 
 void TieredEngine::request(const CompileRequest &R) {
+  if (Error E = ensureCompileModule()) {
+    errs() << "gts: warning: " << App.Functions[R.Id]->getName()
+           << " stays in its tier: " << toString(std::move(E)) << "\n";
+    return;
+  }
   Requested[R.Id] = R.Level;
   if (Queue)
     Queue->push(R);
@@ -439,12 +625,55 @@ Error TieredEngine::runConstructors() {
   return Error::success();
 }
 
-RunSummary TieredEngine::summary() {
+RunSummary TieredEngine::summary() const {
   std::lock_guard<std::mutex> G(CompileLock);
   RunSummary S;
-  S.Compilations = Objects.size();
+  S.Compilations = Compilations;
+  S.CompileMillis = CompileMillis;
+  S.LoadedFunctions = LoadedFunctions;
   for (const CompiledObject &O : Objects)
     S.ObjectBytes += O.Object->getBufferSize();
+  return S;
+}
+
+Snapshot TieredEngine::snapshot() const {
+  std::lock_guard<std::mutex> G(CompileLock);
+  Snapshot S;
+  // Only objects that code runs from now (or that every boot needs) go on.
+  std::vector<int> Saved(Objects.size(), -1);
+  auto Keep = [&](int I) {
+    if (Saved[I] < 0) {
+      Saved[I] = static_cast<int>(S.Objects.size());
+      S.Objects.push_back({Objects[I].Kind, Objects[I].Level,
+                           Objects[I].Object->getBuffer().str()});
+    }
+    return Saved[I];
+  };
+  for (size_t I = 0; I < Objects.size(); ++I)
+    if (Objects[I].Kind != ObjectKind::Unit)
+      Keep(static_cast<int>(I));
+  BootRecord B;
+  B.Boot = Opts.Boot;
+  B.RunMillis = millisSince(Started);
+  B.CompileMillis = CompileMillis;
+  B.Compilations = static_cast<uint32_t>(Compilations);
+  B.LoadedFunctions = static_cast<uint32_t>(LoadedFunctions);
+  for (size_t Id = 0; Id < App.Functions.size(); ++Id) {
+    FunctionRecord R;
+    std::tie(R.Counters, R.Profile) = Prof->record(static_cast<int>(Id));
+    R.IrHash = StructuralHash(*App.Functions[Id], true);
+    if (R.Profile.Current != Tier::Interp && Code[Id].Object >= 0) {
+      R.Object = Keep(Code[Id].Object);
+      R.Body = Code[Id].Body;
+    } else {
+      R.Profile.Current = Tier::Interp;
+    }
+    ++B.FunctionsPerTier[static_cast<int>(R.Profile.Current)];
+    S.Functions.push_back(std::move(R));
+  }
+  for (const ObjectRecord &O : S.Objects)
+    B.ObjectBytes += O.Bytes.size();
+  S.History.push_back(B);
   return S;
 }
 
@@ -455,7 +684,7 @@ void TieredEngine::exitApp(int Status) {
     finish();
     std::fflush(nullptr);
     if (Opts.AtExit)
-      Opts.AtExit(*Prof, summary());
+      Opts.AtExit(*this);
   }
   std::exit(Status);
 }

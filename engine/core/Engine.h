@@ -4,6 +4,7 @@
 #include "../ir/Prepare.h"
 #include "../jit/Compiler.h"
 #include "../profile/Profile.h"
+#include "../snapshot/Snapshot.h"
 
 #include "llvm/Support/Error.h"
 
@@ -18,9 +19,13 @@ namespace gts {
 
 // What the engine compiled and holds, for the report at exit.
 struct RunSummary {
-  size_t Compilations = 0; // Tier units (and entry modules) compiled.
-  size_t ObjectBytes = 0;  // Relocatable object code kept for snapshots.
+  size_t Compilations = 0;    // Tier units (and entry modules) compiled.
+  size_t ObjectBytes = 0;     // Relocatable object code linked (kept).
+  double CompileMillis = 0;   // Spent compiling, on every thread.
+  size_t LoadedFunctions = 0; // Functions whose code came from a snapshot.
 };
+
+class Engine;
 
 struct EngineOptions {
   // Run every function in this tier only (no tier-ups); unset: tiered, every
@@ -41,9 +46,17 @@ struct EngineOptions {
   bool TraceTiers = false;
   // Write each compiled object to this folder (unit<N>.o), for inspection.
   std::string DumpObjects;
+  // The boot this run is (with --state; 0 without): names tier changes and
+  // makes symbols of new code unique next to saved code.
+  uint32_t Boot = 0;
+  // What earlier boots learned: counts continue from it, saved code is
+  // linked instead of compiled. Must come from a run of the same app with
+  // the same options (StateDir checks); create() checks every record
+  // against the app. Only read during create().
+  const Snapshot *Resume = nullptr;
   // Runs once when the app ends (main returns or the app calls exit), after
   // background compilation has stopped: the profile is final by then.
-  std::function<void(const Profile &, const RunSummary &)> AtExit;
+  std::function<void(const Engine &)> AtExit;
 };
 
 class Engine {
@@ -61,6 +74,11 @@ public:
   // the process with main's status. Errors come back before the app runs.
   virtual llvm::Error runMain(const std::vector<std::string> &Args) = 0;
   virtual const Profile &profile() const = 0;
+  virtual RunSummary summary() const = 0;
+  // What this run learned, for the next boot: every function's record and
+  // the object code it runs now, the data and entry objects, and this boot
+  // in History. The caller adds Boot, Config and earlier History.
+  virtual Snapshot snapshot() const = 0;
 };
 
 } // namespace gts

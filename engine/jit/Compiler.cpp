@@ -50,6 +50,15 @@ OptimizationLevel optLevel(Tier Level) {
 
 } // namespace
 
+std::pair<std::string, std::string> Compiler::cpuFor(CpuMode Mode) {
+  if (Mode == CpuMode::Baseline)
+    return {"x86-64", ""};
+  SubtargetFeatures SF;
+  for (auto &[Name, On] : sys::getHostCPUFeatures())
+    SF.AddFeature(Name, On);
+  return {sys::getHostCPUName().str(), SF.getString()};
+}
+
 Expected<std::unique_ptr<Compiler>> Compiler::create(CpuMode Mode) {
   InitializeNativeTarget();
   InitializeNativeTargetAsmPrinter();
@@ -62,15 +71,7 @@ Expected<std::unique_ptr<Compiler>> Compiler::create(CpuMode Mode) {
   if (!T)
     return createStringError(inconvertibleErrorCode(), "no target: %s",
                              Err.c_str());
-  std::string CPU = "x86-64";
-  std::string Features;
-  if (Mode == CpuMode::Host) {
-    CPU = sys::getHostCPUName().str();
-    SubtargetFeatures SF;
-    for (auto &[Name, On] : sys::getHostCPUFeatures())
-      SF.AddFeature(Name, On);
-    Features = SF.getString();
-  }
+  auto [CPU, Features] = cpuFor(Mode);
   TargetOptions Opts;
   Opts.AllowFPOpFusion = FPOpFusion::Strict;
   for (int L = 0; L < 4; ++L) {

@@ -10,6 +10,8 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
+#include <string>
+#include <utility>
 
 namespace gts {
 
@@ -21,6 +23,8 @@ public:
   // Host: the host CPU's features, but multiply-adds are never fused
   // (llvm.fmuladd stays a multiply and an add, as on the baseline).
   static llvm::Expected<std::unique_ptr<Compiler>> create(CpuMode Mode);
+  // The code generator's CPU name and feature string for Mode.
+  static std::pair<std::string, std::string> cpuFor(CpuMode Mode);
 
   // Runs the level's default pipeline, then code generation.
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>

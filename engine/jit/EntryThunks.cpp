@@ -9,10 +9,9 @@ namespace gts {
 
 namespace {
 
-Constant *pointerTo(LLVMContext &Ctx, void *P) {
-  return ConstantExpr::getIntToPtr(
-      ConstantInt::get(Type::getInt64Ty(Ctx), reinterpret_cast<uint64_t>(P)),
-      PointerType::get(Ctx, 0));
+// An external symbol whose address is all that is used.
+Constant *symbol(Module &M, StringRef Name) {
+  return M.getOrInsertGlobal(Name, Type::getInt8Ty(M.getContext()));
 }
 
 // The target's signature may name types of another context: rebuild it here
@@ -82,7 +81,7 @@ AttributeList abiAttributes(const Function &F, LLVMContext &Ctx) {
   return AL.addRetAttributes(Ctx, R);
 }
 
-void buildThunk(Module &M, const ThunkRequest &Q, Constant *Handler) {
+void buildThunk(Module &M, const ThunkRequest &Q) {
   LLVMContext &Ctx = M.getContext();
   const Function &T = *Q.Target;
   SmallVector<Type *, 8> Params;
@@ -110,8 +109,10 @@ void buildThunk(Module &M, const ThunkRequest &Q, Constant *Handler) {
     }
     B.CreateStore(Slot, B.CreateConstGEP1_64(Ptr, Args, A.getArgNo()));
   }
-  auto *HandlerTy = FunctionType::get(B.getVoidTy(), {Ptr, Ptr, Ptr}, false);
-  B.CreateCall(HandlerTy, Handler, {RetBuf, Args, pointerTo(Ctx, Q.Data)});
+  FunctionCallee Handler = M.getOrInsertFunction(
+      EntryHandlerSymbol,
+      FunctionType::get(B.getVoidTy(), {Ptr, Ptr, Ptr}, false));
+  B.CreateCall(Handler, {RetBuf, Args, symbol(M, Q.DataSymbol)});
   if (RetTy->isVoidTy())
     B.CreateRetVoid();
   else
@@ -119,18 +120,15 @@ void buildThunk(Module &M, const ThunkRequest &Q, Constant *Handler) {
 }
 
 // movabs $Data, %r11; movabs $Handler, %r10; jmp *%r10
-void buildVarargStub(Module &M, const ThunkRequest &Q, void *Handler) {
+void buildVarargStub(Module &M, const ThunkRequest &Q) {
   LLVMContext &Ctx = M.getContext();
   Function *F = Function::Create(FunctionType::get(Type::getVoidTy(Ctx), false),
                                  GlobalValue::ExternalLinkage, Q.Name, M);
   F->addFnAttr(Attribute::Naked);
   F->addFnAttr(Attribute::NoUnwind);
   IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
-  std::string Asm = "movabsq $$" +
-                    std::to_string(reinterpret_cast<uint64_t>(Q.Data)) +
-                    ", %r11\n\tmovabsq $$" +
-                    std::to_string(reinterpret_cast<uint64_t>(Handler)) +
-                    ", %r10\n\tjmpq *%r10";
+  std::string Asm = "movabsq $$" + Q.DataSymbol + ", %r11\n\tmovabsq $$" +
+                    VarargHandlerSymbol + ", %r10\n\tjmpq *%r10";
   B.CreateCall(InlineAsm::get(FunctionType::get(B.getVoidTy(), false), Asm, "",
                               /*hasSideEffects=*/true));
   B.CreateUnreachable();
@@ -152,17 +150,16 @@ bool thunkable(const Function &F, LLVMContext &Ctx) {
   return true;
 }
 
-std::unique_ptr<Module> buildEntryThunks(LLVMContext &Ctx, const DataLayout &DL,
-                                         const std::vector<ThunkRequest> &Reqs,
-                                         void *Handler, void *VarargHandler) {
+std::unique_ptr<Module>
+buildEntryThunks(LLVMContext &Ctx, const DataLayout &DL,
+                 const std::vector<ThunkRequest> &Reqs) {
   auto M = std::make_unique<Module>("interp-entries", Ctx);
   M->setDataLayout(DL);
-  Constant *H = pointerTo(Ctx, Handler);
   for (const ThunkRequest &Q : Reqs)
     if (Q.Target->isVarArg())
-      buildVarargStub(*M, Q, VarargHandler);
+      buildVarargStub(*M, Q);
     else
-      buildThunk(*M, Q, H);
+      buildThunk(*M, Q);
   return M;
 }
 

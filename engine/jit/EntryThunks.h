@@ -10,6 +10,11 @@
 // 64 bits in Ret). A variadic function's entry must leave the argument
 // registers as the caller set them: it is a naked stub that loads Data into
 // r11 and jumps to the interpreter's variadic entry.
+//
+// The code holds no addresses: Handler, the variadic entry and each Data
+// are symbols (EntryHandlerSymbol, VarargHandlerSymbol, ThunkRequest::
+// DataSymbol) defined at link time, so the object can be saved in a snapshot
+// and linked again at the next boot.
 #pragma once
 
 #include "llvm/IR/Module.h"
@@ -20,20 +25,22 @@
 
 namespace gts {
 
+inline constexpr const char *EntryHandlerSymbol = "__gts_interp_entry";
+inline constexpr const char *VarargHandlerSymbol = "__gts_interp_vararg";
+
 struct ThunkRequest {
   const llvm::Function *Target; // Signature and ABI attributes to copy.
-  void *Data;                   // Passed to the handler.
+  std::string DataSymbol;       // Its address is passed to the handler.
   std::string Name;             // Symbol of the thunk.
 };
 
 // Whether F's signature has a thunk (its types are ones a thunk handles).
 bool thunkable(const llvm::Function &F, llvm::LLVMContext &Ctx);
 
-// A module holding one thunk per request, in Ctx, calling Handler (or
-// jumping to VarargHandler for variadic targets).
+// A module holding one thunk per request, in Ctx, calling the entry handler
+// (or jumping to the variadic one for variadic targets).
 std::unique_ptr<llvm::Module>
 buildEntryThunks(llvm::LLVMContext &Ctx, const llvm::DataLayout &DL,
-                 const std::vector<ThunkRequest> &Reqs, void *Handler,
-                 void *VarargHandler);
+                 const std::vector<ThunkRequest> &Reqs);
 
 } // namespace gts

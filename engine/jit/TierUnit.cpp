@@ -175,7 +175,8 @@ UnitModule buildTierUnit(const Module &Base,
   UnitModule U;
   for (size_t I = 0; I < Targets.size(); ++I) {
     std::string Body = "__gts_f" + std::to_string(Request.Targets[I]) + "_" +
-                       tierName(Request.Level).str() + "_" +
+                       tierName(Request.Level).str() + "_b" +
+                       std::to_string(Request.Boot) + "_" +
                        std::to_string(Request.Seq);
     splitEntryFromBody(*Targets[I], Body, Request.DirectCallsBetweenTargets);
     instrumentFunction(*Targets[I], Request.Targets[I], Request.Instrument);

@@ -15,12 +15,14 @@ namespace gts {
 struct UnitRequest {
   std::vector<int> Targets; // Function ids compiled by this unit.
   Tier Level;
-  unsigned Seq; // Makes body symbol names unique.
+  unsigned Seq; // With Boot, makes body symbol names unique across boots:
+                // saved objects are linked again next to new ones.
   InstrumentOptions Instrument;
   // Calls between different targets go straight to their bodies (a pinned
   // whole-app unit); otherwise only recursion does, and other calls go
   // through entries, so each function can change tier on its own.
   bool DirectCallsBetweenTargets = false;
+  unsigned Boot = 0; // The boot compiling it (0 without --state).
   // Targets that only direct calls from this unit reach (with
   // DirectCallsBetweenTargets): their bodies stay local, so the optimizer
   // treats them as clang treats static functions. They get no body symbol.

@@ -11,4 +11,19 @@ std::optional<TierPolicy::Step> TierPolicy::stepAt(uint64_t Calls) const {
   return std::nullopt;
 }
 
+uint64_t TierPolicy::nextAfter(Tier T) const {
+  switch (T) {
+  case Tier::Interp:
+    return Thresholds[0];
+  case Tier::O0:
+    return Thresholds[1];
+  case Tier::O1:
+    return Thresholds[2];
+  case Tier::O2:
+    return Thresholds[3];
+  default:
+    return UINT64_MAX;
+  }
+}
+
 } // namespace gts

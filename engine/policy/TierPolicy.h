@@ -26,6 +26,9 @@ public:
   // The highest tier whose threshold Calls has reached, and the threshold of
   // the tier after it; none below the first threshold.
   std::optional<Step> stepAt(uint64_t Calls) const;
+  // The call count at which code of tier T climbs on (UINT64_MAX for the
+  // top tiers).
+  uint64_t nextAfter(Tier T) const;
 
 private:
   std::array<uint64_t, 4> Thresholds;

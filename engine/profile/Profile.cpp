@@ -34,6 +34,19 @@ uint64_t totalCycles(const FunctionCounters &C) {
                                static_cast<double>(C.Calls));
 }
 
+// Counts of earlier boots (or runs of the interpreter) add up; a shape that
+// does not match (never, for one app) keeps the newer counts.
+void addCounts(std::vector<uint64_t> &Into, const std::vector<uint64_t> &Add) {
+  if (Add.empty())
+    return;
+  if (Into.size() != Add.size()) {
+    Into = Add;
+    return;
+  }
+  for (size_t I = 0; I < Add.size(); ++I)
+    Into[I] += Add[I];
+}
+
 } // namespace
 
 StringRef tierName(Tier T) { return TierNames[static_cast<int>(T)]; }
@@ -45,8 +58,9 @@ std::optional<Tier> parseTier(StringRef Name) {
   return std::nullopt;
 }
 
-Profile::Profile(std::vector<std::string> Names)
-    : Counters(Names.size()), Functions(Names.size()), StartNanos(nowNanos()) {
+Profile::Profile(std::vector<std::string> Names, uint32_t Boot)
+    : Counters(Names.size()), Functions(Names.size()), StartNanos(nowNanos()),
+      Boot(Boot) {
   for (size_t I = 0; I < Names.size(); ++I) {
     Functions[I].Name = std::move(Names[I]);
     Counters[I] = {0, UINT64_MAX, 0, 0, UINT64_MAX, 0};
@@ -57,7 +71,7 @@ void Profile::recordTierChange(int Id, Tier To, uint64_t AtCall) {
   std::lock_guard<std::mutex> G(Lock);
   double Millis = (nowNanos() - StartNanos) / 1e6;
   Functions[Id].Current = To;
-  Functions[Id].Changes.push_back({To, AtCall, Millis});
+  Functions[Id].Changes.push_back({To, AtCall, Millis, Boot});
 }
 
 Tier Profile::currentTier(int Id) const {
@@ -76,8 +90,25 @@ void Profile::absorb(int Id, const InterpretedRun &R) {
     C.MinCycles = std::min(C.MinCycles, R.MinCycles);
     C.MaxCycles = std::max(C.MaxCycles, R.MaxCycles);
   }
-  Functions[Id].BlockCounts = R.BlockCounts;
-  Functions[Id].BackEdges = R.BackEdges;
+  addCounts(Functions[Id].BlockCounts, R.BlockCounts);
+  addCounts(Functions[Id].BackEdges, R.BackEdges);
+}
+
+void Profile::restore(int Id, const FunctionCounters &C,
+                      const FunctionProfile &P) {
+  std::lock_guard<std::mutex> G(Lock);
+  uint64_t NextTierAt = Counters[Id].NextTierAt;
+  Counters[Id] = C;
+  Counters[Id].NextTierAt = NextTierAt;
+  Functions[Id].Current = P.Current;
+  Functions[Id].Changes = P.Changes;
+  Functions[Id].BlockCounts = P.BlockCounts;
+  Functions[Id].BackEdges = P.BackEdges;
+}
+
+std::pair<FunctionCounters, FunctionProfile> Profile::record(int Id) const {
+  std::lock_guard<std::mutex> G(Lock);
+  return {Counters[Id], Functions[Id]};
 }
 
 void Profile::printTable(raw_ostream &OS) const {
@@ -115,6 +146,7 @@ Error Profile::writeJson(StringRef Path) const {
     for (const TierChange &T : Functions[I].Changes)
       Changes.push_back(json::Object{{"tier", tierName(T.To)},
                                      {"at_call", (int64_t)T.AtCall},
+                                     {"boot", (int64_t)T.Boot},
                                      {"ms", T.Millis}});
     Fns.push_back(
         json::Object{{"name", Functions[I].Name},

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gts {
@@ -33,6 +34,7 @@ struct TierChange {
   Tier To;
   uint64_t AtCall; // Call count that requested the change.
   double Millis;   // Since the engine started, when the code was installed.
+  uint32_t Boot;   // The boot (run with --state) it happened in; 0 without.
 };
 
 struct FunctionProfile {
@@ -53,7 +55,9 @@ struct InterpretedRun {
 
 class Profile {
 public:
-  explicit Profile(std::vector<std::string> Names);
+  // Boot: the boot number tier changes are recorded under (0 without
+  // --state).
+  explicit Profile(std::vector<std::string> Names, uint32_t Boot = 0);
 
   FunctionCounters *counters() { return Counters.data(); }
   FunctionCounters &counters(int Id) { return Counters[Id]; }
@@ -65,8 +69,12 @@ public:
   void setInitialTier(int Id, Tier T) { Functions[Id].Current = T; }
   Tier currentTier(int Id) const;
   // Adds what the interpreter measured to function Id's counters; the
-  // interpreter's calls are all timed.
+  // interpreter's calls are all timed. Block and back-edge counts add up.
   void absorb(int Id, const InterpretedRun &R);
+  // Starts function Id from what earlier boots measured (a snapshot).
+  void restore(int Id, const FunctionCounters &C, const FunctionProfile &P);
+  // A consistent copy of function Id's record (for snapshots).
+  std::pair<FunctionCounters, FunctionProfile> record(int Id) const;
 
   // Human-readable table of every function that ran.
   void printTable(llvm::raw_ostream &OS) const;
@@ -78,6 +86,7 @@ private:
   std::vector<FunctionProfile> Functions;
   mutable std::mutex Lock;
   uint64_t StartNanos;
+  uint32_t Boot;
 };
 
 } // namespace gts

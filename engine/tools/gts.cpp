@@ -1,16 +1,24 @@
 // gts: the grow-to-shrink engine driver.
 //
 //   gts run APP.bc|APP.ll [options] [-- app arguments]
+//   gts snapshot show FILE [--json]
 //
 // Exit status: the app's own, or one of ExitCode below when gts cannot run it.
 #include "../core/Engine.h"
 #include "../ir/Prepare.h"
+#include "../snapshot/StateDir.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+#include "llvm/TargetParser/Host.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <malloc.h>
@@ -29,7 +37,7 @@ enum ExitCode {
   NoInput = 66,     // input file missing
   Unavailable = 69, // app needs symbols the engine does not provide
   Software = 70,    // JIT or compilation failure
-  CantCreate = 73,  // cannot write the profile
+  CantCreate = 73,  // cannot write the profile, the state folder or snapshot
 };
 
 cl::OptionCategory Cat("gts run options");
@@ -77,6 +85,29 @@ cl::opt<std::string> DumpObjects(
 cl::opt<bool> TraceTiers("trace-tiers",
                          cl::desc("Print a line per tier change on stderr"),
                          cl::sub(RunCmd), cl::cat(Cat));
+cl::opt<std::string>
+    State("state",
+          cl::desc("Resume from the newest valid DIR/boot_NNNN.snap and save "
+                   "this boot's snapshot there at exit"),
+          cl::value_desc("DIR"), cl::sub(RunCmd), cl::cat(Cat));
+cl::opt<unsigned> Keep("keep",
+                       cl::desc("Snapshots kept in the state folder, the new "
+                                "one included (default 3)"),
+                       cl::init(3), cl::sub(RunCmd), cl::cat(Cat));
+
+cl::SubCommand SnapshotCmd("snapshot", "Inspect snapshots");
+cl::list<std::string> SnapshotArgs(cl::Positional, cl::desc("show FILE"),
+                                   cl::sub(SnapshotCmd), cl::cat(Cat));
+cl::opt<bool> SnapshotJson("json", cl::desc("Print JSON instead of a table"),
+                           cl::sub(SnapshotCmd), cl::cat(Cat));
+
+const auto ProcessStart = std::chrono::steady_clock::now();
+
+double millisSince(std::chrono::steady_clock::time_point T) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - T)
+      .count();
+}
 
 [[noreturn]] void fail(int Code, const Twine &Msg) {
   errs() << "gts: error: " << Msg << "\n";
@@ -117,7 +148,32 @@ EngineOptions parseOptions() {
   O.TraceTiers = TraceTiers;
   O.ProfileTopTier = ProfileTopTier;
   O.DumpObjects = DumpObjects;
+  if (Keep == 0)
+    fail(Usage, "--keep must be at least 1");
   return O;
+}
+
+// The options that change generated code or tier decisions, as text.
+std::string codeOptions(const EngineOptions &O) {
+  std::string S;
+  raw_string_ostream OS(S);
+  OS << "tier=" << (O.Pinned ? tierName(*O.Pinned) : StringRef("tiered"))
+     << " thresholds=" << O.Thresholds[0] << "," << O.Thresholds[1] << ","
+     << O.Thresholds[2] << "," << O.Thresholds[3]
+     << " profile-top-tier=" << (O.ProfileTopTier ? 1 : 0);
+  return S;
+}
+
+SnapshotConfig configFor(StringRef AppPath, const EngineOptions &O) {
+  SnapshotConfig C;
+  if (auto Buf = MemoryBuffer::getFile(AppPath, false, false))
+    C.AppHash = xxh3_64bits(arrayRefFromStringRef((*Buf)->getBuffer()));
+  C.BuildId = currentBuildId();
+  C.LlvmVersion = LLVM_VERSION_STRING;
+  C.Triple = sys::getProcessTriple();
+  std::tie(C.Cpu, C.Features) = Compiler::cpuFor(O.Cpu);
+  C.Options = codeOptions(O);
+  return C;
 }
 
 int exitCodeFor(LoadErrorKind K) {
@@ -172,17 +228,120 @@ void printMemory(const RunSummary &S) {
   errs() << "\n";
 }
 
+// The boot being run with --state.
+struct Boot {
+  std::optional<StateDir> Dir;
+  SnapshotConfig Config;
+  uint32_t Number = 0;
+  std::vector<BootRecord> History; // of the snapshot resumed
+} ThisBoot;
+
+std::string tierCounts(const std::array<uint32_t, 7> &PerTier) {
+  std::string S;
+  for (size_t T = 0; T < PerTier.size(); ++T)
+    if (PerTier[T])
+      S += (S.empty() ? "" : ", ") + tierName(static_cast<Tier>(T)).str() +
+           " " + std::to_string(PerTier[T]);
+  return S;
+}
+
+void saveSnapshot(const Engine &E) {
+  Snapshot S = E.snapshot();
+  S.Boot = ThisBoot.Number;
+  S.Config = ThisBoot.Config;
+  S.History.back().RunMillis = millisSince(ProcessStart);
+  S.History.insert(S.History.begin(), ThisBoot.History.begin(),
+                   ThisBoot.History.end());
+  auto Saved = ThisBoot.Dir->save(S, Keep);
+  if (!Saved) {
+    errs() << "gts: error: snapshot not saved: " << toString(Saved.takeError())
+           << "\n";
+    std::_Exit(CantCreate);
+  }
+  errs() << "gts: boot " << S.Boot << ": saved " << Saved->first << " ("
+         << (Saved->second + 1023) / 1024 << " KiB; "
+         << tierCounts(S.History.back().FunctionsPerTier) << ")\n";
+}
+
 // Runs when the app ends, with the final profile.
-void report(const Profile &P, const RunSummary &S) {
+void report(const Engine &E) {
   if (Stats) {
-    P.printTable(errs());
-    printMemory(S);
+    E.profile().printTable(errs());
+    printMemory(E.summary());
   }
   if (!ProfileOut.empty())
-    if (Error E = P.writeJson(ProfileOut)) {
-      errs() << "gts: error: " << toString(std::move(E)) << "\n";
+    if (Error Err = E.profile().writeJson(ProfileOut)) {
+      errs() << "gts: error: " << toString(std::move(Err)) << "\n";
       std::_Exit(CantCreate);
     }
+  if (ThisBoot.Dir)
+    saveSnapshot(E);
+}
+
+std::array<uint32_t, 7> tiersOf(const Snapshot &S) {
+  std::array<uint32_t, 7> PerTier{};
+  for (const FunctionRecord &F : S.Functions)
+    ++PerTier[static_cast<int>(F.Profile.Current)];
+  return PerTier;
+}
+
+PreparedModule loadApp(const EngineOptions &Opts) {
+  auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts));
+  if (!App)
+    failWith(App.takeError());
+  return std::move(*App);
+}
+
+// Creates the engine from the newest snapshot that works, else cold. A
+// snapshot the engine refuses (records that do not match the app, objects
+// that do not link) is skipped like one that does not read.
+std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
+  auto Dir = StateDir::open(State);
+  if (!Dir)
+    fail(CantCreate, toString(Dir.takeError()));
+  ThisBoot.Dir = std::move(*Dir);
+  ThisBoot.Config = configFor(Input, Opts);
+  ThisBoot.Number = ThisBoot.Dir->nextBoot();
+  Opts.Boot = ThisBoot.Number;
+  while (true) {
+    auto Start = std::chrono::steady_clock::now();
+    PreparedModule App = loadApp(Opts);
+    std::optional<StateDir::Loaded> L =
+        ThisBoot.Dir->nextValid(ThisBoot.Config, errs());
+    Opts.Resume = L ? &L->S : nullptr;
+    auto E = Engine::create(std::move(App), Opts);
+    if (E && L) {
+      ThisBoot.History = L->S.History;
+      errs() << "gts: boot " << ThisBoot.Number << ": resumed from " << L->Path
+             << " (" << tierCounts(tiersOf(L->S)) << "; "
+             << format("%.1f", millisSince(Start)) << " ms)\n";
+    }
+    if (E && !L)
+      errs() << "gts: boot " << ThisBoot.Number
+             << ": no snapshot, cold start\n";
+    if (E)
+      return std::move(*E);
+    if (!L)
+      failWith(E.takeError());
+    StateDir::skip(L->Path, toString(E.takeError()), errs());
+  }
+}
+
+int showSnapshot() {
+  if (SnapshotArgs.size() != 2 || SnapshotArgs[0] != "show")
+    fail(Usage, "usage: gts snapshot show FILE [--json]");
+  const std::string &Path = SnapshotArgs[1];
+  auto Buf = MemoryBuffer::getFile(Path, false, false);
+  if (!Buf)
+    fail(NoInput, Path + ": " + Buf.getError().message());
+  auto S = readSnapshot((*Buf)->getMemBufferRef());
+  if (!S)
+    fail(DataErr, Path + ": " + toString(S.takeError()));
+  if (SnapshotJson)
+    printSnapshotJson(*S, outs());
+  else
+    printSnapshot(*S, outs());
+  return 0;
 }
 
 } // namespace
@@ -195,24 +354,30 @@ int main(int argc, char **argv) {
   if (!cl::ParseCommandLineOptions(argc, argv, "gts: grow-to-shrink engine\n",
                                    &ErrOS))
     fail(Usage, StringRef(ErrOS.str()).trim().split('\n').first.trim());
+  if (SnapshotCmd)
+    return showSnapshot();
   if (!RunCmd)
-    fail(Usage, "usage: gts run APP.bc|APP.ll [options] [-- app arguments]");
+    fail(Usage, "usage: gts run APP.bc|APP.ll [options] [-- app arguments] "
+                "| gts snapshot show FILE [--json]");
   if (Input.empty())
     fail(Usage, "gts run: no app given");
   EngineOptions Opts = parseOptions();
   Opts.AtExit = report;
   raiseStackLimit();
 
-  auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts));
-  if (!App)
-    failWith(App.takeError());
-  auto E = Engine::create(std::move(*App), Opts);
-  if (!E)
-    failWith(E.takeError());
+  std::unique_ptr<Engine> E;
+  if (State.empty()) {
+    auto Created = Engine::create(loadApp(Opts), Opts);
+    if (!Created)
+      failWith(Created.takeError());
+    E = std::move(*Created);
+  } else {
+    E = startFromState(Opts);
+  }
   std::vector<std::string> Args{Input};
   Args.insert(Args.end(), AppArgs.begin(), AppArgs.end());
   // Returns only if the app could not start; the engine stays alive until
   // the process exits.
-  Engine *Running = E->release();
+  Engine *Running = E.release();
   failWith(Running->runMain(Args));
 }

@@ -67,9 +67,9 @@ struct TierUnitTest : ::testing::Test {
 TEST_F(TierUnitTest, TargetGetsBodySymbolAndKeepsEntryName) {
   UnitModule U = unit({1}, Tier::O2);
   ASSERT_EQ(U.BodySymbols.size(), 1u);
-  EXPECT_EQ(U.BodySymbols[0], "__gts_f1_O2_7");
+  EXPECT_EQ(U.BodySymbols[0], "__gts_f1_O2_b0_7");
   EXPECT_FALSE(verifyModule(*U.M, &errs()));
-  Function *Body = U.M->getFunction("__gts_f1_O2_7");
+  Function *Body = U.M->getFunction("__gts_f1_O2_b0_7");
   ASSERT_TRUE(Body && !Body->isDeclaration());
   Function *Entry = U.M->getFunction("hot");
   ASSERT_TRUE(Entry && Entry->isDeclaration());
@@ -94,13 +94,13 @@ TEST_F(TierUnitTest, CallsBetweenTargetsUseEntriesUnlessPinned) {
   InstrumentOptions Bare;
   Bare.None = true;
   UnitModule Tiered = buildTierUnit(*M, Fns, {{1, 3}, Tier::O1, 1, Bare});
-  EXPECT_EQ(callees(*Tiered.M->getFunction("__gts_f3_O1_1")),
+  EXPECT_EQ(callees(*Tiered.M->getFunction("__gts_f3_O1_b0_1")),
             std::vector<std::string>{"hot"});
   UnitRequest Pinned{{1, 3}, Tier::O1, 2, Bare};
   Pinned.DirectCallsBetweenTargets = true;
   UnitModule Whole = buildTierUnit(*M, Fns, Pinned);
-  EXPECT_EQ(callees(*Whole.M->getFunction("__gts_f3_O1_2")),
-            std::vector<std::string>{"__gts_f1_O1_2"});
+  EXPECT_EQ(callees(*Whole.M->getFunction("__gts_f3_O1_b0_2")),
+            std::vector<std::string>{"__gts_f1_O1_b0_2"});
 }
 
 TEST_F(TierUnitTest, CalleesAreInlinableCopiesAndGlobalsDeclarations) {
@@ -126,7 +126,7 @@ TEST_F(TierUnitTest, LabelTablesFollowTheirFunction) {
   ASSERT_TRUE(Labels && Labels->hasInitializer());
   auto *BA = cast<BlockAddress>(
       cast<ConstantArray>(Labels->getInitializer())->getOperand(0));
-  EXPECT_EQ(BA->getFunction()->getName(), "__gts_f2_O1_7");
+  EXPECT_EQ(BA->getFunction()->getName(), "__gts_f2_O1_b0_7");
   EXPECT_EQ(BA->getBasicBlock()->getParent(), BA->getFunction());
 }
 
@@ -146,8 +146,8 @@ TEST_F(TierUnitTest, LocalTargetsStayLocalWithoutSymbol) {
   UnitModule U = buildTierUnit(*M, Fns, R);
   EXPECT_FALSE(verifyModule(*U.M, &errs()));
   EXPECT_EQ(U.BodySymbols[0], "");
-  EXPECT_EQ(U.BodySymbols[1], "__gts_f1_O3_3");
-  Function *Leaf = U.M->getFunction("__gts_f0_O3_3");
+  EXPECT_EQ(U.BodySymbols[1], "__gts_f1_O3_b0_3");
+  Function *Leaf = U.M->getFunction("__gts_f0_O3_b0_3");
   ASSERT_TRUE(Leaf);
   EXPECT_TRUE(Leaf->hasLocalLinkage());
 }
