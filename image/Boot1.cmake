@@ -64,7 +64,7 @@ endfunction()
 # build/boot1.img: TinyLlama through the engine's tiers, single-threaded
 # (--sync-compile: the kernel runs one thread), profile written to the disk.
 set(GTS_BOOT1_IMG ${CMAKE_BINARY_DIR}/boot1.img)
-set(GTS_BOOT1_ARGS "run /tinyllama.bc --sync-compile --trace-tiers --stats \
+set(GTS_BOOT1_ARGS "run /tinyllama.bc --state /state --sync-compile --trace-tiers --stats \
 --profile-out /stats.json -- /stories260K.bin -z /tok512.bin -t 0 -n 128 \
 -i \"Once upon a time\"")
 gts_boot1_image(boot1_image OUT ${GTS_BOOT1_IMG} ARGS "${GTS_BOOT1_ARGS}"

@@ -304,8 +304,8 @@ std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
   ThisBoot.Number = ThisBoot.Dir->nextBoot();
   Opts.Boot = ThisBoot.Number;
   while (true) {
-    auto Start = std::chrono::steady_clock::now();
     PreparedModule App = loadApp(Opts);
+    auto Start = std::chrono::steady_clock::now();
     std::optional<StateDir::Loaded> L =
         ThisBoot.Dir->nextValid(ThisBoot.Config, errs());
     Opts.Resume = L ? &L->S : nullptr;

@@ -10,6 +10,14 @@ stats: boots an image whose command writes the profile to the volume
   table, tok/s) and fsck.fat -n, copies /stats.json out with mtools, runs
   the same command with the same files hosted and requires every function's
   tier changes (tier, at_call) and final tier to be identical.
+boots: boots one image (golden case, --state /state) several times in a row:
+  each boot gives the golden tokens, resumes from the previous boot's
+  snapshot on the FAT16 volume, leaves fsck.fat -n clean; the last snapshot
+  (read hosted with `gts snapshot show --json`) shows that no boot compiled
+  again what an earlier one had compiled. Reports time to first token.
+corrupt: two boots, then damaged snapshots (flipped byte, truncated, other
+  version): each boot after a damage skips it with its reason, falls back to
+  an older snapshot or a cold start, and still gives the golden tokens.
 Prints one line per failed check; exit status 1 if any.
 """
 import argparse
@@ -22,6 +30,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -121,12 +130,18 @@ def golden(a):
     failures = []
     if r.returncode != 0:
         failures.append("qemu_test.py failed (status %d)" % r.returncode)
-    with open(a.case + ".ids") as f:
+    return failures + compare_golden(r.stdout, a.case, a.tokenizer)
+
+
+def compare_golden(console, case, tokenizer):
+    """Failures of the console's token ids and text against the case."""
+    failures = []
+    with open(case + ".ids") as f:
         want_ids = [int(x) for x in f.read().split()]
-    with open(a.case + ".txt", "rb") as f:
+    with open(case + ".txt", "rb") as f:
         want_text = f.read()
     try:
-        ids, text = split_console(r.stdout, load_pieces(a.tokenizer))
+        ids, text = split_console(console, load_pieces(tokenizer))
     except ValueError as e:
         return failures + ["cannot read the run from the console: %s" % e]
     if ids != want_ids:
@@ -142,7 +157,7 @@ def golden(a):
                         % (n, text[n:n + 30], want_text[n:n + 30]))
     if not failures:
         print("boot1_test: %s: %d token ids and %d bytes of text match"
-              % (os.path.basename(a.case), len(ids), len(text)))
+              % (os.path.basename(case), len(ids), len(text)))
     return failures
 
 
@@ -260,17 +275,186 @@ def stats(a):
     return failures
 
 
+def fsck(img):
+    """Failures of fsck.fat -n on the image's FAT16 partition."""
+    off, size = partition_offset(img)
+    part = img + ".part"
+    with open(img, "rb") as src, open(part, "wb") as dst:
+        src.seek(off)
+        dst.write(src.read(size))
+    r = subprocess.run(["fsck.fat", "-n", part], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    os.remove(part)
+    if r.returncode != 0:
+        return ["fsck.fat -n found problems:\n"
+                + r.stdout.decode(errors="replace")]
+    return []
+
+
+FIRST_ID = re.compile(rb"(^|\n)\d+\n")
+
+
+def boot_once(img, timeout):
+    """(status, console bytes, ms from QEMU start to the first token id)."""
+    start = time.monotonic()
+    proc = subprocess.Popen([os.path.join(ROOT, "scripts", "qemu-run.sh"), img,
+                             str(timeout)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            env=dict(os.environ, GTS_QEMU_LOG=img + ".log"))
+    out, first = b"", None
+    for raw in proc.stdout:
+        out += raw.replace(b"\r\n", b"\n")
+        if first is None and b"kernel: starting" in out:
+            app = out[out.index(b"kernel: starting"):]
+            if FIRST_ID.search(app[app.index(b"\n"):]):
+                first = (time.monotonic() - start) * 1000
+    return proc.wait(), out, first
+
+
+def check_boot(img, n, a, resumed_from, skipped=()):
+    """Boots img as boot n; failures of its console, tokens and volume."""
+    status, out, first = boot_once(img, a.timeout)
+    text = out.replace(b"\r\n", b"\n").decode(errors="replace")
+    failures = [] if status == 0 else ["boot %d: exit status %d" % (n, status)]
+    want = ["gts: boot %d: saved /state/boot_%04d.snap" % (n, n)]
+    want.append("gts: boot %d: resumed from /state/boot_%04d.snap"
+                % (n, resumed_from) if resumed_from else
+                "gts: boot %d: no snapshot, cold start" % n)
+    want += ["gts: snapshot /state/boot_%04d.snap skipped: %s" % s
+             for s in skipped]
+    failures += ["boot %d: console lacks %r" % (n, w) for w in want
+                 if w not in text]
+    failures += ["boot %d: %s" % (n, f) for f in
+                 compare_golden(out, a.case, a.tokenizer) + fsck(img)]
+    rate = re.search(r"achieved tok/s: ([0-9.]+)", text)
+    for line in text.splitlines():
+        if line.startswith("gts: boot") or "skipped" in line:
+            print("  console: " + line)
+    return failures, first, float(rate.group(1)) if rate else None
+
+
+def mcopy_from(img, path, dest):
+    off, _ = partition_offset(img)
+    r = mtools("mcopy", "-n", "-i", "%s@@%d" % (img, off), "::" + path, dest)
+    return r.returncode == 0
+
+
+def mcopy_to(img, src, path):
+    off, _ = partition_offset(img)
+    mtools("mcopy", "-o", "-i", "%s@@%d" % (img, off), src, "::" + path,
+           check=True)
+
+
+def no_recompiles(snap, gts):
+    """Failures if any boot compiled more than its own climbs."""
+    r = subprocess.run([gts, "snapshot", "show", snap, "--json"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode != 0:
+        return ["gts snapshot show %s: %s" % (snap, r.stderr.decode())]
+    s = json.loads(r.stdout)
+    failures = []
+    for b in s["boots"][1:]:
+        climbs = sum(1 for f in s["functions"] for c in f["tier_changes"]
+                     if c["boot"] == b["boot"])
+        if b["compilations"] != climbs or b["loaded_functions"] == 0:
+            failures.append("boot %d: %d compilations for %d climbs, %d "
+                            "functions loaded" % (b["boot"], b["compilations"],
+                                                  climbs,
+                                                  b["loaded_functions"]))
+    print("boot1_test: compilations per boot %s, functions loaded %s"
+          % ([b["compilations"] for b in s["boots"]],
+             [b["loaded_functions"] for b in s["boots"]]))
+    return failures
+
+
+def boots(a):
+    failures, rows = [], []
+    work = tempfile.mkdtemp(prefix="gts-boots-")
+    try:
+        img = os.path.join(work, "boots.img")
+        shutil.copyfile(a.image, img)
+        for n in range(1, a.boots + 1):
+            f, first, rate = check_boot(img, n, a, n - 1)
+            failures += f
+            rows.append((n, first, rate))
+        snap = os.path.join(work, "last.snap")
+        if not mcopy_from(img, "/state/boot_%04d.snap" % a.boots, snap):
+            failures.append("no /state/boot_%04d.snap on the volume" % a.boots)
+        else:
+            failures += no_recompiles(snap, a.gts)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print("boot  ms from QEMU start to first token  tok/s")
+    for n, first, rate in rows:
+        print("%4d  %36s  %s" % (n, "%.0f" % first if first else "-", rate))
+    if len(rows) > 1 and rows[0][1] and rows[1][1]:
+        print("boot1_test: boot 2 reaches its first token in %.2fx boot 1's "
+              "time" % (rows[1][1] / rows[0][1]))
+    return failures
+
+
+def damage(img, n, how, work):
+    local = os.path.join(work, "damaged.snap")
+    path = "/state/boot_%04d.snap" % n
+    if not mcopy_from(img, path, local):
+        return ["cannot copy %s off the volume" % path]
+    with open(local, "r+b") as f:
+        data = bytearray(f.read())
+        if how == "flip":
+            data[len(data) // 2] ^= 0x40
+        elif how == "truncate":
+            data = data[:-100]
+        elif how == "version":
+            data[4:8] = (2).to_bytes(4, "little")
+        f.seek(0)
+        f.truncate()
+        f.write(data)
+    mcopy_to(img, local, path)
+    return []
+
+
+def corrupt(a):
+    failures = []
+    work = tempfile.mkdtemp(prefix="gts-corrupt-")
+    reasons = {"flip": "checksum mismatch", "truncate": "truncated",
+               "version": "version 2, this gts reads version 1"}
+    try:
+        img = os.path.join(work, "corrupt.img")
+        shutil.copyfile(a.image, img)
+        for n in (1, 2):
+            failures += check_boot(img, n, a, n - 1)[0]
+        # Boot 3 skips the flipped boot 2; boot 4 the truncated boot 3 and
+        # boot 2; boot 5 finds only damaged snapshots (--keep=3 removed
+        # boot 1) and starts cold.
+        plan = [(3, "flip", 2, [(2, "flip")], 1),
+                (4, "truncate", 3, [(3, "truncate"), (2, "flip")], 1),
+                (5, "version", 4, [(4, "version"), (3, "truncate"),
+                                   (2, "flip")], 0)]
+        for n, how, victim, skipped, resumed in plan:
+            failures += damage(img, victim, how, work)
+            failures += check_boot(img, n, a, resumed,
+                                   [(v, reasons[h]) for v, h in skipped])[0]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["golden", "stats"])
+    ap.add_argument("mode", choices=["golden", "stats", "boots", "corrupt"])
     ap.add_argument("--image", required=True)
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--case", help="golden: path of the case without suffix")
     ap.add_argument("--tokenizer", help="golden: the tokenizer file")
+    ap.add_argument("--boots", type=int, default=3, help="boots: how many")
+    ap.add_argument("--gts", help="boots: hosted gts (snapshot show)")
     a = ap.parse_args()
-    if a.mode == "golden" and not (a.case and a.tokenizer):
-        ap.error("golden needs --case and --tokenizer")
-    failures = golden(a) if a.mode == "golden" else stats(a)
+    if a.mode != "stats" and not (a.case and a.tokenizer):
+        ap.error(a.mode + " needs --case and --tokenizer")
+    if a.mode == "boots" and not a.gts:
+        ap.error("boots needs --gts")
+    failures = {"golden": golden, "stats": stats, "boots": boots,
+                "corrupt": corrupt}[a.mode](a)
     for f in failures:
         print("boot1_test: FAIL: " + f)
     return 1 if failures else 0
