@@ -88,7 +88,7 @@ std::string thunkDataSymbol(size_t Id) {
 class TieredEngine final : public Engine {
 public:
   TieredEngine(PreparedModule App, EngineOptions Opts)
-      : App(std::move(App)), Opts(Opts), Policy(Opts.Thresholds) {}
+      : App(std::move(App)), Opts(Opts), Policy(Opts.Thresholds, Opts.Policy) {}
   ~TieredEngine() override { finish(); }
 
   Error init();
@@ -111,7 +111,7 @@ private:
   Error linkData();
   Error startPinned(Tier Level);
   Error startInterpreted();
-  void requestSavedTierUps();
+  void resumeTierUps();
   Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                            const std::vector<int> &Ids);
   void absorbInterpreterProfile(int Id);
@@ -239,8 +239,8 @@ Error TieredEngine::init() {
       errs() << "gts: no compile thread (cannot start threads): compiling "
                 "in place, as with --sync-compile\n";
   }
-  if (!Opts.Pinned)
-    requestSavedTierUps();
+  if (Opts.Resume && !Opts.Pinned)
+    resumeTierUps();
   return Error::success();
 }
 
@@ -344,13 +344,22 @@ Error TieredEngine::resume(const Snapshot &S) {
   return Error::success();
 }
 
-// Interpreted functions whose saved calls already passed a threshold climb
-// at once, as they would have in the boot that counted them.
-void TieredEngine::requestSavedTierUps() {
-  for (size_t Id = 0; Id < App.Functions.size(); ++Id)
-    if (Prof->currentTier(static_cast<int>(Id)) == Tier::Interp &&
-        Prof->counters(static_cast<int>(Id)).Calls >= Policy.first())
-      onHot(static_cast<int>(Id));
+// What the resumed profile asks for before the app starts (the policy
+// decides; compiles run now with --sync-compile, else in the background).
+void TieredEngine::resumeTierUps() {
+  size_t N = App.Functions.size();
+  std::vector<uint64_t> Calls(N), Cycles(N);
+  std::vector<Tier> Current(N);
+  for (size_t Id = 0; Id < N; ++Id) {
+    const FunctionCounters &C = Prof->counters(static_cast<int>(Id));
+    Calls[Id] = C.Calls;
+    Cycles[Id] = estimatedCycles(C);
+    Current[Id] = Prof->currentTier(static_cast<int>(Id));
+  }
+  std::vector<Tier> Want = Policy.atResume(Calls, Cycles, Current);
+  for (size_t Id = 0; Id < N; ++Id)
+    if (Want[Id] != Tier::Interp && Want[Id] > Requested[Id])
+      request({static_cast<int>(Id), Want[Id], Calls[Id]});
 }
 
 // A pinned JIT tier compiles the whole app once, as one unit (or links it

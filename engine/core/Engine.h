@@ -3,6 +3,7 @@
 
 #include "../ir/Prepare.h"
 #include "../jit/Compiler.h"
+#include "../policy/TierPolicy.h"
 #include "../profile/Profile.h"
 #include "../snapshot/Snapshot.h"
 
@@ -36,6 +37,8 @@ struct EngineOptions {
   uint64_t LoopThreshold = 10000;
   // Call counts at which a function is compiled at O0, O1, O2 and O3.
   std::array<uint64_t, 4> Thresholds = {100, 1000, 10000, 100000};
+  // How a resumed profile steers this boot (policy/TierPolicy.h).
+  PolicyKind Policy = PolicyKind::Adaptive;
   // Compile on the app's thread, in place (deterministic).
   bool SyncCompile = false;
   CpuMode Cpu = CpuMode::Baseline;

@@ -1,5 +1,7 @@
 #include "TierPolicy.h"
 
+#include <algorithm>
+
 namespace gts {
 
 std::optional<TierPolicy::Step> TierPolicy::stepAt(uint64_t Calls) const {
@@ -24,6 +26,33 @@ uint64_t TierPolicy::nextAfter(Tier T) const {
   default:
     return UINT64_MAX;
   }
+}
+
+std::vector<int> TierPolicy::hotFunctions(const std::vector<uint64_t> &Cycles) {
+  uint64_t Max = 0;
+  for (uint64_t C : Cycles)
+    Max = std::max(Max, C);
+  std::vector<int> Hot;
+  for (size_t Id = 0; Id < Cycles.size(); ++Id)
+    if (Max && static_cast<double>(Cycles[Id]) >= HotShare * Max)
+      Hot.push_back(static_cast<int>(Id));
+  return Hot;
+}
+
+std::vector<Tier> TierPolicy::atResume(const std::vector<uint64_t> &Calls,
+                                       const std::vector<uint64_t> &Cycles,
+                                       const std::vector<Tier> &Current) const {
+  std::vector<Tier> Want(Calls.size(), Tier::Interp);
+  // Counts of earlier boots that passed a threshold climb at once, as they
+  // would have in the boot that counted them.
+  for (size_t Id = 0; Id < Calls.size(); ++Id)
+    if (std::optional<Step> S = stepAt(Calls[Id]); S && S->To > Current[Id])
+      Want[Id] = S->To;
+  if (Kind == PolicyKind::Adaptive)
+    for (int Id : hotFunctions(Cycles))
+      if (Current[Id] < Tier::O3)
+        Want[Id] = Tier::O3;
+  return Want;
 }
 
 } // namespace gts

@@ -6,14 +6,28 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace gts {
+
+// How earlier boots' profiles steer this boot (--policy).
+enum class PolicyKind {
+  // The seed's rule: call counts alone, accumulated across boots.
+  Seed,
+  // Call counts within a boot, and what earlier boots measured: a function
+  // that held at least HotShare of the cycles starts at O3.
+  Adaptive,
+};
 
 class TierPolicy {
 public:
   // Thresholds: call counts for O0, O1, O2, O3 (strictly increasing).
-  explicit TierPolicy(std::array<uint64_t, 4> Thresholds)
-      : Thresholds(Thresholds) {}
+  explicit TierPolicy(std::array<uint64_t, 4> Thresholds,
+                      PolicyKind Kind = PolicyKind::Adaptive)
+      : Thresholds(Thresholds), Kind(Kind) {}
+  // A hot function's cycles, as a share of the largest function's (cycles
+  // are inclusive: main's are about the whole run).
+  static constexpr double HotShare = 0.01;
 
   // The call count at which a function that starts in the interpreter is
   // first compiled.
@@ -30,8 +44,19 @@ public:
   // top tiers).
   uint64_t nextAfter(Tier T) const;
 
+  // At the start of a boot that resumes a profile: the tier each function
+  // should be compiled at now (Interp: leave it as it is). Calls and
+  // Cycles are the accumulated counts, Current the tier its code has.
+  std::vector<Tier> atResume(const std::vector<uint64_t> &Calls,
+                             const std::vector<uint64_t> &Cycles,
+                             const std::vector<Tier> &Current) const;
+
+  // The functions that hold at least HotShare of the cycles (ids).
+  static std::vector<int> hotFunctions(const std::vector<uint64_t> &Cycles);
+
 private:
   std::array<uint64_t, 4> Thresholds;
+  PolicyKind Kind;
 };
 
 } // namespace gts

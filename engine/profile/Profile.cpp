@@ -23,8 +23,9 @@ uint64_t nowNanos() {
       .count();
 }
 
-// Estimated total cycles: sampled tiers time a subset of calls.
-uint64_t totalCycles(const FunctionCounters &C) {
+} // namespace
+
+uint64_t estimatedCycles(const FunctionCounters &C) {
   if (C.TimedCalls == 0)
     return 0;
   if (C.TimedCalls >= C.Calls)
@@ -33,6 +34,8 @@ uint64_t totalCycles(const FunctionCounters &C) {
                                static_cast<double>(C.TimedCalls) *
                                static_cast<double>(C.Calls));
 }
+
+namespace {
 
 // Counts of earlier boots (or runs of the interpreter) add up; a shape that
 // does not match (never, for one app) keeps the newer counts.
@@ -118,7 +121,7 @@ void Profile::printTable(raw_ostream &OS) const {
     if (Counters[I].Calls)
       Order.push_back(static_cast<int>(I));
   std::stable_sort(Order.begin(), Order.end(), [&](int A, int B) {
-    return totalCycles(Counters[A]) > totalCycles(Counters[B]);
+    return estimatedCycles(Counters[A]) > estimatedCycles(Counters[B]);
   });
   OS << "function                        calls   total-cycles        min "
         "         max tier   tier changes (at call)\n";
@@ -130,7 +133,7 @@ void Profile::printTable(raw_ostream &OS) const {
                  std::to_string(T.AtCall);
     OS << format("%-24s %12llu %14llu %10llu %12llu %-6s %s\n",
                  Functions[I].Name.c_str(), (unsigned long long)C.Calls,
-                 (unsigned long long)totalCycles(C),
+                 (unsigned long long)estimatedCycles(C),
                  (unsigned long long)(C.TimedCalls ? C.MinCycles : 0),
                  (unsigned long long)C.MaxCycles,
                  tierName(Functions[I].Current).str().c_str(), Changes.c_str());
@@ -151,7 +154,7 @@ Error Profile::writeJson(StringRef Path) const {
     Fns.push_back(
         json::Object{{"name", Functions[I].Name},
                      {"calls", (int64_t)C.Calls},
-                     {"total_cycles", (int64_t)totalCycles(C)},
+                     {"total_cycles", (int64_t)estimatedCycles(C)},
                      {"timed_calls", (int64_t)C.TimedCalls},
                      {"min_cycles", (int64_t)(C.TimedCalls ? C.MinCycles : 0)},
                      {"max_cycles", (int64_t)C.MaxCycles},

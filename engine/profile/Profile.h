@@ -30,6 +30,9 @@ struct FunctionCounters {
   uint64_t MaxCycles;
 };
 
+// Estimated total cycles of a function's calls: sampled tiers time a subset.
+uint64_t estimatedCycles(const FunctionCounters &C);
+
 struct TierChange {
   Tier To;
   uint64_t AtCall; // Call count that requested the change.

@@ -60,6 +60,11 @@ cl::opt<uint64_t> LoopThreshold(
     cl::desc("Back-edges after which an interpreted loop moves to O3 code "
              "(default 10000)"),
     cl::init(10000), cl::sub(RunCmd), cl::cat(Cat));
+cl::opt<std::string> PolicyOpt(
+    "policy",
+    cl::desc("adaptive (default: functions hot in earlier boots start at "
+             "O3) or seed (call counts alone, accumulated across boots)"),
+    cl::init("adaptive"), cl::sub(RunCmd), cl::cat(Cat));
 cl::opt<bool> SyncCompile("sync-compile",
                           cl::desc("Compile on the app's thread, in place"),
                           cl::sub(RunCmd), cl::cat(Cat));
@@ -150,6 +155,9 @@ EngineOptions parseOptions() {
   O.DumpObjects = DumpObjects;
   if (Keep == 0)
     fail(Usage, "--keep must be at least 1");
+  if (PolicyOpt != "adaptive" && PolicyOpt != "seed")
+    fail(Usage, "--policy: expected adaptive or seed, got '" + PolicyOpt + "'");
+  O.Policy = PolicyOpt == "seed" ? PolicyKind::Seed : PolicyKind::Adaptive;
   return O;
 }
 
