@@ -8,11 +8,13 @@
 #include "../policy/TierPolicy.h"
 #include "../runtime/HostSymbols.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Bitcode/BitcodeReader.h"
 #include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/StructuralHash.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 #include <chrono>
@@ -97,6 +99,8 @@ public:
   const Profile &profile() const override { return *Prof; }
   RunSummary summary() const override;
   Snapshot snapshot() const override;
+  void recordConvergence(const std::vector<FunctionRecord> &Fns,
+                         BootRecord &B) const;
   void onHot(int Id);
   void onLoopHot(int Id);
 
@@ -645,6 +649,23 @@ RunSummary TieredEngine::summary() const {
   return S;
 }
 
+// The seed's ConvergenceState for this boot: how many hot functions run at
+// their final tier, and which functions are hot.
+void TieredEngine::recordConvergence(const std::vector<FunctionRecord> &Fns,
+                                     BootRecord &B) const {
+  std::vector<uint64_t> Cycles;
+  for (const FunctionRecord &F : Fns)
+    Cycles.push_back(estimatedCycles(F.Counters));
+  Tier Final = Opts.Pinned ? *Opts.Pinned : Tier::O3;
+  std::string Names;
+  for (int Id : TierPolicy::hotFunctions(Cycles)) {
+    ++B.Hot;
+    B.HotAtFinalTier += Fns[Id].Profile.Current == Final;
+    Names += Fns[Id].Profile.Name + '\n';
+  }
+  B.HotSetHash = xxh3_64bits(arrayRefFromStringRef(Names));
+}
+
 Snapshot TieredEngine::snapshot() const {
   std::lock_guard<std::mutex> G(CompileLock);
   Snapshot S;
@@ -682,6 +703,7 @@ Snapshot TieredEngine::snapshot() const {
   }
   for (const ObjectRecord &O : S.Objects)
     B.ObjectBytes += O.Bytes.size();
+  recordConvergence(S.Functions, B);
   S.History.push_back(B);
   return S;
 }

@@ -247,6 +247,10 @@ void writeBoot(Writer &W, const BootRecord &B) {
   W.u64(B.ObjectBytes);
   for (uint32_t N : B.FunctionsPerTier)
     W.u32(N);
+  W.u32(B.Hot);
+  W.u32(B.HotAtFinalTier);
+  W.u64(B.HotSetHash);
+  W.u8(B.Converged);
 }
 
 bool readBoot(Reader &R, BootRecord &B) {
@@ -258,6 +262,14 @@ bool readBoot(Reader &R, BootRecord &B) {
   R.fixed(B.ObjectBytes);
   for (uint32_t &N : B.FunctionsPerTier)
     R.fixed(N);
+  uint8_t Converged = 0;
+  R.fixed(B.Hot);
+  R.fixed(B.HotAtFinalTier);
+  R.fixed(B.HotSetHash);
+  R.fixed(Converged);
+  B.Converged = Converged != 0;
+  if (R.ok() && B.HotAtFinalTier > B.Hot)
+    return R.fail("more hot functions at their final tier than hot ones");
   return R.ok();
 }
 
@@ -347,8 +359,8 @@ Expected<Snapshot> readSnapshot(MemoryBufferRef Buffer) {
   uint32_t NumFunctions, NumObjects, NumBoots;
   R.fixed(S.Boot);
   R.count(NumFunctions, 48);
-  R.count(NumObjects, 19);
-  R.count(NumBoots, 72);
+  R.count(NumObjects, 15);
+  R.count(NumBoots, 81);
   if (R.ok() && readConfig(R, S.Config)) {
     S.Functions.resize(NumFunctions);
     S.Objects.resize(NumObjects);
@@ -419,16 +431,22 @@ void printSnapshot(const Snapshot &S, raw_ostream &OS) {
                  tierName(F.Profile.Current).str().c_str(),
                  (unsigned long long)F.Counters.Calls,
                  (unsigned long long)F.Counters.Cycles, objectBytes(S, F));
-  OS << "\nboot      run ms compile ms  compiles  loaded   code KiB  "
-        "functions per tier (interp O0 O1 O2 O3 Os Oz)\n";
-  for (const BootRecord &B : S.History) {
+  OS << "\n";
+  printHistory(S.History, OS);
+}
+
+void printHistory(const std::vector<BootRecord> &History, raw_ostream &OS) {
+  OS << "boot      run ms compile ms  compiles  loaded   code KiB  hot  "
+        "ratio  converged  functions per tier (interp O0 O1 O2 O3 Os Oz)\n";
+  for (const BootRecord &B : History) {
     std::string Tiers;
     for (uint32_t N : B.FunctionsPerTier)
       Tiers += " " + std::to_string(N);
-    OS << format("%-5u %10.1f %10.1f %9u %7u %10llu  %s\n", B.Boot, B.RunMillis,
-                 B.CompileMillis, B.Compilations, B.LoadedFunctions,
-                 (unsigned long long)(B.ObjectBytes + 1023) / 1024,
-                 Tiers.c_str());
+    OS << format("%-5u %10.1f %10.1f %9u %7u %10llu %4u %6.2f  %-9s %s\n",
+                 B.Boot, B.RunMillis, B.CompileMillis, B.Compilations,
+                 B.LoadedFunctions,
+                 (unsigned long long)(B.ObjectBytes + 1023) / 1024, B.Hot,
+                 B.ratio(), B.Converged ? "yes" : "no", Tiers.c_str());
   }
 }
 
@@ -464,7 +482,11 @@ void printSnapshotJson(const Snapshot &S, raw_ostream &OS) {
                      {"compilations", (int64_t)B.Compilations},
                      {"loaded_functions", (int64_t)B.LoadedFunctions},
                      {"object_bytes", (int64_t)B.ObjectBytes},
-                     {"functions_per_tier", std::move(Tiers)}});
+                     {"functions_per_tier", std::move(Tiers)},
+                     {"hot", (int64_t)B.Hot},
+                     {"hot_at_final_tier", (int64_t)B.HotAtFinalTier},
+                     {"ratio", B.ratio()},
+                     {"converged", B.Converged}});
   }
   json::Object Config{{"app_hash", utohexstr(S.Config.AppHash)},
                       {"build_id", S.Config.BuildId},

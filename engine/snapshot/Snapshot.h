@@ -65,6 +65,14 @@ struct BootRecord {
   uint32_t LoadedFunctions = 0; // functions whose code came from a snapshot
   uint64_t ObjectBytes = 0;     // object code saved
   std::array<uint32_t, 7> FunctionsPerTier{}; // by Tier, at exit
+  // Convergence (policy/TierPolicy.h defines hot): hot functions, those of
+  // them at their final tier, a hash of the hot set's names, and whether the
+  // boot counts as converged (ratio > 0.95, same hot set as the boot before).
+  uint32_t Hot = 0;
+  uint32_t HotAtFinalTier = 0;
+  uint64_t HotSetHash = 0;
+  bool Converged = false;
+  double ratio() const { return Hot ? double(HotAtFinalTier) / Hot : 0; }
 };
 
 struct Snapshot {
@@ -90,6 +98,9 @@ std::string configMismatch(const SnapshotConfig &Saved,
 // `gts snapshot show`: a table, or JSON for tools.
 void printSnapshot(const Snapshot &S, llvm::raw_ostream &OS);
 void printSnapshotJson(const Snapshot &S, llvm::raw_ostream &OS);
+// The per-boot table of a history (also `gts report`).
+void printHistory(const std::vector<BootRecord> &History,
+                  llvm::raw_ostream &OS);
 
 // The build id of the running gts (its ELF build-id note), hex.
 std::string currentBuildId();

@@ -101,7 +101,7 @@ void StateDir::skip(const std::string &Path, const Twine &Why,
 }
 
 std::optional<StateDir::Loaded>
-StateDir::nextValid(const SnapshotConfig &Config, raw_ostream &Log) {
+StateDir::nextValid(const SnapshotConfig *Config, raw_ostream &Log) {
   while (Next < Boots.size()) {
     uint32_t Boot = Boots[Next++];
     std::string Path = Dir + "/" + fileName(Boot);
@@ -120,7 +120,8 @@ StateDir::nextValid(const SnapshotConfig &Config, raw_ostream &Log) {
       skip(Path, "it records boot " + Twine(S->Boot), Log);
       continue;
     }
-    if (std::string Why = configMismatch(S->Config, Config); !Why.empty()) {
+    if (std::string Why = Config ? configMismatch(S->Config, *Config) : "";
+        !Why.empty()) {
       skip(Path, Why, Log);
       continue;
     }

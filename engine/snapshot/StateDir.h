@@ -26,8 +26,9 @@ public:
     Snapshot S;
   };
   // The newest snapshot not yet returned that reads correctly and fits
-  // Config; each one skipped gets one line on Log naming file and reason.
-  std::optional<Loaded> nextValid(const SnapshotConfig &Config,
+  // Config (any config if null); each one skipped gets one line on Log
+  // naming file and reason.
+  std::optional<Loaded> nextValid(const SnapshotConfig *Config,
                                   llvm::raw_ostream &Log);
   // Reports a snapshot that nextValid returned but the engine refused.
   static void skip(const std::string &Path, const llvm::Twine &Why,

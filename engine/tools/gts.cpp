@@ -2,15 +2,18 @@
 //
 //   gts run APP.bc|APP.ll [options] [-- app arguments]
 //   gts snapshot show FILE [--json]
+//   gts report --state DIR [--state DIR...] [--plot OUT.svg]
 //
 // Exit status: the app's own, or one of ExitCode below when gts cannot run it.
 #include "../core/Engine.h"
 #include "../ir/Prepare.h"
+#include "../snapshot/Report.h"
 #include "../snapshot/StateDir.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -105,6 +108,16 @@ cl::list<std::string> SnapshotArgs(cl::Positional, cl::desc("show FILE"),
                                    cl::sub(SnapshotCmd), cl::cat(Cat));
 cl::opt<bool> SnapshotJson("json", cl::desc("Print JSON instead of a table"),
                            cl::sub(SnapshotCmd), cl::cat(Cat));
+
+cl::SubCommand ReportCmd("report", "Convergence across boots");
+cl::list<std::string> ReportStates("state",
+                                   cl::desc("State folder (repeatable)"),
+                                   cl::value_desc("DIR"), cl::sub(ReportCmd),
+                                   cl::cat(Cat));
+cl::opt<std::string> ReportPlot("plot",
+                                cl::desc("Draw the boots as an SVG to FILE"),
+                                cl::value_desc("FILE"), cl::sub(ReportCmd),
+                                cl::cat(Cat));
 
 const auto ProcessStart = std::chrono::steady_clock::now();
 
@@ -260,6 +273,9 @@ void saveSnapshot(const Engine &E) {
   S.History.back().RunMillis = millisSince(ProcessStart);
   S.History.insert(S.History.begin(), ThisBoot.History.begin(),
                    ThisBoot.History.end());
+  BootRecord &B = S.History.back();
+  B.Converged = S.History.size() > 1 && B.ratio() > 0.95 &&
+                S.History.end()[-2].HotSetHash == B.HotSetHash;
   auto Saved = ThisBoot.Dir->save(S, Keep);
   if (!Saved) {
     errs() << "gts: error: snapshot not saved: " << toString(Saved.takeError())
@@ -268,7 +284,12 @@ void saveSnapshot(const Engine &E) {
   }
   errs() << "gts: boot " << S.Boot << ": saved " << Saved->first << " ("
          << (Saved->second + 1023) / 1024 << " KiB; "
-         << tierCounts(S.History.back().FunctionsPerTier) << ")\n";
+         << tierCounts(B.FunctionsPerTier) << ")\n"
+         << "gts: boot " << S.Boot << ": " << S.Functions.size()
+         << " functions, " << B.Hot << " hot, " << B.HotAtFinalTier
+         << " of them at their final tier (ratio " << format("%.2f", B.ratio())
+         << "), " << (B.ObjectBytes + 1023) / 1024 << " KiB of code; "
+         << (B.Converged ? "converged" : "not converged") << "\n";
 }
 
 // Runs when the app ends, with the final profile.
@@ -315,7 +336,7 @@ std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
     PreparedModule App = loadApp(Opts);
     auto Start = std::chrono::steady_clock::now();
     std::optional<StateDir::Loaded> L =
-        ThisBoot.Dir->nextValid(ThisBoot.Config, errs());
+        ThisBoot.Dir->nextValid(&ThisBoot.Config, errs());
     Opts.Resume = L ? &L->S : nullptr;
     auto E = Engine::create(std::move(App), Opts);
     if (E && L) {
@@ -354,6 +375,35 @@ int showSnapshot() {
 
 } // namespace
 
+int reportBoots() {
+  if (ReportStates.empty())
+    fail(Usage, "usage: gts report --state DIR [--state DIR...] "
+                "[--plot OUT.svg]");
+  std::vector<std::string> Dirs;
+  std::vector<std::vector<BootRecord>> Histories;
+  for (const std::string &Path : ReportStates) {
+    if (!sys::fs::is_directory(Path))
+      fail(NoInput, Path + ": no such state folder");
+    auto Dir = StateDir::open(Path);
+    if (!Dir)
+      fail(NoInput, toString(Dir.takeError()));
+    std::optional<StateDir::Loaded> L = Dir->nextValid(nullptr, errs());
+    if (!L)
+      fail(NoInput, Path + ": no valid snapshot");
+    printReport(Path, L->S.History, outs());
+    Dirs.push_back(Path);
+    Histories.push_back(std::move(L->S.History));
+  }
+  if (!ReportPlot.empty()) {
+    std::error_code EC;
+    raw_fd_ostream OS(ReportPlot, EC);
+    if (EC)
+      fail(CantCreate, "cannot write " + ReportPlot + ": " + EC.message());
+    writeReportPlot(Dirs, Histories, OS);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
   cl::HideUnrelatedOptions(Cat);
@@ -364,9 +414,11 @@ int main(int argc, char **argv) {
     fail(Usage, StringRef(ErrOS.str()).trim().split('\n').first.trim());
   if (SnapshotCmd)
     return showSnapshot();
+  if (ReportCmd)
+    return reportBoots();
   if (!RunCmd)
     fail(Usage, "usage: gts run APP.bc|APP.ll [options] [-- app arguments] "
-                "| gts snapshot show FILE [--json]");
+                "| gts snapshot show FILE [--json] | gts report --state DIR");
   if (Input.empty())
     fail(Usage, "gts run: no app given");
   EngineOptions Opts = parseOptions();

@@ -9,9 +9,11 @@ Cases:
   keep PROG.bc             --keep=2 leaves the two newest snapshots
   corrupt PROG.bc OTHER.bc each damaged snapshot is skipped with its reason
   show PROG.bc             gts snapshot show: table, JSON, bad files
+  report PROG.bc           gts report: converged by boot 3 (adaptive), plot
   errors PROG.bc           unusable state folders and options
 """
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -217,6 +219,44 @@ def case_show(prog):
         if len(lines) != 1 or msg not in lines[0]:
             fail(f"{args}: stderr {p.stderr!r}")
     print("PASS show")
+
+
+def case_report(prog):
+    import xml.etree.ElementTree as ET
+    state = fresh("report")
+    for n in range(1, 5):
+        p = boot(prog, state)
+        expect_in(p.stderr, f"gts: boot {n}: ", "convergence line")
+    plot = os.path.join(WORK, "report.svg")
+    p = run(["report", "--state", state, "--plot", plot])
+    first = p.stdout.splitlines()[0]
+    m = re.match(r".*: 4 boots, converged at boot (\d+)$", first)
+    if not m or int(m.group(1)) > 3:
+        fail(f"report: {p.stdout}")
+    rows = [l.split() for l in p.stdout.splitlines()[2:]]
+    if [r[0] for r in rows] != ["1", "2", "3", "4"] or rows[-1][7] != "1.00":
+        fail(f"report rows: {rows}")
+    svg = ET.parse(plot).getroot()
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    for want in ("boot", "milliseconds", "ratio", "KiB", "run"):
+        if want not in texts:
+            fail(f"plot lacks {want!r}: {texts}")
+    lines = svg.findall("{http://www.w3.org/2000/svg}polyline")
+    if len(lines) != 4:
+        fail(f"plot has {len(lines)} series, expected 4")
+    for args, code, msg in [
+        (["report"], 64, "usage: gts report"),
+        (["report", "--state", os.path.join(WORK, "nope")], 66,
+         "no such state folder"),
+        (["report", "--state", fresh("empty_state")], 66, "no valid snapshot"),
+    ]:
+        if args[-1].endswith("empty_state"):
+            os.makedirs(args[-1])
+        p = run(args, code)
+        lines = p.stderr.strip().splitlines()
+        if len(lines) != 1 or msg not in lines[0]:
+            fail(f"{args}: stderr {p.stderr!r}")
+    print("PASS report: " + first)
 
 
 def case_errors(prog):
