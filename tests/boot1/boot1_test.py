@@ -247,10 +247,12 @@ def stats(a):
         files = os.path.join(work, "files")
         os.mkdir(files)
         host_argv = []
-        for arg in argv:
+        for i, arg in enumerate(argv):
             local = arg.lstrip("/")
             if arg == profile:
                 arg = os.path.join(work, "host.json")
+            elif i and argv[i - 1] == "--state":
+                arg = os.path.join(work, "host-state")
             elif arg.startswith("/") and local and "/" not in local:
                 if mtools("mcopy", "-n", "-i", vol, "::" + arg,
                           os.path.join(files, local)).returncode == 0:
