@@ -116,6 +116,7 @@ private:
   Error startPinned(Tier Level);
   Error startInterpreted();
   void resumeTierUps();
+  void compileForNextBoot();
   Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                            const std::vector<int> &Ids);
   void absorbInterpreterProfile(int Id);
@@ -150,6 +151,8 @@ private:
       std::chrono::steady_clock::now();
   // The snapshot being resumed, during init() only.
   const Snapshot *Resume = nullptr;
+  // Compiles a resumed profile asked for, left to the end of an in-place run.
+  std::vector<CompileRequest> ForNextBoot;
   std::unique_ptr<CompileQueue> Queue;
   std::unique_ptr<Interpreter> Interp;
   std::vector<bool> Absorbed;  // Interpreter profile already in Prof.
@@ -361,9 +364,38 @@ void TieredEngine::resumeTierUps() {
     Current[Id] = Prof->currentTier(static_cast<int>(Id));
   }
   std::vector<Tier> Want = Policy.atResume(Calls, Cycles, Current);
-  for (size_t Id = 0; Id < N; ++Id)
-    if (Want[Id] != Tier::Interp && Want[Id] > Requested[Id])
-      request({static_cast<int>(Id), Want[Id], Calls[Id]});
+  for (size_t Id = 0; Id < N; ++Id) {
+    if (Want[Id] == Tier::Interp || Want[Id] <= Requested[Id])
+      continue;
+    CompileRequest R{static_cast<int>(Id), Want[Id], Calls[Id]};
+    // With one thread, compiling now would delay the app's start: the app
+    // runs from the saved code (climbing as usual) and these compiles run
+    // when it has ended, for the next boot.
+    if (Queue)
+      request(R);
+    else
+      ForNextBoot.push_back(R);
+  }
+}
+
+void TieredEngine::compileForNextBoot() {
+  size_t N = 0;
+  for (const CompileRequest &R : ForNextBoot)
+    N += R.Level > Requested[R.Id];
+  if (N)
+    errs() << "gts: compiling " << N << (N == 1 ? " function" : " functions")
+           << " for the next boot\n";
+  for (const CompileRequest &R : ForNextBoot) {
+    if (R.Level <= Requested[R.Id])
+      continue;
+    if (Error E = ensureCompileModule()) {
+      errs() << "gts: warning: nothing compiled for the next boot: "
+             << toString(std::move(E)) << "\n";
+      return;
+    }
+    Requested[R.Id] = R.Level;
+    tierUp(R);
+  }
 }
 
 // A pinned JIT tier compiles the whole app once, as one unit (or links it
@@ -714,6 +746,7 @@ void TieredEngine::exitApp(int Status) {
     Exiting = true;
     finish();
     std::fflush(nullptr);
+    compileForNextBoot();
     if (Opts.AtExit)
       Opts.AtExit(*this);
   }

@@ -198,8 +198,10 @@ void writeObject(Writer &W, const ObjectRecord &O) {
                         O.Bytes.size());
   SmallVector<uint8_t, 0> Packed;
   bool Compress = compression::zstd::isAvailable();
+  // Level 1: saving happens at every exit; a higher level costs more time
+  // than the few KiB it saves on the disk.
   if (Compress)
-    compression::zstd::compress(Raw, Packed);
+    compression::zstd::compress(Raw, Packed, 1);
   W.u8(Compress ? Zstd : Uncompressed);
   W.u64(O.Bytes.size());
   W.str(Compress ? toStringRef(ArrayRef<uint8_t>(Packed)) : StringRef(O.Bytes));
