@@ -681,6 +681,21 @@ RunSummary TieredEngine::summary() const {
   return S;
 }
 
+// Instructions of F, and those in blocks seen running. Block counts come
+// from the interpreter; a function compiled before it was interpreted has
+// none, and counts as run whole once called.
+void countInstructions(const Function &F, FunctionRecord &R) {
+  const std::vector<uint64_t> &Blocks = R.Profile.BlockCounts;
+  bool PerBlock = Blocks.size() == F.size();
+  size_t I = 0;
+  for (const BasicBlock &BB : F) {
+    R.Instructions += BB.size();
+    if (PerBlock ? Blocks[I] > 0 : R.Counters.Calls > 0)
+      R.InstructionsRun += BB.size();
+    ++I;
+  }
+}
+
 // The seed's ConvergenceState for this boot: how many hot functions run at
 // their final tier, and which functions are hot.
 void TieredEngine::recordConvergence(const std::vector<FunctionRecord> &Fns,
@@ -724,6 +739,7 @@ Snapshot TieredEngine::snapshot() const {
     FunctionRecord R;
     std::tie(R.Counters, R.Profile) = Prof->record(static_cast<int>(Id));
     R.IrHash = StructuralHash(*App.Functions[Id], true);
+    countInstructions(*App.Functions[Id], R);
     if (R.Profile.Current != Tier::Interp && Code[Id].Object >= 0) {
       R.Object = Keep(Code[Id].Object);
       R.Body = Code[Id].Body;

@@ -1,5 +1,6 @@
 #include "Report.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
 
 #include <algorithm>
@@ -22,6 +23,33 @@ void printReport(const std::string &Dir, const std::vector<BootRecord> &History,
     OS << ", not converged";
   OS << "\n";
   printHistory(History, OS);
+}
+
+void printDeadCode(const std::vector<const Snapshot *> &Snapshots,
+                   raw_ostream &OS) {
+  StringMap<std::pair<uint32_t, uint32_t>> Run; // instructions, run
+  StringMap<bool> Called;
+  for (const Snapshot *S : Snapshots)
+    for (const FunctionRecord &F : S->Functions) {
+      auto &[All, Ran] = Run[F.Profile.Name];
+      All = F.Instructions;
+      Ran = std::max(Ran, F.InstructionsRun);
+      Called[F.Profile.Name] |= F.Counters.Calls > 0;
+    }
+  uint64_t Functions = Run.size(), Dead = 0, Instructions = 0, NeverRan = 0;
+  for (const auto &[Name, Counts] : Run) {
+    Dead += !Called.lookup(Name);
+    Instructions += Counts.first;
+    NeverRan += Counts.first - Counts.second;
+  }
+  auto Share = [](uint64_t Part, uint64_t Whole) {
+    return Whole ? 100.0 * Part / Whole : 0.0;
+  };
+  OS << format("dead code: %llu of %llu functions (%.1f%%) and %llu of %llu "
+               "IR instructions (%.1f%%) never ran\n",
+               (unsigned long long)Dead, (unsigned long long)Functions,
+               Share(Dead, Functions), (unsigned long long)NeverRan,
+               (unsigned long long)Instructions, Share(NeverRan, Instructions));
 }
 
 namespace {

@@ -149,6 +149,8 @@ void writeFunction(Writer &W, const FunctionRecord &F) {
   const FunctionCounters &C = F.Counters;
   W.str(F.Profile.Name);
   W.u64(F.IrHash);
+  W.u32(F.Instructions);
+  W.u32(F.InstructionsRun);
   W.u8(static_cast<uint8_t>(F.Profile.Current));
   for (uint64_t V : {C.Calls, C.Cycles, C.TimedCalls, C.MinCycles, C.MaxCycles})
     W.u64(V);
@@ -170,6 +172,8 @@ bool readFunction(Reader &R, FunctionRecord &F) {
   C.NextTierAt = UINT64_MAX;
   R.str(F.Profile.Name);
   R.fixed(F.IrHash);
+  R.fixed(F.Instructions);
+  R.fixed(F.InstructionsRun);
   R.tier(F.Profile.Current);
   for (uint64_t *V :
        {&C.Calls, &C.Cycles, &C.TimedCalls, &C.MinCycles, &C.MaxCycles})
@@ -285,6 +289,8 @@ Error checkRecords(const Snapshot &S) {
   for (const FunctionRecord &F : S.Functions) {
     if (F.Profile.Name.empty())
       return Bad("function without a name");
+    if (F.InstructionsRun > F.Instructions)
+      return Bad(F.Profile.Name + " ran more instructions than it has");
     if (F.Object < -1 || F.Object >= NumObjects)
       return Bad(F.Profile.Name + " refers to object " + Twine(F.Object));
     bool HasCode = F.Object >= 0;
@@ -469,6 +475,8 @@ void printSnapshotJson(const Snapshot &S, raw_ostream &OS) {
                      {"cycles", (int64_t)F.Counters.Cycles},
                      {"timed_calls", (int64_t)F.Counters.TimedCalls},
                      {"object_bytes", (int64_t)objectBytes(S, F)},
+                     {"instructions", (int64_t)F.Instructions},
+                     {"instructions_run", (int64_t)F.InstructionsRun},
                      {"tier_changes", std::move(Changes)},
                      {"block_counts", json::Array(F.Profile.BlockCounts)},
                      {"back_edges", json::Array(F.Profile.BackEdges)}});

@@ -40,6 +40,9 @@ struct FunctionRecord {
   FunctionProfile Profile; // name, tier, tier history, block counts
   FunctionCounters Counters;
   uint64_t IrHash = 0;
+  // IR instructions, and those in blocks seen running (all of them once the
+  // function ran, when no block counts were taken).
+  uint32_t Instructions = 0, InstructionsRun = 0;
   int32_t Object = -1; // index into Snapshot::Objects of its current code
   std::string Body;    // symbol of that code in the object
 };

@@ -381,6 +381,7 @@ int reportBoots() {
                 "[--plot OUT.svg]");
   std::vector<std::string> Dirs;
   std::vector<std::vector<BootRecord>> Histories;
+  std::vector<Snapshot> Newest;
   for (const std::string &Path : ReportStates) {
     if (!sys::fs::is_directory(Path))
       fail(NoInput, Path + ": no such state folder");
@@ -392,8 +393,13 @@ int reportBoots() {
       fail(NoInput, Path + ": no valid snapshot");
     printReport(Path, L->S.History, outs());
     Dirs.push_back(Path);
-    Histories.push_back(std::move(L->S.History));
+    Histories.push_back(L->S.History);
+    Newest.push_back(std::move(L->S));
   }
+  std::vector<const Snapshot *> All;
+  for (const Snapshot &S : Newest)
+    All.push_back(&S);
+  printDeadCode(All, outs());
   if (!ReportPlot.empty()) {
     std::error_code EC;
     raw_fd_ostream OS(ReportPlot, EC);

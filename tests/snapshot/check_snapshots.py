@@ -233,7 +233,11 @@ def case_report(prog):
     m = re.match(r".*: 4 boots, converged at boot (\d+)$", first)
     if not m or int(m.group(1)) > 3:
         fail(f"report: {p.stdout}")
-    rows = [l.split() for l in p.stdout.splitlines()[2:]]
+    rows = [l.split() for l in p.stdout.splitlines()[2:6]]
+    dead = p.stdout.splitlines()[6]
+    if not re.match(r"dead code: 0 of 3 functions \(0\.0%\) and \d+ of \d+ IR "
+                    r"instructions \(\d+\.\d%\) never ran$", dead):
+        fail(f"report: {dead!r}")
     if [r[0] for r in rows] != ["1", "2", "3", "4"] or rows[-1][7] != "1.00":
         fail(f"report rows: {rows}")
     svg = ET.parse(plot).getroot()
