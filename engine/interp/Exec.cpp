@@ -13,6 +13,7 @@
 #include <cstring>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <vector>
 #include <x86intrin.h>
 
 using namespace llvm;
@@ -66,6 +67,33 @@ void initStack() {
     fatal("cannot map the interpreter stack");
   TS.Base = TS.Sp = static_cast<uint8_t *>(M);
   TS.End = TS.Base + StackBytes;
+}
+
+// Native entries into the interpreter, innermost last: where the entry's
+// native frame is and the interpreter stack pointer it restores. A longjmp
+// from interpreted code to a compiled setjmp skips those restores; an entry
+// deeper on the native stack than a new one is then dead (the new entry's
+// frame lies at or above it), and the interpreter stack it held is
+// reclaimed here instead of leaking once per longjmp.
+struct EntryMark {
+  uintptr_t Frame;
+  uint8_t *Sp;
+};
+thread_local std::vector<EntryMark> Entries;
+
+void enterFromNative(void *Frame) {
+  initStack();
+  uintptr_t Here = reinterpret_cast<uintptr_t>(Frame);
+  while (!Entries.empty() && Entries.back().Frame <= Here) {
+    TS.Sp = Entries.back().Sp;
+    Entries.pop_back();
+  }
+  Entries.push_back({Here, TS.Sp});
+}
+
+void leaveToNative() {
+  TS.Sp = Entries.back().Sp;
+  Entries.pop_back();
 }
 
 uint8_t *bump(size_t Size, size_t Align) {
@@ -1320,8 +1348,7 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
   auto &FS = *static_cast<FuncState *>(UserData);
   Impl &I = *FS.Owner;
   ensureTranslated(I, FS);
-  initStack();
-  uint8_t *Saved = TS.Sp;
+  enterFromNative(__builtin_frame_address(0));
   uint8_t *Fp = pushFrame(FS);
   for (size_t J = 0; J < FS.ParamOff.size(); ++J) {
     uint8_t *Dst = Fp + FS.ParamOff[J];
@@ -1344,7 +1371,7 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
   } else if (FS.RetStore) {
     memcpy(Ret, R, FS.RetStore);
   }
-  TS.Sp = Saved;
+  leaveToNative();
 }
 
 // Native callers of variadic functions: a per-function stub loads the
@@ -1463,8 +1490,7 @@ extern "C" void gts_interp_va_entry(FuncState *FS, uint8_t *Regs,
                                     uint8_t *Stack, uint64_t *Ret) {
   Impl &I = *FS->Owner;
   ensureTranslated(I, *FS);
-  initStack();
-  uint8_t *Saved = TS.Sp;
+  enterFromNative(__builtin_frame_address(0));
   uint8_t *Fp = pushFrame(*FS);
   ArgReader In{Regs, Stack};
   for (unsigned J = 0; J < FS->ParamOff.size(); ++J)
@@ -1476,7 +1502,7 @@ extern "C" void gts_interp_va_entry(FuncState *FS, uint8_t *Regs,
   memset(R, 0, 16);
   run(I, *FS, Fp, R);
   writeResult(*FS, FS->F->getReturnType(), R, Ret);
-  TS.Sp = Saved;
+  leaveToNative();
 }
 
 } // namespace gts
