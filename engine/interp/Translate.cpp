@@ -148,7 +148,7 @@ private:
   Error binop(BinaryOperator &B);
   Error icmp(ICmpInst &C);
   Error fcmp(FCmpInst &C);
-  Error cast(CastInst &C);
+  Error castOp(CastInst &C);
   Error load(LoadInst &L);
   Error store(StoreInst &S);
   Error gep(GetElementPtrInst &G);
@@ -499,7 +499,7 @@ Error Translator::inst(Instruction &In) {
   if (auto *B = dyn_cast<BinaryOperator>(&In))
     return In.getType()->isVectorTy() ? vectorOp(In) : binop(*B);
   if (auto *C = dyn_cast<CastInst>(&In))
-    return In.getType()->isVectorTy() ? vectorOp(In) : cast(*C);
+    return In.getType()->isVectorTy() ? vectorOp(In) : castOp(*C);
   return unsupported(Twine("instruction '") + In.getOpcodeName() + "'");
 }
 
@@ -708,7 +708,7 @@ Error Translator::fcmp(FCmpInst &C) {
   return Error::success();
 }
 
-Error Translator::cast(CastInst &C) {
+Error Translator::castOp(CastInst &C) {
   Type *ST = C.getSrcTy(), *DT = C.getDestTy();
   uint32_t D = op(&C), A = op(C.getOperand(0));
   auto Fp = [](Type *T) { return T->isFloatTy() || T->isDoubleTy(); };
