@@ -260,8 +260,7 @@ const void *const *handlerTable();
 void closureEntry(ffi_cif *Cif, void *Ret, void **Args, void *UserData);
 // Calls Target with signature S: Args[i] points to argument i in its slot;
 // the result goes to Ret as a slot holds it (integers zero-extended).
-void regCall(const RegSig &S, void *Target, uint8_t *const *Args,
-             uint8_t *Ret);
+void regCall(const RegSig &S, void *Target, uint8_t *const *Args, uint8_t *Ret);
 [[noreturn]] void fatal(const llvm::Twine &Msg);
 
 } // namespace gts

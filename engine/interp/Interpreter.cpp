@@ -81,8 +81,7 @@ Expected<ffi_type *> Interpreter::Impl::ffiType(Type *T, bool Signed) {
   } else if (T->isIntegerTy(128)) {
     Elems.assign(2, &ffi_type_uint64);
   } else {
-    return fail("native call with argument or result of type " +
-                typeString(T));
+    return fail("native call with argument or result of type " + typeString(T));
   }
   if (Elems.empty())
     Elems.push_back(&ffi_type_uint8);
@@ -113,8 +112,7 @@ static Expected<RegSig::Class> regClass(Type *T, const DataLayout &DL,
 }
 
 Expected<bool> Interpreter::Impl::regSig(FunctionType *FT,
-                                         const AttributeList &AL,
-                                         RegSig &S) {
+                                         const AttributeList &AL, RegSig &S) {
   auto IsVector = [](Type *T) { return T->isVectorTy(); };
   if (!IsVector(FT->getReturnType()) && none_of(FT->params(), IsVector))
     return false;

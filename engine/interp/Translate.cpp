@@ -1101,9 +1101,8 @@ Error Translator::prepareCif(CallInst &C, CallSite &CS) {
     return R.takeError();
   for (unsigned N = 0; N < C.arg_size(); ++N) {
     Type *BT = C.getParamByValType(N);
-    Expected<ffi_type *> T =
-        I.ffiType(BT ? BT : C.getArgOperand(N)->getType(),
-                  C.paramHasAttr(N, Attribute::SExt));
+    Expected<ffi_type *> T = I.ffiType(BT ? BT : C.getArgOperand(N)->getType(),
+                                       C.paramHasAttr(N, Attribute::SExt));
     if (!T)
       return T.takeError();
     CS.FfiArgs.push_back(*T);

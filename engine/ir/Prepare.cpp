@@ -78,16 +78,16 @@ Error checkTarget(Module &M, StringRef Path) {
   Triple T(M.getTargetTriple());
   if (T.getArch() != Triple::x86_64 ||
       (T.getOS() != Triple::Linux && T.getOS() != Triple::UnknownOS))
-    return loadError(LoadErrorKind::BadIR,
-                     Path + ": target triple '" + M.getTargetTriple() +
-                         "' is not x86_64 Linux");
+    return loadError(LoadErrorKind::BadIR, Path + ": target triple '" +
+                                               M.getTargetTriple() +
+                                               "' is not x86_64 Linux");
   if (M.getDataLayoutStr().empty())
     M.setDataLayout(X86_64DataLayout);
   if (M.getDataLayout() != DataLayout(X86_64DataLayout))
-    return loadError(LoadErrorKind::BadIR,
-                     Path + ": data layout '" + M.getDataLayoutStr() +
-                         "' does not match x86-64's '" + X86_64DataLayout +
-                         "'");
+    return loadError(LoadErrorKind::BadIR, Path + ": data layout '" +
+                                               M.getDataLayoutStr() +
+                                               "' does not match x86-64's '" +
+                                               X86_64DataLayout + "'");
   return Error::success();
 }
 

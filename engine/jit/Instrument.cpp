@@ -29,16 +29,13 @@ constexpr size_t offsetOf(Field F) {
   return static_cast<size_t>(F) * sizeof(uint64_t);
 }
 static_assert(sizeof(FunctionCounters) == NumFields * sizeof(uint64_t));
-static_assert(offsetof(FunctionCounters, Calls) == offsetOf(Field::Calls) &&
-              offsetof(FunctionCounters, NextTierAt) ==
-                  offsetOf(Field::NextTierAt) &&
-              offsetof(FunctionCounters, Cycles) == offsetOf(Field::Cycles) &&
-              offsetof(FunctionCounters, TimedCalls) ==
-                  offsetOf(Field::TimedCalls) &&
-              offsetof(FunctionCounters, MinCycles) ==
-                  offsetOf(Field::MinCycles) &&
-              offsetof(FunctionCounters, MaxCycles) ==
-                  offsetOf(Field::MaxCycles));
+static_assert(
+    offsetof(FunctionCounters, Calls) == offsetOf(Field::Calls) &&
+    offsetof(FunctionCounters, NextTierAt) == offsetOf(Field::NextTierAt) &&
+    offsetof(FunctionCounters, Cycles) == offsetOf(Field::Cycles) &&
+    offsetof(FunctionCounters, TimedCalls) == offsetOf(Field::TimedCalls) &&
+    offsetof(FunctionCounters, MinCycles) == offsetOf(Field::MinCycles) &&
+    offsetof(FunctionCounters, MaxCycles) == offsetOf(Field::MaxCycles));
 
 struct CounterAccess {
   Type *I64;

@@ -34,8 +34,7 @@ static void rand48(void) {
   double E = erand48(X);
   long J = jrand48(X);
   srand48(7);
-  printf("rand48 %ld %.6f %ld %ld %.6f %ld %ld\n", L, D, M, N, E, J,
-         lrand48());
+  printf("rand48 %ld %.6f %ld %ld %.6f %ld %ld\n", L, D, M, N, E, J, lrand48());
   srandom(11);
   long R1 = random();
   unsigned RS = 5;

@@ -11,9 +11,7 @@ typedef short v8s __attribute__((vector_size(16)));
 
 static v2d axpy(double A, v2d X, v2d Y) { return X * A + Y; }
 
-static v4f mix(v4f A, float S, int N, v4f B) {
-  return A * S + B * (float)N;
-}
+static v4f mix(v4f A, float S, int N, v4f B) { return A * S + B * (float)N; }
 
 static v4i lanes(long A, long B, long C, long D, long E, long F, long G,
                  v4i X) {
@@ -22,8 +20,8 @@ static v4i lanes(long A, long B, long C, long D, long E, long F, long G,
 }
 
 // Ten vectors: the last two go on the stack.
-static v2d sum10(v2d A, v2d B, v2d C, v2d D, v2d E, v2d F, v2d G, v2d H,
-                 v2d I, v2d J) {
+static v2d sum10(v2d A, v2d B, v2d C, v2d D, v2d E, v2d F, v2d G, v2d H, v2d I,
+                 v2d J) {
   return A + B + C + D + E + F + G + H + I * 2 + J * 3;
 }
 
