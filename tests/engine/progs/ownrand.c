@@ -21,6 +21,8 @@ int main(void) {
   for (int I = 0; I < 500; ++I)
     Sum += rand();
   int (*volatile Gen)(void) = rand;
-  printf("sum %d, roll %d, next %d\n", Sum, roll(Gen), rand());
+  int Roll = roll(Gen);
+  int Next = rand();
+  printf("sum %d, roll %d, next %d\n", Sum, Roll, Next);
   return Sum % 100;
 }
