@@ -4,7 +4,8 @@
 #   scripts/qemu-run.sh IMG [TIMEOUT_SECONDS]   (default 60)
 #
 # Environment:
-#   GTS_QEMU_ACCEL=tcg|kvm|auto  (default auto: KVM if /dev/kvm opens, else TCG)
+#   GTS_QEMU_ACCEL=tcg|kvm|auto  (default auto: KVM if /dev/kvm is a character
+#                                device that opens, else TCG)
 #   GTS_QEMU_LOG=FILE            serial console copy (default IMG.log)
 #   GTS_QEMU_MEM=MiB             guest RAM (default 256)
 #
@@ -22,7 +23,13 @@ mem=${GTS_QEMU_MEM:-256}
 accel=${GTS_QEMU_ACCEL:-auto}
 
 if [ "$accel" = auto ]; then
-  if (exec 3<>/dev/kvm) 2>/dev/null; then accel=kvm; else accel=tcg; fi
+  # Test for the device first: as root, opening a missing /dev/kvm for
+  # writing would create an empty regular file there.
+  if [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; then
+    accel=kvm
+  else
+    accel=tcg
+  fi
 fi
 # With KVM, QEMU still falls back to TCG if creating the VM fails.
 accel_args=(-accel "$accel")

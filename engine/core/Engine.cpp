@@ -38,6 +38,9 @@ extern "C" void gtsHot(int Id);
 // The app's exit(): the compile thread must stop before exit() runs static
 // destructors, LLVM's among them, under its feet.
 extern "C" [[noreturn]] void gtsExit(int Status);
+// The app's atexit(): its handlers must run before its destructors and
+// before the engine stops (exitApp).
+extern "C" int gtsAtExit(void (*Fn)());
 
 // rdtsc costs tens of cycles: timing every call would dominate small hot
 // functions, so compiled code times one call in 64. The top tiers carry no
@@ -96,6 +99,7 @@ public:
   Error init();
   Error runMain(const std::vector<std::string> &Args) override;
   [[noreturn]] void exitApp(int Status);
+  void atExit(void (*Fn)()) { AtExitHandlers.push_back(Fn); }
   const Profile &profile() const override { return *Prof; }
   RunSummary summary() const override;
   Snapshot snapshot() const override;
@@ -128,6 +132,8 @@ private:
   Error compileAndInstall(const UnitRequest &R);
   void tierUp(const CompileRequest &R);
   Error runConstructors();
+  void collectDestructors();
+  void runAppExitHandlers();
 
   PreparedModule App;
   EngineOptions Opts;
@@ -158,16 +164,23 @@ private:
   std::vector<bool> Absorbed;  // Interpreter profile already in Prof.
   std::vector<Tier> Requested; // Highest tier asked for, by function.
   DenseMap<const GlobalVariable *, std::unique_ptr<uint64_t[]>> LabelTables;
+  std::vector<void (*)()> AtExitHandlers; // In registration order.
+  std::vector<int> Destructors;           // Ids, the last runs first.
 };
 
 extern "C" void gtsHot(int Id) { ActiveEngine->onHot(Id); }
 extern "C" void gtsExit(int Status) { ActiveEngine->exitApp(Status); }
+extern "C" int gtsAtExit(void (*Fn)()) {
+  ActiveEngine->atExit(Fn);
+  return 0;
+}
 
 // The host symbol table with the engine's own versions of some entries.
 const StringMap<void *> &appSymbols() {
   static const StringMap<void *> Table = [] {
     StringMap<void *> T = hostSymbols();
     T["exit"] = reinterpret_cast<void *>(&gtsExit);
+    T["atexit"] = reinterpret_cast<void *>(&gtsAtExit);
     return T;
   }();
   return Table;
@@ -218,6 +231,11 @@ Error TieredEngine::init() {
     return NewJit.takeError();
   J = std::move(*NewJit);
   StringMap<void *> Symbols = appSymbols();
+  // The app's own definition of a C library name (C lets a program define
+  // rand) wins, as with a C linker: its entry takes the name.
+  for (const GlobalValue &GV : App.M->global_values())
+    if (!GV.isDeclaration())
+      Symbols.erase(GV.getName());
   Symbols["__gts_counters"] = Prof->counters();
   Symbols["__gts_hot"] = reinterpret_cast<void *>(&gtsHot);
   Symbols[EntryHandlerSymbol] =
@@ -670,6 +688,45 @@ Error TieredEngine::runConstructors() {
   return Error::success();
 }
 
+// llvm.global_dtors: C runs the highest priority first and, within one
+// priority, the last listed first (.fini_array order).
+void TieredEngine::collectDestructors() {
+  auto *Dtors = App.M->getNamedGlobal("llvm.global_dtors");
+  if (!Dtors || !Dtors->hasInitializer())
+    return;
+  auto *Init = dyn_cast<ConstantArray>(Dtors->getInitializer());
+  if (!Init)
+    return;
+  std::vector<std::pair<uint64_t, int>> Order;
+  for (const Use &Op : Init->operands()) {
+    auto *CS = cast<ConstantStruct>(Op.get());
+    auto *Prio = cast<ConstantInt>(CS->getOperand(0));
+    auto *Fn = dyn_cast<Function>(CS->getOperand(1)->stripPointerCasts());
+    if (Fn && App.idOf(*Fn) >= 0)
+      Order.emplace_back(Prio->getZExtValue(), App.idOf(*Fn));
+  }
+  std::stable_sort(Order.begin(), Order.end(),
+                   [](auto &A, auto &B) { return A.first < B.first; });
+  for (auto &[Prio, Id] : Order)
+    Destructors.push_back(Id);
+}
+
+// What C's exit() does for the app: atexit handlers, last registered first,
+// then destructors. Each is taken off its list before it runs, so an exit()
+// from one of them goes on with the rest, as glibc's does.
+void TieredEngine::runAppExitHandlers() {
+  while (!AtExitHandlers.empty()) {
+    void (*Fn)() = AtExitHandlers.back();
+    AtExitHandlers.pop_back();
+    Fn();
+  }
+  while (!Destructors.empty()) {
+    int Id = Destructors.back();
+    Destructors.pop_back();
+    reinterpret_cast<void (*)()>(J->entry(Id))();
+  }
+}
+
 RunSummary TieredEngine::summary() const {
   std::lock_guard<std::mutex> G(CompileLock);
   RunSummary S;
@@ -757,6 +814,7 @@ Snapshot TieredEngine::snapshot() const {
 }
 
 void TieredEngine::exitApp(int Status) {
+  runAppExitHandlers();
   static bool Exiting = false;
   if (!Exiting) {
     Exiting = true;
@@ -770,6 +828,7 @@ void TieredEngine::exitApp(int Status) {
 }
 
 Error TieredEngine::runMain(const std::vector<std::string> &Args) {
+  collectDestructors();
   if (Error E = runConstructors())
     return std::move(E);
   std::vector<char *> Argv;

@@ -146,6 +146,19 @@ struct VecIntrinsic {
   uint32_t D, A, B, C;
 };
 
+// A signature with vectors, which libffi cannot describe: calls and entries
+// put each value where LLVM's x86-64 C convention does (integers and
+// pointers in GPRs, float and double in the low part of an XMM register, a
+// vector of up to 16 bytes in a whole one; then 8-byte stack slots, 16-byte
+// ones for vectors). Only these kinds, no byval or sret.
+struct RegSig {
+  enum Class : uint8_t { Void, Gp, GpSext, Sse, Vec };
+  std::vector<Class> Args;
+  std::vector<uint8_t> Bytes; // store size of each argument
+  Class Ret = Void;
+  uint8_t RetBytes = 0, RetBits = 0; // RetBits: integer results below 64
+};
+
 struct CallSite {
   FuncState *Callee = nullptr; // defined app function (direct), else null
   llvm::FunctionType *FT = nullptr;
@@ -158,6 +171,8 @@ struct CallSite {
   uint32_t RetOff = 0;
   bool RetInt = false;
   unsigned RetBits = 0;
+  bool RegCall = false; // vectors: Sig, not Cif
+  RegSig Sig;
   ffi_cif Cif;
   std::vector<ffi_type *> FfiArgs;
 };
@@ -205,6 +220,8 @@ struct FuncState {
   ffi_type *FfiRet = nullptr;
   unsigned RetStore = 0, RetIntBits = 0;
   bool RetSext = false;
+  bool RegCall = false; // vectors: Sig, not Cif
+  RegSig Sig;
 };
 
 struct Interpreter::Impl {
@@ -227,6 +244,10 @@ struct Interpreter::Impl {
   llvm::Error prepareSignature(FuncState &FS);
   void setEntry(FuncState &FS, void *Code);
   llvm::Expected<ffi_type *> ffiType(llvm::Type *T, bool Signed);
+  // Whether FT (with call or function attributes AL) has vectors; if so, S
+  // describes it or the Error names what registers cannot carry.
+  llvm::Expected<bool> regSig(llvm::FunctionType *FT,
+                              const llvm::AttributeList &AL, RegSig &S);
   llvm::Error writeConst(const llvm::Constant *C, uint8_t *Dst);
   void *blockToken(const llvm::BasicBlock *BB);
   // Maps entry[id] of every defined function (first indirect call).
@@ -237,6 +258,9 @@ struct Interpreter::Impl {
 // Execution (Exec.cpp).
 const void *const *handlerTable();
 void closureEntry(ffi_cif *Cif, void *Ret, void **Args, void *UserData);
+// Calls Target with signature S: Args[i] points to argument i in its slot;
+// the result goes to Ret as a slot holds it (integers zero-extended).
+void regCall(const RegSig &S, void *Target, uint8_t *const *Args, uint8_t *Ret);
 [[noreturn]] void fatal(const llvm::Twine &Msg);
 
 } // namespace gts

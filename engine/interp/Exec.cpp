@@ -13,6 +13,7 @@
 #include <cstring>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <vector>
 #include <x86intrin.h>
 
 using namespace llvm;
@@ -66,6 +67,33 @@ void initStack() {
     fatal("cannot map the interpreter stack");
   TS.Base = TS.Sp = static_cast<uint8_t *>(M);
   TS.End = TS.Base + StackBytes;
+}
+
+// Native entries into the interpreter, innermost last: where the entry's
+// native frame is and the interpreter stack pointer it restores. A longjmp
+// from interpreted code to a compiled setjmp skips those restores; an entry
+// deeper on the native stack than a new one is then dead (the new entry's
+// frame lies at or above it), and the interpreter stack it held is
+// reclaimed here instead of leaking once per longjmp.
+struct EntryMark {
+  uintptr_t Frame;
+  uint8_t *Sp;
+};
+thread_local std::vector<EntryMark> Entries;
+
+void enterFromNative(void *Frame) {
+  initStack();
+  uintptr_t Here = reinterpret_cast<uintptr_t>(Frame);
+  while (!Entries.empty() && Entries.back().Frame <= Here) {
+    TS.Sp = Entries.back().Sp;
+    Entries.pop_back();
+  }
+  Entries.push_back({Here, TS.Sp});
+}
+
+void leaveToNative() {
+  TS.Sp = Entries.back().Sp;
+  Entries.pop_back();
 }
 
 uint8_t *bump(size_t Size, size_t Align) {
@@ -690,6 +718,15 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
 [[gnu::noinline]] void callNative(const CallSite &CS, void *Target,
                                   uint8_t *Fp) {
   size_t N = CS.ArgOff.size();
+  if (CS.RegCall) {
+    uint8_t *Args[N + 1];
+    for (size_t J = 0; J < N; ++J)
+      Args[J] = Fp + CS.ArgOff[J];
+    uint64_t Dummy;
+    regCall(CS.Sig, Target, Args,
+            CS.RetOff ? Fp + CS.RetOff : reinterpret_cast<uint8_t *>(&Dummy));
+    return;
+  }
   void *AV[N + 1];
   for (size_t J = 0; J < N; ++J) {
     uint8_t *Src = Fp + CS.ArgOff[J];
@@ -737,6 +774,13 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   if (Header != FS.ReentryBlock || !FS.Closure || S == FS.Closure)
     return false;
   size_t N = FS.ParamOff.size();
+  if (FS.RegCall) {
+    uint8_t *Args[N + 1];
+    for (size_t J = 0; J < N; ++J)
+      Args[J] = Fp + FS.ParamOff[J];
+    regCall(FS.Sig, S, Args, Ret);
+    return true;
+  }
   void *AV[N + 1];
   for (size_t J = 0; J < N; ++J) {
     uint8_t *Src = Fp + FS.ParamOff[J];
@@ -1320,8 +1364,7 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
   auto &FS = *static_cast<FuncState *>(UserData);
   Impl &I = *FS.Owner;
   ensureTranslated(I, FS);
-  initStack();
-  uint8_t *Saved = TS.Sp;
+  enterFromNative(__builtin_frame_address(0));
   uint8_t *Fp = pushFrame(FS);
   for (size_t J = 0; J < FS.ParamOff.size(); ++J) {
     uint8_t *Dst = Fp + FS.ParamOff[J];
@@ -1344,13 +1387,14 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
   } else if (FS.RetStore) {
     memcpy(Ret, R, FS.RetStore);
   }
-  TS.Sp = Saved;
+  leaveToNative();
 }
 
-// Native callers of variadic functions: a per-function stub loads the
-// FuncState into r11 and jumps here; this saves the argument registers as a
-// SysV register save area and calls vaEntry, then loads the result registers
-// {rax, rdx, xmm0, xmm1} from a buffer.
+// Native callers of variadic functions (and of functions with vectors in
+// their signature): a per-function stub loads the FuncState into r11 and
+// jumps here; this saves the argument registers as a SysV register save area
+// and calls gts_interp_va_entry, then loads the result registers {rax, rdx,
+// xmm0, xmm1} from a buffer (16 bytes per XMM register).
 asm(R"(
   .pushsection .text
   .globl gts_interp_va_thunk
@@ -1358,7 +1402,7 @@ asm(R"(
 gts_interp_va_thunk:
   push %rbp
   mov %rsp, %rbp
-  sub $208, %rsp
+  sub $224, %rsp
   mov %rdi, 0(%rsp)
   mov %rsi, 8(%rsp)
   mov %rdx, 16(%rsp)
@@ -1380,13 +1424,106 @@ gts_interp_va_thunk:
   call gts_interp_va_entry
   mov 176(%rsp), %rax
   mov 184(%rsp), %rdx
-  movq 192(%rsp), %xmm0
-  movq 200(%rsp), %xmm1
+  movups 192(%rsp), %xmm0
+  movups 208(%rsp), %xmm1
   leave
   ret
   .size gts_interp_va_thunk, .-gts_interp_va_thunk
+
+  # gts_interp_reg_call(Target, Regs, Stack, StackBytes, Ret): calls Target
+  # with rdi..r9 and xmm0..7 from Regs (the save area layout above) and
+  # StackBytes (a multiple of 16) of stack arguments; stores {rax, rdx, xmm0,
+  # xmm1} to Ret.
+  .globl gts_interp_reg_call
+  .type gts_interp_reg_call, @function
+gts_interp_reg_call:
+  push %rbp
+  mov %rsp, %rbp
+  push %rbx
+  push %r12
+  mov %rdi, %r11
+  mov %rsi, %r12
+  mov %r8, %rbx
+  sub %rcx, %rsp
+  mov %rsp, %rdi
+  mov %rdx, %rsi
+  rep movsb
+  movups 48(%r12), %xmm0
+  movups 64(%r12), %xmm1
+  movups 80(%r12), %xmm2
+  movups 96(%r12), %xmm3
+  movups 112(%r12), %xmm4
+  movups 128(%r12), %xmm5
+  movups 144(%r12), %xmm6
+  movups 160(%r12), %xmm7
+  mov 0(%r12), %rdi
+  mov 8(%r12), %rsi
+  mov 16(%r12), %rdx
+  mov 24(%r12), %rcx
+  mov 32(%r12), %r8
+  mov 40(%r12), %r9
+  mov $8, %eax
+  call *%r11
+  mov %rax, 0(%rbx)
+  mov %rdx, 8(%rbx)
+  movups %xmm0, 16(%rbx)
+  movups %xmm1, 32(%rbx)
+  lea -16(%rbp), %rsp
+  pop %r12
+  pop %rbx
+  pop %rbp
+  ret
+  .size gts_interp_reg_call, .-gts_interp_reg_call
   .popsection
 )");
+
+extern "C" void gts_interp_reg_call(void *Target, const uint8_t *Regs,
+                                    const uint8_t *Stack, size_t StackBytes,
+                                    uint8_t *Ret);
+
+void regCall(const RegSig &S, void *Target, uint8_t *const *Args,
+             uint8_t *Ret) {
+  alignas(16) uint8_t Regs[176] = {};
+  SmallVector<uint8_t, 64> Stack;
+  unsigned Gp = 0, Xmm = 0;
+  auto Spill = [&](const void *Src, unsigned Bytes, unsigned Slot) {
+    size_t At = alignTo(Stack.size(), Slot);
+    Stack.resize(At + Slot);
+    memcpy(&Stack[At], Src, Bytes);
+  };
+  for (size_t J = 0; J < S.Args.size(); ++J) {
+    RegSig::Class C = S.Args[J];
+    if (C == RegSig::Gp || C == RegSig::GpSext) {
+      uint64_t V;
+      memcpy(&V, Args[J], 8);
+      if (C == RegSig::GpSext && S.Bytes[J] < 8)
+        V = sext(V, 8 * S.Bytes[J]);
+      if (Gp < 6)
+        memcpy(Regs + 8 * Gp++, &V, 8);
+      else
+        Spill(&V, 8, 8);
+    } else if (Xmm < 8) {
+      memcpy(Regs + 48 + 16 * Xmm++, Args[J], S.Bytes[J]);
+    } else {
+      Spill(Args[J], S.Bytes[J], C == RegSig::Vec ? 16 : 8);
+    }
+  }
+  Stack.resize(alignTo(Stack.size(), 16));
+  alignas(16) uint8_t Out[48];
+  gts_interp_reg_call(Target, Regs, Stack.data(), Stack.size(), Out);
+  if (S.Ret == RegSig::Gp || S.Ret == RegSig::GpSext) {
+    uint64_t V;
+    memcpy(&V, Out, 8);
+    if (S.RetBits)
+      V &= (1ull << S.RetBits) - 1;
+    memcpy(Ret, &V, 8);
+  } else if (S.Ret == RegSig::Sse) {
+    memset(Ret, 0, 8);
+    memcpy(Ret, Out + 16, S.RetBytes);
+  } else if (S.Ret == RegSig::Vec) {
+    memcpy(Ret, Out + 16, S.RetBytes);
+  }
+}
 
 namespace {
 
@@ -1396,6 +1533,12 @@ struct ArgReader {
   unsigned Gp = 0, Xmm = 0;
   uint8_t *gp() { return Gp < 6 ? Regs + 8 * Gp++ : (Ov += 8) - 8; }
   uint8_t *xmm() { return Xmm < 8 ? Regs + 48 + 16 * Xmm++ : (Ov += 8) - 8; }
+  uint8_t *vec() {
+    if (Xmm < 8)
+      return Regs + 48 + 16 * Xmm++;
+    Ov = alignUp(Ov, 16);
+    return (Ov += 16) - 16;
+  }
   uint8_t *pair() {
     if (Gp <= 4)
       return (Gp += 2, Regs + 8 * (Gp - 2));
@@ -1417,6 +1560,8 @@ void readParam(FuncState &FS, unsigned J, ArgReader &In, uint8_t *Fp) {
     memcpy(Dst, In.xmm(), T->isFloatTy() ? 4 : 8);
   } else if (T->isIntegerTy(128)) {
     memcpy(Dst, In.pair(), 16);
+  } else if (T->isVectorTy()) {
+    memcpy(Dst, In.vec(), FS.ParamStore[J]);
   } else if (T->isPointerTy() || T->isIntegerTy()) {
     uint64_t V;
     memcpy(&V, In.gp(), 8);
@@ -1438,7 +1583,7 @@ void writeResult(FuncState &FS, Type *T, const uint8_t *R, uint64_t *Out) {
     unsigned N = std::min<uint64_t>(DL.getTypeStoreSize(E), 16);
     if (E->isFloatingPointTy() || E->isVectorTy()) {
       memcpy(&Out[X], P, N);
-      X += (N + 7) / 8;
+      X += 2; // the next XMM register
       return;
     }
     memcpy(&V, P, std::min(N, 8u));
@@ -1463,20 +1608,21 @@ extern "C" void gts_interp_va_entry(FuncState *FS, uint8_t *Regs,
                                     uint8_t *Stack, uint64_t *Ret) {
   Impl &I = *FS->Owner;
   ensureTranslated(I, *FS);
-  initStack();
-  uint8_t *Saved = TS.Sp;
+  enterFromNative(__builtin_frame_address(0));
   uint8_t *Fp = pushFrame(*FS);
   ArgReader In{Regs, Stack};
   for (unsigned J = 0; J < FS->ParamOff.size(); ++J)
     readParam(*FS, J, In, Fp);
-  uint8_t *Tmpl = bump(32, 16);
-  writeVaList(Tmpl, 8 * In.Gp, 48 + 16 * In.Xmm, In.Ov, Regs);
-  *reinterpret_cast<uint8_t **>(Fp + FS->VaOff) = Tmpl;
+  if (FS->F->isVarArg()) {
+    uint8_t *Tmpl = bump(32, 16);
+    writeVaList(Tmpl, 8 * In.Gp, 48 + 16 * In.Xmm, In.Ov, Regs);
+    *reinterpret_cast<uint8_t **>(Fp + FS->VaOff) = Tmpl;
+  }
   uint8_t *R = bump(FS->RetSize + 16, 16);
   memset(R, 0, 16);
   run(I, *FS, Fp, R);
   writeResult(*FS, FS->F->getReturnType(), R, Ret);
-  TS.Sp = Saved;
+  leaveToNative();
 }
 
 } // namespace gts

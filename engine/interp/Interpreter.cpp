@@ -2,6 +2,7 @@
 #include "Decoded.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Operator.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
@@ -9,6 +10,13 @@ namespace gts {
 
 static Error fail(const Twine &What) {
   return createStringError(inconvertibleErrorCode(), "unsupported: " + What);
+}
+
+static std::string typeString(Type *T) {
+  std::string S;
+  raw_string_ostream OS(S);
+  T->print(OS);
+  return S;
 }
 
 FuncState &Interpreter::Impl::state(Function &F) {
@@ -73,10 +81,7 @@ Expected<ffi_type *> Interpreter::Impl::ffiType(Type *T, bool Signed) {
   } else if (T->isIntegerTy(128)) {
     Elems.assign(2, &ffi_type_uint64);
   } else {
-    std::string S;
-    raw_string_ostream OS(S);
-    T->print(OS);
-    return fail("native call with argument or result of type " + S);
+    return fail("native call with argument or result of type " + typeString(T));
   }
   if (Elems.empty())
     Elems.push_back(&ffi_type_uint8);
@@ -88,6 +93,55 @@ Expected<ffi_type *> Interpreter::Impl::ffiType(Type *T, bool Signed) {
   FT.type = FFI_TYPE_STRUCT;
   FT.elements = Stored.data();
   return &FT;
+}
+
+// The register class of one value of type T (RegSig), or an Error.
+static Expected<RegSig::Class> regClass(Type *T, const DataLayout &DL,
+                                        bool Sext) {
+  if (T->isPointerTy() || (T->isIntegerTy() && T->getIntegerBitWidth() <= 64))
+    return Sext ? RegSig::GpSext : RegSig::Gp;
+  if (T->isFloatTy() || T->isDoubleTy())
+    return RegSig::Sse;
+  // LLVM widens vectors of up to 16 bytes to one XMM register; larger ones
+  // are split (or use YMM registers with AVX), one-element ones scalarized.
+  auto *VT = dyn_cast<FixedVectorType>(T);
+  if (VT && VT->getNumElements() > 1 && DL.getTypeStoreSize(VT) <= 16 &&
+      !VT->getElementType()->isIntegerTy(1))
+    return RegSig::Vec;
+  return fail("call with argument or result of type " + typeString(T));
+}
+
+Expected<bool> Interpreter::Impl::regSig(FunctionType *FT,
+                                         const AttributeList &AL, RegSig &S) {
+  auto IsVector = [](Type *T) { return T->isVectorTy(); };
+  if (!IsVector(FT->getReturnType()) && none_of(FT->params(), IsVector))
+    return false;
+  if (FT->isVarArg())
+    return fail("variadic call with vector arguments");
+  for (unsigned N = 0; N < FT->getNumParams(); ++N) {
+    Type *T = FT->getParamType(N);
+    if (AL.hasParamAttr(N, Attribute::ByVal) ||
+        AL.hasParamAttr(N, Attribute::StructRet) ||
+        AL.hasParamAttr(N, Attribute::InReg))
+      return fail("byval, sret or inreg argument beside vectors");
+    Expected<RegSig::Class> C =
+        regClass(T, DL, AL.hasParamAttr(N, Attribute::SExt));
+    if (!C)
+      return C.takeError();
+    S.Args.push_back(*C);
+    S.Bytes.push_back(DL.getTypeStoreSize(T));
+  }
+  Type *RT = FT->getReturnType();
+  if (RT->isVoidTy())
+    return true;
+  Expected<RegSig::Class> C = regClass(RT, DL, false);
+  if (!C)
+    return C.takeError();
+  S.Ret = *C;
+  S.RetBytes = DL.getTypeStoreSize(RT);
+  if (RT->isIntegerTy() && RT->getIntegerBitWidth() < 64)
+    S.RetBits = RT->getIntegerBitWidth();
+  return true;
 }
 
 extern "C" void gts_interp_va_thunk();
@@ -111,6 +165,20 @@ Error Interpreter::Impl::prepareSignature(FuncState &FS) {
   if (FS.SignatureReady)
     return Error::success();
   Function &F = *FS.F;
+  Type *RT = F.getReturnType();
+  bool RSext = F.getAttributes().hasRetAttr(Attribute::SExt);
+  FS.RetSext = RSext;
+  FS.RetIntBits = RT->isIntegerTy() && RT->getIntegerBitWidth() <= 64
+                      ? RT->getIntegerBitWidth()
+                      : 0;
+  FS.RetStore = RT->isVoidTy() ? 0 : DL.getTypeStoreSize(RT);
+  Expected<bool> Regs = regSig(F.getFunctionType(), F.getAttributes(), FS.Sig);
+  if (!Regs)
+    return Regs.takeError();
+  if (*Regs) {
+    FS.RegCall = FS.SignatureReady = true;
+    return Error::success();
+  }
   for (Argument &A : F.args()) {
     Type *BT = A.getParamByValType();
     Expected<ffi_type *> T =
@@ -119,17 +187,10 @@ Error Interpreter::Impl::prepareSignature(FuncState &FS) {
       return T.takeError();
     FS.FfiArgs.push_back(*T);
   }
-  Type *RT = F.getReturnType();
-  bool RSext = F.getAttributes().hasRetAttr(Attribute::SExt);
   Expected<ffi_type *> R = ffiType(RT, RSext);
   if (!R)
     return R.takeError();
   FS.FfiRet = *R;
-  FS.RetSext = RSext;
-  FS.RetIntBits = RT->isIntegerTy() && RT->getIntegerBitWidth() <= 64
-                      ? RT->getIntegerBitWidth()
-                      : 0;
-  FS.RetStore = RT->isVoidTy() ? 0 : DL.getTypeStoreSize(RT);
   if (ffi_prep_cif(&FS.Cif, FFI_DEFAULT_ABI, FS.FfiArgs.size(), FS.FfiRet,
                    FS.FfiArgs.data()) != FFI_OK)
     return fail("signature of @" + F.getName() + " for libffi");
@@ -151,10 +212,11 @@ Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
   void *Code = nullptr;
   auto *Cl =
       static_cast<ffi_closure *>(ffi_closure_alloc(sizeof(ffi_closure), &Code));
-  bool Ok =
-      Cl && (F.isVarArg() ? writeVaStub(Cl, &FS)
-                          : ffi_prep_closure_loc(Cl, &FS.Cif, closureEntry, &FS,
-                                                 Code) == FFI_OK);
+  // Signatures with vectors read their registers like variadic ones.
+  bool Ok = Cl && (F.isVarArg() || FS.RegCall
+                       ? writeVaStub(Cl, &FS)
+                       : ffi_prep_closure_loc(Cl, &FS.Cif, closureEntry, &FS,
+                                              Code) == FFI_OK);
   if (!Ok)
     return fail("cannot allocate a closure for @" + F.getName());
   FS.ClosureMem = Cl;

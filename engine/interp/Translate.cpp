@@ -148,7 +148,8 @@ private:
   Error binop(BinaryOperator &B);
   Error icmp(ICmpInst &C);
   Error fcmp(FCmpInst &C);
-  Error cast(CastInst &C);
+  Error castOp(CastInst &C);
+  Error prepareCif(CallInst &C, CallSite &CS);
   Error load(LoadInst &L);
   Error store(StoreInst &S);
   Error gep(GetElementPtrInst &G);
@@ -499,7 +500,7 @@ Error Translator::inst(Instruction &In) {
   if (auto *B = dyn_cast<BinaryOperator>(&In))
     return In.getType()->isVectorTy() ? vectorOp(In) : binop(*B);
   if (auto *C = dyn_cast<CastInst>(&In))
-    return In.getType()->isVectorTy() ? vectorOp(In) : cast(*C);
+    return In.getType()->isVectorTy() ? vectorOp(In) : castOp(*C);
   return unsupported(Twine("instruction '") + In.getOpcodeName() + "'");
 }
 
@@ -708,7 +709,7 @@ Error Translator::fcmp(FCmpInst &C) {
   return Error::success();
 }
 
-Error Translator::cast(CastInst &C) {
+Error Translator::castOp(CastInst &C) {
   Type *ST = C.getSrcTy(), *DT = C.getDestTy();
   uint32_t D = op(&C), A = op(C.getOperand(0));
   auto Fp = [](Type *T) { return T->isFloatTy() || T->isDoubleTy(); };
@@ -1092,6 +1093,31 @@ Error Translator::select(SelectInst &S) {
   return Error::success();
 }
 
+// libffi's description of a call without vectors.
+Error Translator::prepareCif(CallInst &C, CallSite &CS) {
+  FunctionType *FT = C.getFunctionType();
+  Expected<ffi_type *> R = I.ffiType(FT->getReturnType(), false);
+  if (!R)
+    return R.takeError();
+  for (unsigned N = 0; N < C.arg_size(); ++N) {
+    Type *BT = C.getParamByValType(N);
+    Expected<ffi_type *> T = I.ffiType(BT ? BT : C.getArgOperand(N)->getType(),
+                                       C.paramHasAttr(N, Attribute::SExt));
+    if (!T)
+      return T.takeError();
+    CS.FfiArgs.push_back(*T);
+  }
+  ffi_status St =
+      FT->isVarArg()
+          ? ffi_prep_cif_var(&CS.Cif, FFI_DEFAULT_ABI, CS.NumFixed,
+                             CS.FfiArgs.size(), *R, CS.FfiArgs.data())
+          : ffi_prep_cif(&CS.Cif, FFI_DEFAULT_ABI, CS.FfiArgs.size(), *R,
+                         CS.FfiArgs.data());
+  if (St != FFI_OK)
+    return unsupported("call signature for libffi");
+  return Error::success();
+}
+
 Error Translator::call(CallInst &C) {
   if (C.isInlineAsm())
     return unsupported("inline asm");
@@ -1124,29 +1150,20 @@ Error Translator::call(CallInst &C) {
   }
   CS.NumFixed = FT->getNumParams();
   Type *RT = FT->getReturnType();
-  Expected<ffi_type *> R = I.ffiType(RT, false);
-  if (!R)
-    return R.takeError();
   for (unsigned N = 0; N < C.arg_size(); ++N) {
     Value *A = C.getArgOperand(N);
     Type *BT = C.getParamByValType(N);
     CS.ArgOff.push_back(op(A));
     CS.ArgSize.push_back(slotSize(A->getType()));
     CS.ByvalSize.push_back(BT ? DL.getTypeAllocSize(BT) : 0);
-    Expected<ffi_type *> T =
-        I.ffiType(BT ? BT : A->getType(), C.paramHasAttr(N, Attribute::SExt));
-    if (!T)
-      return T.takeError();
-    CS.FfiArgs.push_back(*T);
   }
-  ffi_status St =
-      FT->isVarArg()
-          ? ffi_prep_cif_var(&CS.Cif, FFI_DEFAULT_ABI, CS.NumFixed,
-                             CS.FfiArgs.size(), *R, CS.FfiArgs.data())
-          : ffi_prep_cif(&CS.Cif, FFI_DEFAULT_ABI, CS.FfiArgs.size(), *R,
-                         CS.FfiArgs.data());
-  if (St != FFI_OK)
-    return unsupported("call signature for libffi");
+  Expected<bool> Regs = I.regSig(FT, C.getAttributes(), CS.Sig);
+  if (!Regs)
+    return Regs.takeError();
+  CS.RegCall = *Regs;
+  if (!CS.RegCall)
+    if (Error E = prepareCif(C, CS))
+      return E;
   if (!RT->isVoidTy()) {
     CS.RetOff = op(&C);
     CS.RetInt = RT->isIntegerTy() && intBits(RT) < 64;

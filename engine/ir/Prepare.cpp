@@ -4,11 +4,16 @@
 #include "../runtime/HostSymbols.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/IR/DataLayout.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <algorithm>
+#include <iterator>
 
 using namespace llvm;
 
@@ -64,6 +69,50 @@ Error checkExternals(const Module &M, StringRef Path) {
                    Path + ": unresolved external symbols: " + Missing);
 }
 
+// The engine runs x86-64 Linux code only: IR for another target would be
+// compiled with the wrong ABI (struct layouts, calling convention, va_list).
+// Hand-written IR without a triple or data layout gets the host's.
+Error checkTarget(Module &M, StringRef Path) {
+  if (M.getTargetTriple().empty())
+    M.setTargetTriple("x86_64-unknown-linux-gnu");
+  Triple T(M.getTargetTriple());
+  if (T.getArch() != Triple::x86_64 ||
+      (T.getOS() != Triple::Linux && T.getOS() != Triple::UnknownOS))
+    return loadError(LoadErrorKind::BadIR, Path + ": target triple '" +
+                                               M.getTargetTriple() +
+                                               "' is not x86_64 Linux");
+  if (M.getDataLayoutStr().empty())
+    M.setDataLayout(X86_64DataLayout);
+  if (M.getDataLayout() != DataLayout(X86_64DataLayout))
+    return loadError(LoadErrorKind::BadIR, Path + ": data layout '" +
+                                               M.getDataLayoutStr() +
+                                               "' does not match x86-64's '" +
+                                               X86_64DataLayout + "'");
+  return Error::success();
+}
+
+// The engine calls main(argc, argv, envp): C allows main to take the first
+// zero, two or three of them, nothing else.
+Error checkMain(const Function &Main, StringRef Path) {
+  FunctionType *T = Main.getFunctionType();
+  LLVMContext &C = Main.getContext();
+  Type *Params[] = {Type::getInt32Ty(C), PointerType::getUnqual(C),
+                    PointerType::getUnqual(C)};
+  unsigned N = T->getNumParams();
+  bool Ok = T->getReturnType()->isIntegerTy(32) && !T->isVarArg() && N != 1 &&
+            N <= 3 &&
+            std::equal(T->param_begin(), T->param_end(), std::begin(Params));
+  if (Ok)
+    return Error::success();
+  std::string Sig;
+  raw_string_ostream OS(Sig);
+  T->print(OS);
+  return loadError(LoadErrorKind::BadIR,
+                   Path + ": main has type '" + Sig +
+                       "'; expected int main(void), int main(int, char **) "
+                       "or int main(int, char **, char **)");
+}
+
 void externalize(GlobalValue &GV) {
   if (GV.isDeclaration())
     return;
@@ -94,9 +143,13 @@ Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter) {
   if (!M)
     return M.takeError();
   P.M = std::move(*M);
+  if (Error E = checkTarget(*P.M, Path))
+    return std::move(E);
   Function *Main = P.M->getFunction("main");
   if (!Main || Main->isDeclaration())
     return loadError(LoadErrorKind::NoMain, Path + ": no definition of main");
+  if (Error E = checkMain(*Main, Path))
+    return std::move(E);
   if (Error E = checkExternals(*P.M, Path))
     return std::move(E);
   if (ForInterpreter)

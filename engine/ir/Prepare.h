@@ -28,6 +28,12 @@ struct PreparedModule {
   }
 };
 
+// The data layout of x86-64 Linux (clang 19's, and the code generator's):
+// app modules must have it, or none (then they get it).
+inline constexpr const char *X86_64DataLayout =
+    "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:"
+    "64-S128";
+
 // Error kinds, so the driver can map them to documented exit codes.
 enum class LoadErrorKind { NoInput, BadIR, NoMain, Unresolved, Unsupported };
 
@@ -44,8 +50,9 @@ public:
   std::string Msg;
 };
 
-// Parses APP.ll or APP.bc, checks it (verifier, `main`, every external symbol
-// provided by the engine) and prepares it:
+// Parses APP.ll or APP.bc, checks it (verifier, x86-64 Linux target triple
+// and data layout, `main` and its signature, every external symbol provided
+// by the engine) and prepares it:
 // - internal and private symbols become external (hidden), so code compiled
 //   in separate tier units can refer to them;
 // - -O0 artifacts that would stop the tiers from optimizing (noinline,

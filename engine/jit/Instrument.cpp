@@ -1,5 +1,7 @@
 #include "Instrument.h"
 
+#include "../profile/Profile.h"
+
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Intrinsics.h"
@@ -22,6 +24,18 @@ enum class Field {
   MaxCycles
 };
 constexpr unsigned NumFields = 6;
+// The generated code indexes FunctionCounters as an array of i64.
+constexpr size_t offsetOf(Field F) {
+  return static_cast<size_t>(F) * sizeof(uint64_t);
+}
+static_assert(sizeof(FunctionCounters) == NumFields * sizeof(uint64_t));
+static_assert(
+    offsetof(FunctionCounters, Calls) == offsetOf(Field::Calls) &&
+    offsetof(FunctionCounters, NextTierAt) == offsetOf(Field::NextTierAt) &&
+    offsetof(FunctionCounters, Cycles) == offsetOf(Field::Cycles) &&
+    offsetof(FunctionCounters, TimedCalls) == offsetOf(Field::TimedCalls) &&
+    offsetof(FunctionCounters, MinCycles) == offsetOf(Field::MinCycles) &&
+    offsetof(FunctionCounters, MaxCycles) == offsetOf(Field::MaxCycles));
 
 struct CounterAccess {
   Type *I64;

@@ -8,10 +8,12 @@
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -21,14 +23,30 @@ enum class Tier : uint8_t { Interp, O0, O1, O2, O3, Os, Oz };
 llvm::StringRef tierName(Tier T);
 std::optional<Tier> parseTier(llvm::StringRef Name);
 
+// One record per function, in the array JIT code reaches as __gts_counters.
+// jit/Instrument.cpp addresses the fields as consecutive i64s in this order:
+// the asserts below keep the two in step.
 struct FunctionCounters {
   uint64_t Calls;
   uint64_t NextTierAt; // Calls value that triggers the next tier-up.
   uint64_t Cycles;     // Sum over timed calls (rdtsc, inclusive).
-  uint64_t TimedCalls; // Top tiers time a sample of calls, lower tiers all.
+  // Calls timed: lower JIT tiers time one call in 64, the top tiers none
+  // (unless --profile-top-tier), the interpreter all of its calls.
+  uint64_t TimedCalls;
   uint64_t MinCycles;
   uint64_t MaxCycles;
 };
+static_assert(sizeof(FunctionCounters) == 6 * sizeof(uint64_t) &&
+                  alignof(FunctionCounters) == alignof(uint64_t),
+              "FunctionCounters is an ABI shared with generated IR");
+static_assert(offsetof(FunctionCounters, Calls) == 0 &&
+                  offsetof(FunctionCounters, NextTierAt) == 8 &&
+                  offsetof(FunctionCounters, Cycles) == 16 &&
+                  offsetof(FunctionCounters, TimedCalls) == 24 &&
+                  offsetof(FunctionCounters, MinCycles) == 32 &&
+                  offsetof(FunctionCounters, MaxCycles) == 40,
+              "field offsets used by jit/Instrument.cpp");
+static_assert(std::is_standard_layout_v<FunctionCounters>);
 
 // Estimated total cycles of a function's calls: sampled tiers time a subset.
 uint64_t estimatedCycles(const FunctionCounters &C);

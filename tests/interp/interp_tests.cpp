@@ -102,6 +102,84 @@ TEST(InterpCalls, SlotChangeRoutesToNativeCode) {
   EXPECT_EQ(Indirect(reinterpret_cast<void *>(nativeCallee), 9), 1009);
 }
 
+// Vectors in signatures: libffi has no vector types, so native callers
+// enter through the register stub and calls to native code go through
+// registers (LLVM's x86-64 convention: one XMM register per vector of up to
+// 16 bytes, the ninth and later vectors on the stack).
+const char *VectorIR = R"(
+define <2 x double> @axpy(double %a, <2 x double> %x, <2 x double> %y) {
+  %h = insertelement <2 x double> poison, double %a, i64 0
+  %s = shufflevector <2 x double> %h, <2 x double> poison, <2 x i32> zeroinitializer
+  %m = fmul <2 x double> %s, %x
+  %r = fadd <2 x double> %m, %y
+  ret <2 x double> %r
+}
+define <4 x i32> @many(<4 x i32> %a, <4 x i32> %b, <4 x i32> %c, <4 x i32> %d,
+                       <4 x i32> %e, <4 x i32> %f, <4 x i32> %g, <4 x i32> %h,
+                       <4 x i32> %i, i32 %k, <4 x i32> %j) {
+  %s1 = add <4 x i32> %a, %b
+  %s2 = add <4 x i32> %s1, %i
+  %s3 = sub <4 x i32> %s2, %j
+  %v = insertelement <4 x i32> %s3, i32 %k, i64 3
+  ret <4 x i32> %v
+}
+define double @useAxpy(double %a) {
+  %r = call <2 x double> @axpy(double %a, <2 x double> <double 1.0, double 2.0>,
+                               <2 x double> <double 10.0, double 20.0>)
+  %x = extractelement <2 x double> %r, i64 0
+  %y = extractelement <2 x double> %r, i64 1
+  %s = fadd double %x, %y
+  ret double %s
+}
+define i32 @useMany() {
+  %r = call <4 x i32> @many(<4 x i32> <i32 1, i32 2, i32 3, i32 4>,
+      <4 x i32> <i32 10, i32 20, i32 30, i32 40>, <4 x i32> zeroinitializer,
+      <4 x i32> zeroinitializer, <4 x i32> zeroinitializer,
+      <4 x i32> zeroinitializer, <4 x i32> zeroinitializer,
+      <4 x i32> zeroinitializer, <4 x i32> <i32 100, i32 200, i32 300, i32 400>,
+      i32 7, <4 x i32> <i32 1, i32 1, i32 1, i32 1>)
+  %x = extractelement <4 x i32> %r, i64 0
+  %y = extractelement <4 x i32> %r, i64 3
+  %s = mul i32 %x, %y
+  ret i32 %s
+}
+)";
+
+typedef double V2d __attribute__((vector_size(16)));
+typedef int V4i __attribute__((vector_size(16)));
+
+extern "C" V2d nativeAxpy(double A, V2d X, V2d Y) { return X * A - Y; }
+extern "C" V4i nativeMany(V4i A, V4i, V4i, V4i, V4i, V4i, V4i, V4i, V4i I,
+                          int K, V4i J) {
+  return A * 2 + I + J + K;
+}
+
+TEST(InterpCalls, VectorSignatures) {
+  Harness H;
+  ASSERT_FALSE(H.loadText(VectorIR));
+  V2d R = fn<V2d (*)(double, V2d, V2d)>(H, "axpy")(2, V2d{1, 2}, V2d{3, 4});
+  EXPECT_EQ(R[0], 5);
+  EXPECT_EQ(R[1], 8);
+  V4i Z = {0, 0, 0, 0};
+  V4i M = fn<V4i (*)(V4i, V4i, V4i, V4i, V4i, V4i, V4i, V4i, V4i, int, V4i)>(
+      H, "many")(V4i{1, 2, 3, 4}, V4i{5, 5, 5, 5}, Z, Z, Z, Z, Z, Z,
+                 V4i{10, 20, 30, 40}, 9, V4i{1, 1, 1, 1});
+  EXPECT_EQ(M[0], 15);
+  EXPECT_EQ(M[2], 37);
+  EXPECT_EQ(M[3], 9);
+  // Interpreted callers, then native callees through the slots.
+  auto UseAxpy = fn<double (*)(double)>(H, "useAxpy");
+  auto UseMany = fn<int (*)()>(H, "useMany");
+  EXPECT_EQ(UseAxpy(3), 3 + 10 + 6 + 20);
+  EXPECT_EQ(UseMany(), (1 + 10 + 100 - 1) * 7);
+  H.Slots[H.idOf(*H.M->getFunction("axpy"))] =
+      reinterpret_cast<void *>(nativeAxpy);
+  H.Slots[H.idOf(*H.M->getFunction("many"))] =
+      reinterpret_cast<void *>(nativeMany);
+  EXPECT_EQ(UseAxpy(3), 3 - 10 + 6 - 20);
+  EXPECT_EQ(UseMany(), (2 + 100 + 1 + 7) * (4 * 2 + 400 + 1 + 7));
+}
+
 const char *LoopIR = R"(
 define i64 @sum(i64 %n) {
 entry:

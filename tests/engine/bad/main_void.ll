@@ -1,0 +1,4 @@
+; void main(void): the engine needs main's int status.
+define void @main() {
+  ret void
+}
