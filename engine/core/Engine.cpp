@@ -131,6 +131,7 @@ private:
   Error ensureCompileModule();
   Error compileAndInstall(const UnitRequest &R);
   void tierUp(const CompileRequest &R);
+  std::vector<std::pair<uint64_t, int>> structors(StringRef Name) const;
   Error runConstructors();
   void collectDestructors();
   void runAppExitHandlers();
@@ -666,22 +667,30 @@ void TieredEngine::onLoopHot(int Id) {
     request({Id, Tier::O3, callsSoFar(Id)});
 }
 
-// llvm.global_ctors, in priority order, through the functions' entries.
-Error TieredEngine::runConstructors() {
-  auto *Ctors = App.M->getNamedGlobal("llvm.global_ctors");
-  if (!Ctors || !Ctors->hasInitializer())
-    return Error::success();
-  auto *Init = dyn_cast<ConstantArray>(Ctors->getInitializer());
+// The (priority, function id) entries of llvm.global_ctors or
+// llvm.global_dtors, in the order listed.
+std::vector<std::pair<uint64_t, int>>
+TieredEngine::structors(StringRef Name) const {
+  std::vector<std::pair<uint64_t, int>> List;
+  auto *G = App.M->getNamedGlobal(Name);
+  auto *Init = G && G->hasInitializer()
+                   ? dyn_cast<ConstantArray>(G->getInitializer())
+                   : nullptr;
   if (!Init)
-    return Error::success();
-  std::vector<std::pair<uint64_t, int>> Order;
+    return List;
   for (const Use &Op : Init->operands()) {
     auto *CS = cast<ConstantStruct>(Op.get());
     auto *Prio = cast<ConstantInt>(CS->getOperand(0));
     auto *Fn = dyn_cast<Function>(CS->getOperand(1)->stripPointerCasts());
     if (Fn && App.idOf(*Fn) >= 0)
-      Order.emplace_back(Prio->getZExtValue(), App.idOf(*Fn));
+      List.emplace_back(Prio->getZExtValue(), App.idOf(*Fn));
   }
+  return List;
+}
+
+// llvm.global_ctors, in priority order, through the functions' entries.
+Error TieredEngine::runConstructors() {
+  std::vector<std::pair<uint64_t, int>> Order = structors("llvm.global_ctors");
   std::stable_sort(Order.begin(), Order.end());
   for (auto &[Prio, Id] : Order)
     reinterpret_cast<void (*)()>(J->entry(Id))();
@@ -691,20 +700,7 @@ Error TieredEngine::runConstructors() {
 // llvm.global_dtors: C runs the highest priority first and, within one
 // priority, the last listed first (.fini_array order).
 void TieredEngine::collectDestructors() {
-  auto *Dtors = App.M->getNamedGlobal("llvm.global_dtors");
-  if (!Dtors || !Dtors->hasInitializer())
-    return;
-  auto *Init = dyn_cast<ConstantArray>(Dtors->getInitializer());
-  if (!Init)
-    return;
-  std::vector<std::pair<uint64_t, int>> Order;
-  for (const Use &Op : Init->operands()) {
-    auto *CS = cast<ConstantStruct>(Op.get());
-    auto *Prio = cast<ConstantInt>(CS->getOperand(0));
-    auto *Fn = dyn_cast<Function>(CS->getOperand(1)->stripPointerCasts());
-    if (Fn && App.idOf(*Fn) >= 0)
-      Order.emplace_back(Prio->getZExtValue(), App.idOf(*Fn));
-  }
+  std::vector<std::pair<uint64_t, int>> Order = structors("llvm.global_dtors");
   std::stable_sort(Order.begin(), Order.end(),
                    [](auto &A, auto &B) { return A.first < B.first; });
   for (auto &[Prio, Id] : Order)
