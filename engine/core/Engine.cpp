@@ -508,7 +508,7 @@ Error TieredEngine::startInterpreted() {
       continue; // its saved code runs
     if (Tiered) {
       // Calls of earlier boots count towards the first threshold; past it,
-      // requestSavedTierUps() compiles.
+      // resumeTierUps() asks for a compile.
       uint64_t Saved = Prof->counters(static_cast<int>(Id)).Calls;
       if (Saved < Policy.first())
         Interp->setCallThreshold(F, Policy.first() - Saved);
