@@ -37,7 +37,12 @@ isr_common:
         pushq %r14
         pushq %r15
         cld
-        movq %rsp, %rdi
+        // SMAP: an interrupt keeps the interrupted code's AC (ring 3 may set
+        // it); the kernel starts without user access. iretq restores it.
+        cmpb $0, gtsSmapEnabled(%rip)
+        je 1f
+        clac
+1:      movq %rsp, %rdi
         call trapDispatch
         popq %r15
         popq %r14

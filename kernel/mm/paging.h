@@ -20,7 +20,15 @@ inline constexpr uint64_t NoExec = 1ull << 63;
 inline constexpr uint64_t AddrMask = 0x000FFFFFFFFFF000ull;
 } // namespace pte
 
+// Kernel stacks live here, 4 KiB pages each under an unmapped guard page:
+// an overflow faults (a double fault on the IST stack) instead of silently
+// overwriting the next stack.
+inline constexpr uint64_t KernelStackBase = 0xFFFFFE0000000000ull;
+
 void pagingInit();
+// A fresh kernel stack of `bytes` (page multiple) with a guard page below;
+// returns its top, 0 when memory runs out.
+uint64_t allocKernelStack(uint64_t bytes);
 // Leaf (4 KiB) entry for `va`, creating the intermediate tables if asked;
 // null if absent (or under a huge page).
 uint64_t *pteFor(uint64_t va, bool create);

@@ -38,10 +38,12 @@ uint64_t rightsBits(int p) {
   return b;
 }
 
+// A shared frame's freeFrame only drops this mapping's reference.
 void dropPage(uint64_t *e) {
-  if ((*e & (pte::Present | pte::SwHasFrame)) && !(*e & pte::SwShared)) {
+  if (*e & (pte::Present | pte::SwHasFrame)) {
     freeFrame(*e & pte::AddrMask);
-    resident -= PageSize;
+    if (!(*e & pte::SwShared))
+      resident -= PageSize;
   }
   *e = 0;
 }
@@ -108,7 +110,7 @@ bool userMap(uint64_t va, uint64_t len, int p, bool populateNow, bool zero) {
 }
 
 bool userMapShared(uint64_t va, const uint64_t *frames, size_t count, int p) {
-  if (wxConflict(p) || !isUserRange(va, count * PageSize))
+  if ((p & prot::Exec) || !isUserRange(va, count * PageSize))
     return false;
   for (size_t i = 0; i < count; ++i) {
     uint64_t a = va + i * PageSize;
@@ -117,6 +119,7 @@ bool userMapShared(uint64_t va, const uint64_t *frames, size_t count, int p) {
       return false;
     bool wasPresent = *e & pte::Present;
     dropPage(e);
+    shareFrame(frames[i]);
     *e = rightsBits(p) | frames[i] | pte::SwShared |
          (p ? pte::Present : pte::SwHasFrame);
     if (wasPresent)
@@ -125,12 +128,14 @@ bool userMapShared(uint64_t va, const uint64_t *frames, size_t count, int p) {
   return true;
 }
 
-bool userProtect(uint64_t va, uint64_t len, int p) {
+bool userProtect(uint64_t va, uint64_t len, int p, bool flush) {
   if (wxConflict(p) || !isUserRange(va, len))
     return false;
   for (uint64_t a = va; a < va + len; a += PageSize) {
     uint64_t *e = pteFor(a, false);
     if (!e || !(*e & pte::SwMapped))
+      return false;
+    if ((p & prot::Exec) && (*e & pte::SwShared))
       return false;
   }
   for (uint64_t a = va; a < va + len; a += PageSize) {
@@ -142,9 +147,19 @@ bool userProtect(uint64_t va, uint64_t len, int p) {
       // PROT_NONE keeps the frame but leaves the page not present.
       n |= frame | (p ? pte::Present : pte::SwHasFrame);
     *e = n;
-    arch::invlpg(a);
+    if (flush)
+      arch::invlpg(a);
   }
   return true;
+}
+
+bool userRangeShared(uint64_t va, uint64_t len) {
+  for (uint64_t a = va; a < va + len && a < UserTop; a += PageSize) {
+    uint64_t *e = pteFor(a, false);
+    if (e && (*e & pte::SwMapped) && (*e & pte::SwShared))
+      return true;
+  }
+  return false;
 }
 
 void userUnmap(uint64_t va, uint64_t len) {
