@@ -38,11 +38,12 @@ isr_common:
         pushq %r15
         cld
         // SMAP: an interrupt keeps the interrupted code's AC (ring 3 may set
-        // it); the kernel starts without user access. iretq restores it.
-        cmpb $0, gtsSmapEnabled(%rip)
-        je 1f
-        clac
-1:      movq %rsp, %rdi
+        // it); the kernel starts without user access, iretq restores it.
+        // popfq, not clac: kvm-pvm cannot emulate clac (arch/protection.cpp).
+        pushfq
+        andq $~0x40000, (%rsp)
+        popfq
+        movq %rsp, %rdi
         call trapDispatch
         popq %r15
         popq %r14

@@ -18,6 +18,18 @@ uint64_t readFlags() {
   return f;
 }
 
+// AC through popfq rather than stac/clac: the kvm-pvm hypervisor, which
+// emulates all kernel code, stops the VM on stac/clac ("emulation
+// failure"), and SMAP honours AC however it was set.
+void setAc(bool on) {
+  if (on)
+    asm volatile("pushfq; orq %0, (%%rsp); popfq" ::"i"(FlagAc)
+                 : "memory", "cc");
+  else
+    asm volatile("pushfq; andq %0, (%%rsp); popfq" ::"i"(~FlagAc)
+                 : "memory", "cc");
+}
+
 } // namespace
 
 void enableProtection() {
@@ -34,7 +46,7 @@ void enableProtection() {
     cr4 |= Cr4Umip;
   writeCr4(cr4);
   if (smap) // from here on user pages need a UserAccess scope
-    asm volatile("clac" ::: "memory", "cc");
+    setAc(false);
   gtsSmapEnabled = smap;
   kprintf("cpu: SMEP %s, SMAP %s, UMIP %s\n", smep ? "on" : "absent",
           smap ? "on" : "absent", umip ? "on" : "absent");
@@ -42,12 +54,12 @@ void enableProtection() {
 
 UserAccess::UserAccess() : wasOpen_(readFlags() & FlagAc) {
   if (gtsSmapEnabled && !wasOpen_)
-    asm volatile("stac" ::: "memory", "cc");
+    setAc(true);
 }
 
 UserAccess::~UserAccess() {
   if (gtsSmapEnabled && !wasOpen_)
-    asm volatile("clac" ::: "memory", "cc");
+    setAc(false);
 }
 
 } // namespace gts::arch

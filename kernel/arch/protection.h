@@ -4,7 +4,7 @@
 #pragma once
 #include <stdint.h>
 
-// Read by arch/isr.S, which clears AC on every entry when SMAP is on.
+// Whether SMAP is on (then UserAccess toggles RFLAGS.AC).
 extern "C" bool gtsSmapEnabled;
 
 namespace gts::arch {
@@ -21,7 +21,7 @@ inline uint64_t sanitizeUserFlags(uint64_t f) {
   return (f & UserFlagsMask) | 0x202;
 }
 
-// A region in which the kernel may read or write user pages (stac/clac
+// A region in which the kernel may read or write user pages (RFLAGS.AC set
 // under SMAP). Nests: the outer scope keeps access until it ends.
 class UserAccess {
 public:
