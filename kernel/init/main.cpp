@@ -146,17 +146,39 @@ void readCmdline(init::Cmdline *cmd) {
   return recurse(depth + 1) + frame[0];
 }
 
+// The audit must see what it is there for: one frame mapped writable at
+// one user address and executable at another (then removed again).
+void plantedAliasAudit() {
+  using namespace mm::pte;
+  constexpr uint64_t W = 0x100000000ull, X = W + mm::PageSize;
+  uint64_t frame = mm::allocFrame();
+  uint64_t *w = mm::pteFor(W, true), *x = mm::pteFor(X, true);
+  if (!frame || !w || !x)
+    arch::panic("selftest: no memory");
+  *w = frame | Present | Write | User | NoExec;
+  *x = frame | Present | User;
+  uint64_t n = mm::auditWx().violations;
+  *w = *x = 0;
+  arch::invlpg(W);
+  arch::invlpg(X);
+  mm::freeFrame(frame);
+  kprintf("selftest: the audit found %lu violation(s) in a planted alias\n", n);
+}
+
 // Test hooks for the kernel's own fault paths (tests/qemu): with
 // `ENV GTS_KERNEL_SELFTEST=pagefault` in /CMDLINE.TXT the kernel reads an
 // unmapped address before starting the program (qemu_kernel_fault); with
 // `=stackoverflow` it overflows a guarded kernel stack
-// (qemu_kernel_stack_guard).
+// (qemu_kernel_stack_guard); with `=audit` it plants a W+X alias for the
+// page-table audit (qemu_wx_audit_detects).
 [[gnu::noinline]] void selfTest(const init::Cmdline &cmd) {
   for (int i = 0; i < cmd.envc; ++i)
     if (lib::strCompare(cmd.envp[i], "GTS_KERNEL_SELFTEST=pagefault") == 0) {
       kprintf("selftest: reading an unmapped kernel address\n");
       volatile uint64_t *bad = reinterpret_cast<uint64_t *>(0xFFFFC00000000000);
       kprintf("selftest: value %lx\n", uint64_t(*bad));
+    } else if (lib::strCompare(cmd.envp[i], "GTS_KERNEL_SELFTEST=audit") == 0) {
+      plantedAliasAudit();
     } else if (lib::strCompare(cmd.envp[i],
                                "GTS_KERNEL_SELFTEST=stackoverflow") == 0) {
       kprintf("selftest: overflowing a guarded kernel stack\n");
