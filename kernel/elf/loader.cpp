@@ -7,6 +7,7 @@
 #include "lib/string.h"
 #include "linux/process.h"
 #include "linux/syscall.h"
+#include "mm/paging.h"
 #include "mm/pmm.h"
 #include "mm/user_memory.h"
 
@@ -80,17 +81,25 @@ const char *readSegments(fs::Fat16 &vol, fs::Node *node, const Image &img,
   return nullptr;
 }
 
+// One userProtect per run of pages with the same rights (usually one per
+// segment), one TLB flush at the end.
 void finalRights(const Image &img) {
   for (int i = 0; i < img.segmentCount; ++i) {
     const Segment &s = img.segments[i];
-    for (uint64_t pg = s.vaddr & ~(Page - 1); pg < s.vaddr + s.memsz;
-         pg += Page) {
-      int prot = pageProt(img, pg);
-      if (prot != Fill)
-        mm::userProtect(pg, Page, prot, false);
+    uint64_t end = (s.vaddr + s.memsz + Page - 1) & ~(Page - 1);
+    uint64_t run = s.vaddr & ~(Page - 1);
+    int runProt = pageProt(img, run);
+    for (uint64_t pg = run; pg <= end; pg += Page) {
+      int prot = pg < end ? pageProt(img, pg) : -1;
+      if (prot == runProt)
+        continue;
+      if (runProt != Fill)
+        mm::userProtect(run, pg - run, runProt, false);
+      run = pg;
+      runProt = prot;
     }
   }
-  arch::writeCr3(arch::readCr3()); // user pages are not global
+  mm::flushTlbAll();
 }
 
 const char *loadSegments(fs::Fat16 &vol, fs::Node *node, const Image &img,

@@ -19,6 +19,9 @@ constexpr uint64_t MapShared = 1, MapPrivate = 2, MapSharedValidate = 3,
                    MapFixed = 0x10, MapAnonymous = 0x20,
                    MapFixedNoReplace = 0x100000;
 
+// Rights of pages while the kernel fills them.
+constexpr int Fill = mm::prot::Read | mm::prot::Write;
+
 uint64_t pageUp(uint64_t v) { return (v + Page - 1) & ~(Page - 1); }
 
 // A free range of `len` bytes below the mmap cursor.
@@ -51,7 +54,9 @@ int64_t mapMemfd(MemFile *m, uint64_t va, uint64_t len, uint64_t off, int prot,
                                                                  : err::NoMem;
   if (prot == 0) // nothing can see the copy yet
     return mm::userMap(va, len, 0) ? int64_t(va) : err::NoMem;
-  if (!mm::userMap(va, len, prot, true, false)) {
+  // Filled read-write, then given its rights: an executable frame is never
+  // writable, not even through the kernel's direct map.
+  if (!mm::userMap(va, len, Fill, true, false)) {
     mm::userUnmap(va, len);
     return err::NoMem;
   }
@@ -59,6 +64,10 @@ int64_t mapMemfd(MemFile *m, uint64_t va, uint64_t len, uint64_t off, int prot,
     uint64_t *e = mm::pteFor(va + i * Page, false);
     lib::memCopy(mm::physToVirt(*e & mm::pte::AddrMask),
                  mm::physToVirt(m->frames[first + i]), Page);
+  }
+  if (prot != Fill && !mm::userProtect(va, len, prot)) {
+    mm::userUnmap(va, len);
+    return err::NoMem;
   }
   return int64_t(va);
 }
@@ -124,7 +133,6 @@ int64_t sysMmap(const uint64_t *a) {
   uint64_t fileBytes = off < st.size ? st.size - off : 0;
   if (fileBytes > len)
     fileBytes = len;
-  constexpr int Fill = mm::prot::Read | mm::prot::Write;
   if (prot == 0 || fileBytes == 0)
     return mm::userMap(va, len, prot) ? int64_t(va) : err::NoMem;
   for (uint64_t pg = va; pg < va + len; pg += Page)

@@ -11,6 +11,12 @@ namespace {
 
 uint64_t *pml4;
 uint64_t nextStack = KernelStackBase;
+uint64_t roStart, roEnd; // kernel text and rodata (physical)
+// One page-table frame per 2 MiB of the direct map, reserved at boot so
+// that splitting a huge page (setFrameWritable) cannot fail; 0 where the
+// region is split already or beyond RAM.
+constexpr uint64_t Region = 2u << 20;
+uint64_t splitFrames[(4ull << 30) / Region];
 
 uint64_t *table(uint64_t entry) {
   return static_cast<uint64_t *>(physToVirt(entry & pte::AddrMask));
@@ -54,6 +60,7 @@ void mapDirect(uint64_t *pd, uint64_t pa, uint64_t imageStart, uint64_t roEnd) {
   uint64_t f = allocFrame();
   if (!f)
     arch::panic("paging: out of memory splitting the direct map");
+  splitFrames[pa / Region] = 0;
   *slot = f | Present | Write;
   auto *pt = static_cast<uint64_t *>(physToVirt(f));
   for (int i = 0; i < 512; ++i) {
@@ -92,8 +99,13 @@ void pagingInit() {
     uint64_t *t = pml4;
     for (int shift = 39; shift > 21; shift -= 9)
       t = descend(&t[(va >> shift) & 511], true, false);
+    splitFrames[pa / Region] = allocFrame();
+    if (!splitFrames[pa / Region])
+      arch::panic("paging: out of memory for the direct map");
     mapDirect(t, pa, ks - KernelBase, re - KernelBase);
   }
+  roStart = ks - KernelBase;
+  roEnd = re - KernelBase;
 
   // Kernel image with per-section rights: W^X in the kernel too.
   mapKernelRange(ks, te, Present | Global);
@@ -105,6 +117,55 @@ void pagingInit() {
   pml4 = static_cast<uint64_t *>(physToVirt(arch::readCr3() & AddrMask));
   arch::writeCr0(arch::readCr0() | (1u << 16));
   arch::writeCr4(arch::readCr4() | (1u << 7));
+}
+
+namespace {
+
+// The 4 KiB direct-map table over `pa`'s 2 MiB, splitting the huge page on
+// first use. The last one is remembered: callers go frame by frame through
+// a program's pages, and walks cost under an emulating hypervisor.
+uint64_t *directTable(uint64_t pa) {
+  using namespace pte;
+  static uint64_t cachedRegion = ~0ull, *cached;
+  uint64_t region = pa / Region;
+  if (region == cachedRegion)
+    return cached;
+  uint64_t va = PhysMapBase + pa, *t = pml4;
+  for (int shift = 39; shift > 21; shift -= 9)
+    t = table(t[(va >> shift) & 511]);
+  uint64_t *pde = &t[(va >> 21) & 511];
+  if (*pde & Huge) {
+    uint64_t f = splitFrames[region];
+    if (!f)
+      arch::panic("paging: frame %lx outside the direct map", pa);
+    auto *pt = static_cast<uint64_t *>(physToVirt(f));
+    for (uint64_t i = 0; i < 512; ++i)
+      pt[i] =
+          (region * Region + i * PageSize) | Present | Write | Global | NoExec;
+    *pde = f | Present | Write;
+    splitFrames[region] = 0;
+    arch::invlpg(va); // drops the 2 MiB translation
+  }
+  cachedRegion = region;
+  cached = table(*pde);
+  return cached;
+}
+
+} // namespace
+
+void setFrameWritable(uint64_t pa, bool writable, bool flush) {
+  if (pa >= roStart && pa < roEnd)
+    return; // kernel code stays read-only
+  uint64_t *e = &directTable(pa)[(pa >> 12) & 511];
+  *e = writable ? *e | pte::Write : *e & ~pte::Write;
+  if (flush)
+    arch::invlpg(PhysMapBase + pa);
+}
+
+void flushTlbAll() {
+  uint64_t cr4 = arch::readCr4();
+  arch::writeCr4(cr4 & ~uint64_t(1u << 7)); // PGE off and on: global too
+  arch::writeCr4(cr4);
 }
 
 uint64_t allocKernelStack(uint64_t bytes) {

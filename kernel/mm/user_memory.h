@@ -33,7 +33,7 @@ bool userMap(uint64_t va, uint64_t len, int p, bool populate = false,
 bool userMapShared(uint64_t va, const uint64_t *frames, size_t count, int p);
 // Changes the rights of mapped pages; false if a page is unmapped, W^X, or
 // shared and asked to become executable. `flush` false leaves the TLB to
-// the caller (one CR3 reload after many pages).
+// the caller (one mm::flushTlbAll after many pages).
 bool userProtect(uint64_t va, uint64_t len, int p, bool flush = true);
 void userUnmap(uint64_t va, uint64_t len);
 // Whether a page of the range maps shared (memfd) frames.

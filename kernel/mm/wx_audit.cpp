@@ -98,6 +98,8 @@ WxAuditResult auditWx() {
              f * PageSize);
     else if (w.execKernel.get(f) && w.writeDirect.get(f))
       report(w, "kernel code writable through the direct map", 0, f * PageSize);
+    else if (w.execAny.get(f) && w.writeDirect.get(f))
+      report(w, "user code writable through the direct map", 0, f * PageSize);
   }
   for (uint64_t p = 0; p < 4 * pages; ++p)
     freeFrame(mem + p * PageSize);

@@ -1,11 +1,8 @@
 // Page-table audit: no physical frame may be writable through one mapping
 // and executable through any. Walks every present entry of the live page
-// tables (user half, direct map, kernel stacks, kernel image).
-//
-// The one alias allowed: the direct map (supervisor only, never
-// executable) may write frames that ring 3 executes, because the kernel
-// zeroes and fills user frames through it (DMA, copies). Kernel text is
-// read-only everywhere, including the direct map.
+// tables (user half, direct map, kernel stacks, kernel image), the
+// direct map included: kernel text and frames ring 3 may execute are
+// read-only there (mm/paging.h setFrameWritable).
 #pragma once
 #include <stdint.h>
 
