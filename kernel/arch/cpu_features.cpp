@@ -5,6 +5,7 @@
 namespace gts::arch {
 
 static uint64_t xcr0Value;
+static bool emulated;
 
 // Whether this kernel's own code runs under instruction emulation (the
 // kvm-pvm hypervisor does that): 1000 loop iterations take about 1k cycles
@@ -32,10 +33,11 @@ void enableSimd() {
     cr4 |= 1u << 18; // OSXSAVE
   writeCr4(cr4);
   asm volatile("fninit");
+  emulated = kernelCodeEmulated();
   // Thread switches save user SIMD state with xsave when AVX is on, but an
   // emulating hypervisor cannot run xsave (kvm-pvm stops the VM): there,
   // AVX stays off and fxsave covers x87 and SSE.
-  if (avx && xsave && kernelCodeEmulated()) {
+  if (avx && xsave && emulated) {
     kprintf("cpu: kernel code is emulated (kvm-pvm): AVX left off\n");
     avx = false;
   }
@@ -48,6 +50,8 @@ void enableSimd() {
 }
 
 uint64_t xcr0() { return xcr0Value; }
+
+bool kernelEmulated() { return emulated; }
 
 uint64_t hwcap() { return cpuid(1).edx; }
 

@@ -10,6 +10,9 @@ void enableSimd();
 // The XCR0 value enableSimd set (0 without XSAVE). Kept here because
 // xgetbv hangs under kvm-pvm.
 uint64_t xcr0();
+// Whether this kernel's code runs under instruction emulation (the kvm-pvm
+// hypervisor; measured by enableSimd).
+bool kernelEmulated();
 // CPUID.1:EDX, the value Linux reports as AT_HWCAP on x86-64.
 uint64_t hwcap();
 

@@ -37,6 +37,12 @@ isr_common:
         pushq %r14
         pushq %r15
         cld
+        // SMAP: an interrupt keeps the interrupted code's AC (ring 3 may set
+        // it); the kernel starts without user access, iretq restores it.
+        // popfq, not clac: kvm-pvm cannot emulate clac (arch/protection.cpp).
+        pushfq
+        andq $~0x40000, (%rsp)
+        popfq
         movq %rsp, %rdi
         call trapDispatch
         popq %r15

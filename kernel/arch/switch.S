@@ -42,4 +42,8 @@ threadStart:
         popq %rbx
         popq %rax
         addq $16, %rsp
+        // iretq with NT set would be a task return (#GP): whatever flags
+        // the kernel ran with, return with none but the reserved bit.
+        pushq $2
+        popfq
         iretq

@@ -1,8 +1,11 @@
 #include "arch/syscall.h"
+#include "arch/cpu_features.h"
 #include "arch/gdt.h"
+#include "arch/protection.h"
 #include "arch/trap.h"
 #include "arch/x86.h"
 #include "linux/syscall.h"
+#include "mm/user_memory.h"
 
 extern "C" void syscallEntry();
 extern "C" void syscallDispatch(gts::sys::SyscallFrame *f);
@@ -16,6 +19,29 @@ struct PerCpu {
   uint64_t userRsp;     // +8
 };
 PerCpu perCpu;
+bool pvmWorkaround;
+
+// Cleared on entry, as Linux does: IF, DF, TF, AC, NT, IOPL, RF, ID and the
+// arithmetic flags. NT must not reach the kernel (an iretq with NT set is a
+// task return: #GP in ring 0), nor IOPL, nor AC (SMAP).
+constexpr uint64_t SyscallFlagMask = 0x257FD5;
+
+// Whether a ring-3 page fault is the one a kvm-pvm `syscall` leaves: the
+// fetch at exactly LSTAR, with IF clear (ring 3 cannot clear IF; only the
+// syscall's SFMASK did) and RCX just after a `syscall` instruction (0F 05),
+// on a machine whose kernel code is emulated. Anything else that jumps to
+// LSTAR is an ordinary user fault. Even a forged match only makes a system
+// call: the return is sanitized like sysret's.
+bool isPvmSyscallFault(const TrapFrame *f) {
+  uint64_t entry = uint64_t(&syscallEntry);
+  if (!pvmWorkaround || f->vector != 14 || (f->cs & 3) != 3 ||
+      f->rip != entry || readCr2() != entry || (f->rflags & 0x200) ||
+      f->rcx < 2 || !mm::userPopulate(f->rcx - 2, 2, false))
+    return false;
+  UserAccess access;
+  auto *insn = reinterpret_cast<const volatile uint8_t *>(f->rcx - 2);
+  return insn[0] == 0x0F && insn[1] == 0x05;
+}
 
 } // namespace
 
@@ -26,7 +52,8 @@ void syscallInit(uint64_t kernelStackTop) {
   // sysret: CS = 0x18 + 16, SS = 0x18 + 8; syscall: CS = 0x08, SS = 0x10.
   wrmsr(msr::Star, (uint64_t(0x18) << 48) | (uint64_t(KernelCode) << 32));
   wrmsr(msr::Lstar, uint64_t(&syscallEntry));
-  wrmsr(msr::Sfmask, 0x40700); // AC, DF, IF, TF
+  wrmsr(msr::Sfmask, SyscallFlagMask);
+  pvmWorkaround = kernelEmulated();
   // In the kernel GS base is the per-CPU block and KERNEL_GS_BASE the
   // user's; enterUser and every syscall swap them.
   wrmsr(msr::GsBase, uint64_t(&perCpu));
@@ -39,7 +66,7 @@ void setThreadKernelStack(uint64_t top) {
 }
 
 bool syscallViaFault(TrapFrame *f) {
-  if (f->vector != 14 || !(f->cs & 3) || f->rip != uint64_t(&syscallEntry))
+  if (!isPvmSyscallFault(f))
     return false;
   // The CPU (or hypervisor) did the syscall's register work (RCX, R11,
   // RFLAGS mask, RIP = LSTAR) but left CPL at 3, so fetching the entry
@@ -55,8 +82,8 @@ bool syscallViaFault(TrapFrame *f) {
   f->r10 = s.r10, f->rdx = s.rdx, f->rsi = s.rsi, f->rdi = s.rdi;
   f->rax = s.rax;
   f->rip = s.rip;
-  // sysret semantics: RFLAGS from R11, minus what user space may not set.
-  f->rflags = (s.rflags & 0x3C7FD7) | 0x202;
+  // sysret semantics, minus what a program may not choose (R11 is its own).
+  f->rflags = sanitizeUserFlags(s.rflags);
   return true;
 }
 

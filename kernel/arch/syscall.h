@@ -13,8 +13,9 @@ void setThreadKernelStack(uint64_t top);
 struct TrapFrame;
 // Some hypervisors (the kvm-pvm module in our CI machines) execute a ring-3
 // `syscall` without switching to ring 0: the fetch at LSTAR then faults in
-// user mode. Recognises that fault and completes the system call; true if
-// it did. Documented in docs/KERNEL.md.
+// user mode. Recognises exactly that fault (only where kernel code is
+// emulated) and completes the system call; true if it did. Documented in
+// docs/KERNEL.md.
 bool syscallViaFault(TrapFrame *f);
 [[noreturn]] void enterUser(uint64_t rip, uint64_t rsp);
 

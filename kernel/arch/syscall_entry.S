@@ -1,5 +1,6 @@
 // syscall entry (LSTAR). The CPU left the user RIP in RCX and RFLAGS in
-// R11 and masked IF/DF/TF/AC (SFMASK). swapgs gives us the per-CPU block
+// R11 and cleared what SFMASK names (IF, DF, TF, AC, NT, IOPL, RF, the
+// arithmetic flags; arch/syscall.cpp). swapgs gives us the per-CPU block
 // (arch/syscall.h): +0 kernel stack top, +8 scratch for the user RSP.
 // Builds a SyscallFrame (linux/syscall.h) and calls syscallDispatch.
         .text
@@ -42,6 +43,10 @@ syscallEntry:
         popq %rax
         popq %rcx
         popq %r11
+        // sysret takes RFLAGS from R11 almost as is (IOPL and NT included):
+        // only the bits a program may choose, and IF (arch/protection.h).
+        andl $0x240DD5, %r11d
+        orl $0x202, %r11d
         popq %rsp                       // user stack; IF still masked
         swapgs
         sysretq

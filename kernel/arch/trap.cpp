@@ -5,6 +5,7 @@
 #include "arch/x86.h"
 #include "drivers/console.h"
 #include "drivers/poweroff.h"
+#include "mm/user_memory.h"
 
 extern "C" const uint64_t isrTable[48];
 extern "C" char __kernel_start[], __kernel_end[];
@@ -155,7 +156,7 @@ extern "C" void trapDispatch(TrapFrame *f) {
   }
   if (syscallViaFault(f))
     return;
-  if (f->vector == 14 && pageFaultHook && readCr2() < 0x0000800000000000ull &&
+  if (f->vector == 14 && pageFaultHook && readCr2() < gts::mm::UserTop &&
       pageFaultHook(readCr2(), f->error))
     return;
   dump(f);

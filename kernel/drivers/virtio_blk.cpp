@@ -1,6 +1,8 @@
 #include "drivers/virtio_blk.h"
 #include "arch/x86.h"
+#include "drivers/clock.h"
 #include "drivers/console.h"
+#include "lib/string.h"
 #include "mm/paging.h"
 #include "mm/pmm.h"
 
@@ -30,12 +32,19 @@ enum : uint32_t { ReqIn = 0, ReqOut = 1, ReqFlush = 4 };
 constexpr uint32_t FeatureSegMax = 1u << 2, FeatureFlush = 1u << 9;
 constexpr uint16_t DescNext = 1, DescWrite = 2;
 constexpr uint32_t MaxRequestBytes = 1u << 20;
+// A request not completed by then means a broken device: I/O errors from
+// then on rather than a hang. Generous: kvm-pvm moves about 5 MB/s.
+constexpr uint64_t CompletionTimeoutSeconds = 30;
+// Sector-at-a-time fallback buffer inside the meta page (after header and
+// status), for devices that allow a single data segment.
+constexpr uint32_t BounceOffset = 512;
 
 // Physical address of a kernel pointer; user pages must be present
 // (callers populate them first). 0 if not translatable.
 uint64_t physOf(const uint8_t *p) {
   uint64_t v = uint64_t(p);
-  if (v >= mm::PhysMapBase) // kernel image or direct map
+  bool stack = v >= mm::KernelStackBase && v < mm::KernelBase;
+  if (v >= mm::PhysMapBase && !stack) // kernel image or direct map
     return mm::virtToPhys(p);
   uint64_t *e = mm::pteFor(v & ~0xFFFull, false);
   if (!e || !(*e & mm::pte::Present))
@@ -76,7 +85,9 @@ bool VirtioBlk::init(const PciDevice &d) {
 
   outw(io_ + QueueSelect, 0);
   queueSize_ = inw(io_ + QueueSize);
-  if (queueSize_ == 0 || (queueSize_ & (queueSize_ - 1))) {
+  // A request needs three descriptors (header, data, status).
+  if (queueSize_ < 3 || (queueSize_ & (queueSize_ - 1))) {
+    kprintf("virtio-blk: unusable queue size %u\n", queueSize_);
     outb(io_ + DeviceStatus, Failed);
     return false;
   }
@@ -102,7 +113,7 @@ bool VirtioBlk::init(const PciDevice &d) {
   if (features & FeatureSegMax) {
     uint32_t segMax = inl(io_ + Capacity + 12);
     if (segMax && segMax < maxSegments_)
-      maxSegments_ = segMax;
+      maxSegments_ = segMax; // 1: transfers go sector by sector
   }
   outl(io_ + QueueAddress, uint32_t(ring / 4096));
   outb(io_ + DeviceStatus, Acknowledge | Driver | DriverOk);
@@ -141,6 +152,8 @@ bool VirtioBlk::addSegment(uint64_t phys, uint32_t len) {
 }
 
 bool VirtioBlk::submit() {
+  if (broken_)
+    return false;
   desc_[descs_] = {metaPhys_ + 16, 1, DescWrite, 0};
   uint16_t idx = avail_[1];
   avail_[2 + (idx & (queueSize_ - 1))] = 0;
@@ -148,8 +161,20 @@ bool VirtioBlk::submit() {
   avail_[1] = uint16_t(idx + 1);
   asm volatile("mfence" ::: "memory");
   outw(io_ + QueueNotify, 0);
-  while (*usedIdx_ == lastUsed_)
+  uint64_t hz = tscHz() ? tscHz() : 3000000000ull;
+  uint64_t deadline = arch::rdtsc() + CompletionTimeoutSeconds * hz;
+  while (*usedIdx_ == lastUsed_) {
+    if (arch::rdtsc() > deadline) {
+      // Reset: the device must not DMA into the buffer later.
+      outb(io_ + DeviceStatus, 0);
+      broken_ = true;
+      kprintf("virtio-blk: no completion in %lu s: device reset, disk I/O "
+              "fails from now on\n",
+              CompletionTimeoutSeconds);
+      return false;
+    }
     asm volatile("pause" ::: "memory");
+  }
   ++lastUsed_;
   inb(io_ + IsrStatus); // acknowledge: drops the (masked) interrupt line
   asm volatile("" ::: "memory");
@@ -208,10 +233,30 @@ bool VirtioBlk::zeroFrames(const uint64_t *frames, size_t count) {
   return true;
 }
 
+bool VirtioBlk::transferBounced(uint32_t type, uint64_t lba, uint32_t count,
+                                uint8_t *buf) {
+  uint8_t *bounce = meta_ + BounceOffset;
+  for (uint32_t i = 0; i < count; ++i, buf += fs::SectorSize) {
+    if (type == ReqOut)
+      lib::memCopy(bounce, buf, fs::SectorSize);
+    begin(type, lba + i);
+    addSegment(metaPhys_ + BounceOffset, fs::SectorSize);
+    if (!submit())
+      return false;
+    if (type == ReqIn) {
+      lib::memCopy(buf, bounce, fs::SectorSize);
+      bytesRead_ += fs::SectorSize;
+    }
+  }
+  return true;
+}
+
 bool VirtioBlk::transfer(uint32_t type, uint64_t lba, uint32_t count,
                          uint8_t *buf) {
   if (lba > sectors_ || count > sectors_ - lba)
     return false;
+  if (maxSegments_ < 2) // a page-crossing sector may need two segments
+    return transferBounced(type, lba, count, buf);
   // Worst case one segment per page (+1 for a misaligned start).
   uint32_t maxBytes = (maxSegments_ - 1) * 4096;
   if (maxBytes > MaxRequestBytes)

@@ -4,7 +4,8 @@ namespace gts::elf {
 namespace {
 
 constexpr uint64_t Page = 4096;
-constexpr uint64_t UserTop = 0x0000800000000000ull;
+// mm/user_memory.h: the last page below 2^47 is never user memory.
+constexpr uint64_t UserTop = 0x00007FFFFFFFF000ull;
 constexpr uint32_t PtLoad = 1, PtInterp = 3, PtPhdr = 6,
                    PtGnuStack = 0x6474E551;
 constexpr uint16_t EtExec = 2, EtDyn = 3, EmX86_64 = 62;

@@ -1,11 +1,13 @@
 #include "elf/loader.h"
 #include "arch/cpu_features.h"
+#include "arch/protection.h"
 #include "arch/x86.h"
 #include "elf/elf.h"
 #include "elf/initial_stack.h"
 #include "lib/string.h"
 #include "linux/process.h"
 #include "linux/syscall.h"
+#include "mm/paging.h"
 #include "mm/pmm.h"
 #include "mm/user_memory.h"
 
@@ -32,11 +34,15 @@ int pageProt(const Image &img, uint64_t page) {
   return p;
 }
 
-const char *loadSegments(fs::Fat16 &vol, fs::Node *node, const Image &img,
-                         uint64_t *bytes) {
-  // Every page gets its final rights (the union over segments sharing it)
-  // and a frame at once: one page-table write per page. Pages the file
-  // fills completely are not cleared first.
+// Pages are mapped read-write (never executable) while the file is read
+// into them, so the kernel keeps CR0.WP on; finalRights then gives each
+// page its own rights, with one TLB flush for all.
+constexpr int Fill = mm::prot::Read | mm::prot::Write;
+
+const char *mapSegments(const Image &img) {
+  // Every page gets a frame at once: one page-table write per page now,
+  // one more for the final rights. Pages the file fills completely are not
+  // cleared first.
   for (int i = 0; i < img.segmentCount; ++i) {
     const Segment &s = img.segments[i];
     uint64_t fileEnd = s.vaddr + s.filesz;
@@ -44,26 +50,25 @@ const char *loadSegments(fs::Fat16 &vol, fs::Node *node, const Image &img,
          pg += Page) {
       if (!mm::userRangeFree(pg, Page))
         continue; // shared with an earlier segment: already mapped
-      int prot = pageProt(img, pg);
-      if (mm::wxConflict(prot))
+      if (mm::wxConflict(pageProt(img, pg)))
         return "segments share a page that would be writable and executable";
       bool full = pg >= s.vaddr && pg + Page <= fileEnd;
-      if (!mm::userMap(pg, Page, prot, true, !full))
+      if (!mm::userMap(pg, Page, Fill, true, !full))
         return "out of memory loading the program";
     }
   }
-  // The device DMAs into the pages whatever their rights; the cache copies
-  // partial sectors with the CPU, so write protection is off meanwhile.
-  arch::writeCr0(arch::readCr0() & ~uint64_t(1u << 16));
-  const char *err = nullptr;
-  for (int i = 0; i < img.segmentCount && !err; ++i) {
+  return nullptr;
+}
+
+const char *readSegments(fs::Fat16 &vol, fs::Node *node, const Image &img,
+                         uint64_t *bytes) {
+  arch::UserAccess access; // the cache copies partial sectors in
+  for (int i = 0; i < img.segmentCount; ++i) {
     const Segment &s = img.segments[i];
     int64_t n =
         vol.read(node, s.offset, reinterpret_cast<void *>(s.vaddr), s.filesz);
-    if (n < 0 || uint64_t(n) != s.filesz) {
-      err = "read error loading the program";
-      break;
-    }
+    if (n < 0 || uint64_t(n) != s.filesz)
+      return "read error loading the program";
     *bytes += s.filesz;
     // Bytes past filesz are zero (BSS): fresh pages are, but the page that
     // holds the end of the file data was not cleared or may be shared.
@@ -73,7 +78,37 @@ const char *loadSegments(fs::Fat16 &vol, fs::Node *node, const Image &img,
       tailEnd = s.vaddr + s.memsz;
     lib::memFill(reinterpret_cast<void *>(tail), 0, tailEnd - tail);
   }
-  arch::writeCr0(arch::readCr0() | (1u << 16));
+  return nullptr;
+}
+
+// One userProtect per run of pages with the same rights (usually one per
+// segment), one TLB flush at the end.
+void finalRights(const Image &img) {
+  for (int i = 0; i < img.segmentCount; ++i) {
+    const Segment &s = img.segments[i];
+    uint64_t end = (s.vaddr + s.memsz + Page - 1) & ~(Page - 1);
+    uint64_t run = s.vaddr & ~(Page - 1);
+    int runProt = pageProt(img, run);
+    for (uint64_t pg = run; pg <= end; pg += Page) {
+      int prot = pg < end ? pageProt(img, pg) : -1;
+      if (prot == runProt)
+        continue;
+      if (runProt != Fill)
+        mm::userProtect(run, pg - run, runProt, false);
+      run = pg;
+      runProt = prot;
+    }
+  }
+  mm::flushTlbAll();
+}
+
+const char *loadSegments(fs::Fat16 &vol, fs::Node *node, const Image &img,
+                         uint64_t *bytes) {
+  const char *err = mapSegments(img);
+  if (!err)
+    err = readSegments(vol, node, img, bytes);
+  if (!err)
+    finalRights(img);
   return err;
 }
 
@@ -120,8 +155,11 @@ const char *loadProgram(fs::Fat16 &vol, const char *path, int argc,
   p.phent = img.phent;
   p.entry = img.entry;
   p.hwcap = arch::hwcap();
-  out->rsp = buildInitialStack(reinterpret_cast<uint8_t *>(top - ArgSpace),
-                               ArgSpace, top, p);
+  {
+    arch::UserAccess access;
+    out->rsp = buildInitialStack(reinterpret_cast<uint8_t *>(top - ArgSpace),
+                                 ArgSpace, top, p);
+  }
   if (!out->rsp)
     return "arguments do not fit in 64 KiB";
   out->entry = img.entry;

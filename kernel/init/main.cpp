@@ -3,6 +3,7 @@
 #include "arch/cpu_features.h"
 #include "arch/gdt.h"
 #include "arch/pic.h"
+#include "arch/protection.h"
 #include "arch/syscall.h"
 #include "arch/trap.h"
 #include "arch/x86.h"
@@ -25,6 +26,7 @@
 #include "mm/paging.h"
 #include "mm/pmm.h"
 #include "mm/user_memory.h"
+#include "mm/wx_audit.h"
 #include "sched/scheduler.h"
 
 using namespace gts;
@@ -33,7 +35,7 @@ extern "C" void (*__init_array_start[])(), (*__init_array_end[])();
 
 namespace {
 
-alignas(16) uint8_t syscallStack[64 * 1024];
+constexpr uint64_t MainStackBytes = 64 * 1024;
 drivers::VirtioBlk disk;
 fs::Fat16 volume;
 
@@ -48,6 +50,7 @@ fs::Fat16 volume;
 // keeps them), then the disk is synced and the program's status is 126.
 void onUserFault(arch::TrapFrame *f) {
   kprintf("user backtrace (rip first):\n  %016lx\n", f->rip);
+  arch::UserAccess access;
   uint64_t rbp = f->rbp;
   for (int i = 0; i < 16 && rbp && !(rbp & 7); ++i) {
     if (!mm::userPopulate(rbp, 16, false))
@@ -111,6 +114,7 @@ void mountDisk() {
   volume.setClock([] { return drivers::realtimeNs() / 1000000000; });
   chooseFrameZeroing(start);
   sys::process().volumeSectors = sectors;
+  sys::process().diskFlushes = disk.canFlush();
   kprintf("fat16: mounted partition at LBA %lu (%lu MiB), %u free clusters\n",
           start, sectors >> 11, volume.freeClusters());
 }
@@ -133,16 +137,84 @@ void readCmdline(init::Cmdline *cmd) {
     bootFailure("/CMDLINE.TXT", e);
 }
 
-// Test hook for the kernel's own fault path (tests/qemu, qemu_kernel_fault):
-// `ENV GTS_KERNEL_SELFTEST=pagefault` in /CMDLINE.TXT makes the kernel
-// read an unmapped address before starting the program.
+// Endless recursion (volatile frames keep it from becoming a loop).
+[[gnu::noinline]] uint64_t recurse(uint64_t depth) {
+  volatile uint8_t frame[256];
+  frame[0] = uint8_t(depth);
+  if (depth == ~0ull) // never: keeps the compiler's recursion check quiet
+    return 0;
+  return recurse(depth + 1) + frame[0];
+}
+
+// The audit must see what it is there for: one frame mapped writable at
+// one user address and executable at another (then removed again).
+void plantedAliasAudit() {
+  using namespace mm::pte;
+  constexpr uint64_t W = 0x100000000ull, X = W + mm::PageSize;
+  uint64_t frame = mm::allocFrame();
+  uint64_t *w = mm::pteFor(W, true), *x = mm::pteFor(X, true);
+  if (!frame || !w || !x)
+    arch::panic("selftest: no memory");
+  *w = frame | Present | Write | User | NoExec;
+  *x = frame | Present | User;
+  uint64_t n = mm::auditWx().violations;
+  *w = *x = 0;
+  arch::invlpg(W);
+  arch::invlpg(X);
+  mm::freeFrame(frame);
+  kprintf("selftest: the audit found %lu violation(s) in a planted alias\n", n);
+}
+
+// Test hooks for the kernel's own fault paths (tests/qemu): with
+// `ENV GTS_KERNEL_SELFTEST=pagefault` in /CMDLINE.TXT the kernel reads an
+// unmapped address before starting the program (qemu_kernel_fault); with
+// `=stackoverflow` it overflows a guarded kernel stack
+// (qemu_kernel_stack_guard); with `=audit` it plants a W+X alias for the
+// page-table audit (qemu_wx_audit_detects).
 [[gnu::noinline]] void selfTest(const init::Cmdline &cmd) {
   for (int i = 0; i < cmd.envc; ++i)
     if (lib::strCompare(cmd.envp[i], "GTS_KERNEL_SELFTEST=pagefault") == 0) {
       kprintf("selftest: reading an unmapped kernel address\n");
       volatile uint64_t *bad = reinterpret_cast<uint64_t *>(0xFFFFC00000000000);
       kprintf("selftest: value %lx\n", uint64_t(*bad));
+    } else if (lib::strCompare(cmd.envp[i], "GTS_KERNEL_SELFTEST=audit") == 0) {
+      plantedAliasAudit();
+    } else if (lib::strCompare(cmd.envp[i],
+                               "GTS_KERNEL_SELFTEST=stackoverflow") == 0) {
+      kprintf("selftest: overflowing a guarded kernel stack\n");
+      uint64_t top = mm::allocKernelStack(16 * 1024);
+      asm volatile("movq %0, %%rsp\n"
+                   "xorl %%edi, %%edi\n"
+                   "call *%1" ::"r"(top),
+                   "r"(&recurse)
+                   : "rdi", "memory");
     }
+}
+
+// ENV GTS_KERNEL_AUDIT=wx in /CMDLINE.TXT (or a Debug build): audit the
+// page tables before the program starts and when it ends.
+bool wantAudit(const init::Cmdline &cmd) {
+#ifdef GTS_KERNEL_AUDIT_ALWAYS
+  (void)cmd;
+  return true;
+#else
+  for (int i = 0; i < cmd.envc; ++i)
+    if (lib::strCompare(cmd.envp[i], "GTS_KERNEL_AUDIT=wx") == 0)
+      return true;
+  return false;
+#endif
+}
+
+// The files the next boot needs: the program may read them, never change
+// them (linux/fs.cpp answers EACCES / EPERM).
+void protectBootFiles() {
+  const char *const names[] = {"/KERNEL.BIN", "/CMDLINE.TXT"};
+  int n = 0;
+  for (const char *name : names) {
+    fs::Stat st;
+    if (volume.stat(name, &st) == 0)
+      sys::process().protectedIno[n++] = st.ino;
+  }
 }
 
 } // namespace
@@ -173,8 +245,12 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   kprintf("clock: TSC %lu.%03lu MHz\n", drivers::tscHz() / 1000000,
           drivers::tscHz() / 1000 % 1000);
   arch::enableSimd();
-  arch::syscallInit(uint64_t(syscallStack + sizeof syscallStack));
-  sched::init(uint64_t(syscallStack + sizeof syscallStack));
+  arch::enableProtection();
+  uint64_t stackTop = mm::allocKernelStack(MainStackBytes);
+  if (!stackTop)
+    arch::panic("no memory for the kernel stack");
+  arch::syscallInit(stackTop);
+  sched::init(stackTop, [] { sys::exitProcess(drivers::StatusUserFault); });
   arch::setPageFaultHook(mm::userPageFault);
   arch::setUserFaultHook(onUserFault);
 
@@ -210,6 +286,10 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
           proc.exePath, bytes >> 10, ns / 1000000, ns / 1000 % 1000,
           kbps / 1000, kbps / 10 % 100);
   proc.brkStart = proc.brkCur = prog.brk;
+  proc.auditWx = wantAudit(cmd);
+  if (proc.auditWx && mm::auditWx().violations)
+    arch::panic("page-table audit failed");
+  protectBootFiles();
   uint64_t bootNs =
       (arch::rdtsc() - tscStart) * 1000 / (drivers::tscHz() / 1000000);
   kprintf("kernel: starting %s (%d args) %lu ms after kernel entry\n",

@@ -1,7 +1,10 @@
 // Syscall dispatch: a table by number; unknown numbers answer -ENOSYS and
 // are logged once each.
 #include "drivers/console.h"
+#include "drivers/poweroff.h"
+#include "linux/process.h"
 #include "linux/syscall.h"
+#include "mm/user_memory.h"
 
 namespace gts::sys {
 namespace {
@@ -16,6 +19,22 @@ void add(unsigned number, Handler h) { table[number] = h; }
 
 SyscallFrame *currentFrame;
 
+namespace {
+
+// sysret to a non-canonical RCX faults in ring 0 on Intel CPUs (on the
+// user's stack). User space ends below 2^47 - 4096, so a `syscall` cannot
+// return there; should any path ever set such a return address, the
+// program is killed before the call runs.
+void checkReturn(const SyscallFrame *f) {
+  if (f->rip < mm::UserTop)
+    return;
+  kprintf("kernel: program killed: system call would return to %016lx\n",
+          f->rip);
+  exitProcess(drivers::StatusUserFault);
+}
+
+} // namespace
+
 } // namespace gts::sys
 
 using namespace gts::sys;
@@ -24,6 +43,7 @@ extern "C" void syscallDispatch(SyscallFrame *f) {
   const uint64_t args[6] = {f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9};
   uint64_t nr = f->rax;
   currentFrame = f;
+  checkReturn(f);
   if (nr < TableSize && table[nr]) {
     f->rax = uint64_t(table[nr](args));
     return;

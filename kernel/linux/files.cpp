@@ -31,6 +31,7 @@ int64_t copyStringFromUser(char *dst, size_t cap, uint64_t src) {
     if ((i == 0 || ((src + i) & 4095) == 0) &&
         !mm::userPopulate(src + i, 1, false))
       return err::Fault;
+    arch::UserAccess access;
     char c = *reinterpret_cast<const char *>(src + i);
     dst[i] = c;
     if (!c)

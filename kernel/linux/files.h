@@ -9,8 +9,9 @@ inline constexpr int MaxFds = 256;
 inline constexpr int MaxPath = 1024;
 inline constexpr int AtFdCwd = -100;
 
-// memfd_create's anonymous file: eagerly backed page frames. Frames are
-// kept until the program exits (mappings may still use them).
+// memfd_create's anonymous file: eagerly backed page frames, freed when
+// the last descriptor closes (or a truncate drops them) and no MAP_SHARED
+// mapping holds them any more (pmm shareFrame).
 struct MemFile {
   uint32_t refs;
   uint64_t size;

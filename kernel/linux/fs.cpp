@@ -1,4 +1,5 @@
 // File system calls: descriptors over FAT16 nodes and the serial console.
+#include "arch/protection.h"
 #include "drivers/serial.h"
 #include "lib/string.h"
 #include "linux/files.h"
@@ -31,12 +32,37 @@ int64_t newFd(const File &f) {
 bool canRead(const File &f) { return (f.flags & OAccMode) != OWrOnly; }
 bool canWrite(const File &f) { return (f.flags & OAccMode) != 0; }
 
-int64_t fileRead(File &f, uint64_t buf, uint64_t len, uint64_t off,
-                 bool advance) {
-  if (!canRead(f))
-    return err::BadF;
-  if (!mm::userPopulate(buf, len, true))
-    return err::Fault;
+// Reads and writes go in chunks, each checked and faulted in just before
+// it is used: a huge length over an unmapped range ends at the first bad
+// chunk (a short count, or EFAULT) instead of backing the whole range.
+constexpr uint64_t IoChunk = 1u << 20;
+
+using ChunkIo = int64_t (*)(File &f, uint64_t buf, uint64_t len, uint64_t off,
+                            bool advance);
+
+int64_t chunked(ChunkIo io, bool toUser, File &f, uint64_t buf, uint64_t len,
+                uint64_t off, bool advance) {
+  uint64_t done = 0;
+  while (done < len || len == 0) {
+    uint64_t n = len - done < IoChunk ? len - done : IoChunk;
+    if (!mm::userPopulate(buf + done, n, toUser))
+      return done ? int64_t(done) : err::Fault;
+    int64_t r;
+    {
+      arch::UserAccess access; // the device and the cache copy straight in
+      r = io(f, buf + done, n, off + done, advance);
+    }
+    if (r < 0)
+      return done ? int64_t(done) : r;
+    done += uint64_t(r);
+    if (uint64_t(r) < n || len == 0)
+      break;
+  }
+  return int64_t(done);
+}
+
+int64_t readChunk(File &f, uint64_t buf, uint64_t len, uint64_t off,
+                  bool advance) {
   if (f.kind == File::Console) {
     // No blocking console input: what is waiting, else end of file.
     uint64_t n = 0;
@@ -44,8 +70,6 @@ int64_t fileRead(File &f, uint64_t buf, uint64_t len, uint64_t off,
       reinterpret_cast<char *>(buf)[n] = char(c);
     return int64_t(n);
   }
-  if (f.kind == File::Directory)
-    return err::IsDir;
   if (f.kind == File::Memfd) {
     int64_t m = memfdIo(f.mem, off, buf, len, false);
     if (m > 0 && advance)
@@ -58,34 +82,46 @@ int64_t fileRead(File &f, uint64_t buf, uint64_t len, uint64_t off,
   return n;
 }
 
-int64_t fileWrite(File &f, uint64_t buf, uint64_t len, uint64_t off,
-                  bool advance) {
-  if (!canWrite(f))
-    return err::BadF;
-  if (!mm::userPopulate(buf, len, false))
-    return err::Fault;
+int64_t writeChunk(File &f, uint64_t buf, uint64_t len, uint64_t off,
+                   bool advance) {
   if (f.kind == File::Console) {
     drivers::serialWrite(reinterpret_cast<const char *>(buf), len);
     return int64_t(len);
   }
   if (f.kind == File::Memfd) {
-    if (advance && (f.flags & OAppend))
-      off = f.mem->size;
     int64_t m = memfdIo(f.mem, off, buf, len, true);
     if (m > 0 && advance)
       f.offset = off + uint64_t(m);
     return m;
-  }
-  if (advance && (f.flags & OAppend)) {
-    fs::Stat st;
-    vol().stat(f.node, &st);
-    off = st.size;
   }
   int64_t n =
       vol().write(f.node, off, reinterpret_cast<const void *>(buf), len);
   if (n > 0 && advance)
     f.offset = off + uint64_t(n);
   return n;
+}
+
+int64_t fileRead(File &f, uint64_t buf, uint64_t len, uint64_t off,
+                 bool advance) {
+  if (!canRead(f))
+    return err::BadF;
+  if (f.kind == File::Directory)
+    return err::IsDir;
+  return chunked(readChunk, true, f, buf, len, off, advance);
+}
+
+int64_t fileWrite(File &f, uint64_t buf, uint64_t len, uint64_t off,
+                  bool advance) {
+  if (!canWrite(f))
+    return err::BadF;
+  if (advance && (f.flags & OAppend) && f.kind == File::Regular) {
+    fs::Stat st;
+    vol().stat(f.node, &st);
+    off = st.size;
+  }
+  if (advance && (f.flags & OAppend) && f.kind == File::Memfd)
+    off = f.mem->size;
+  return chunked(writeChunk, false, f, buf, len, off, advance);
 }
 
 int64_t sysRead(const uint64_t *a) {
@@ -146,7 +182,16 @@ int64_t vectored(const uint64_t *a, bool write) {
 int64_t sysReadv(const uint64_t *a) { return vectored(a, false); }
 int64_t sysWritev(const uint64_t *a) { return vectored(a, true); }
 
+// /KERNEL.BIN and /CMDLINE.TXT (however the path names them): the FAT16
+// layer resolves the path and process.h knows their entries.
+bool isProtectedPath(const char *path) {
+  fs::Stat st;
+  return vol().stat(path, &st) == 0 && isProtectedIno(st.ino);
+}
+
 int64_t openPath(const char *path, int flags) {
+  if (((flags & OAccMode) != 0 || (flags & OTrunc)) && isProtectedPath(path))
+    return err::Acces;
   fs::Node *node;
   int r =
       vol().open(path, flags & (OCreat | OExcl | OTrunc | ODirectory), &node);
@@ -327,8 +372,11 @@ int64_t sysGetdents64(const uint64_t *a) {
   if (f->kind != File::Directory)
     return err::NotDir;
   uint64_t buf = a[1], cap = a[2];
+  if (cap > 64 * 1024) // a bigger buffer would only be faulted in
+    cap = 64 * 1024;
   if (!mm::userPopulate(buf, cap, true))
     return err::Fault;
+  arch::UserAccess access;
   uint64_t used = 0;
   static fs::DirEntry e; // 270 bytes: keep it off the kernel stack
   for (;;) {
@@ -377,6 +425,8 @@ int64_t sysUnlinkat(const uint64_t *a) {
     return r;
   if (a[2] & ~AtRemoveDir)
     return err::Inval;
+  if (isProtectedPath(path))
+    return err::Perm;
   return (a[2] & AtRemoveDir) ? vol().rmdir(path) : vol().unlink(path);
 }
 
@@ -397,7 +447,11 @@ int64_t renameAt(int64_t oldDir, uint64_t oldPath, int64_t newDir,
   if (r < 0)
     return r;
   r = resolveAt(newDir, newPath, to);
-  return r < 0 ? r : vol().rename(from, to);
+  if (r < 0)
+    return r;
+  if (isProtectedPath(from) || isProtectedPath(to))
+    return err::Perm;
+  return vol().rename(from, to);
 }
 
 int64_t sysRenameat(const uint64_t *a) {
@@ -425,7 +479,13 @@ int64_t sysFsync(const uint64_t *a) {
   File *f = fileFor(int64_t(a[0]));
   if (!f)
     return err::BadF;
-  return f->kind == File::Console || f->kind == File::Memfd ? 0 : vol().sync();
+  if (f->kind == File::Console || f->kind == File::Memfd)
+    return 0;
+  int r = vol().sync();
+  // Without a flush command nothing says the device's cache reached the
+  // medium: the data was written, durability is not known (EIO, as Linux
+  // reports a failed flush).
+  return r < 0 ? r : process().diskFlushes ? 0 : err::IO;
 }
 
 int64_t sysReadlinkat(const uint64_t *a) {

@@ -1,4 +1,5 @@
 #include "linux/memfd.h"
+#include "arch/protection.h"
 #include "lib/string.h"
 #include "linux/syscall.h"
 #include "linux/user_access.h"
@@ -60,7 +61,12 @@ int64_t memfdTruncate(MemFile *m, uint64_t size) {
       return err::NoMem;
     m->pages = pages;
   }
-  // Shrinking keeps the frames: a mapping may still show them.
+  // Shrinking frees the frames past the end (a mapping that still shows
+  // one holds its own reference: pmm shareFrame).
+  for (uint64_t i = pages; i < m->pages; ++i)
+    mm::freeFrame(m->frames[i]);
+  if (pages < m->pages)
+    m->pages = pages;
   m->size = size;
   return 0;
 }
@@ -78,6 +84,7 @@ int64_t memfdIo(MemFile *m, uint64_t off, uint64_t user, uint64_t len,
     len = m->size - off;
   if (!mm::userPopulate(user, len, !write))
     return err::Fault;
+  arch::UserAccess access;
   for (uint64_t done = 0; done < len;) {
     uint64_t pos = off + done, in = pos % Page;
     uint64_t n = Page - in < len - done ? Page - in : len - done;
@@ -95,7 +102,10 @@ int64_t memfdIo(MemFile *m, uint64_t off, uint64_t user, uint64_t len,
 
 void memfdRelease(MemFile *m) {
   if (--m->refs == 0) {
-    mm::kfree(m->frames); // the frames themselves stay (see files.h)
+    // Frames still mapped stay until their last mapping goes.
+    for (uint64_t i = 0; i < m->pages; ++i)
+      mm::freeFrame(m->frames[i]);
+    mm::kfree(m->frames);
     mm::kfree(m);
   }
 }

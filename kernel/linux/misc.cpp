@@ -36,6 +36,7 @@ int64_t sysGetrandom(const uint64_t *a) {
     len = 32u << 20;
   if (!mm::userPopulate(buf, len, true))
     return err::Fault;
+  arch::UserAccess access;
   for (uint64_t i = 0; i < len; i += 8) {
     uint64_t v = random64();
     lib::memCopy(reinterpret_cast<void *>(buf + i), &v,

@@ -1,6 +1,7 @@
 // Memory calls. W^X: a request for PROT_WRITE|PROT_EXEC together (mmap or
 // mprotect) fails with EACCES, so no user page is ever writable and
 // executable at once; JITs map RW, write, then mprotect to RX.
+#include "arch/protection.h"
 #include "arch/x86.h"
 #include "lib/string.h"
 #include "linux/files.h"
@@ -17,6 +18,9 @@ constexpr uint64_t Page = mm::PageSize;
 constexpr uint64_t MapShared = 1, MapPrivate = 2, MapSharedValidate = 3,
                    MapFixed = 0x10, MapAnonymous = 0x20,
                    MapFixedNoReplace = 0x100000;
+
+// Rights of pages while the kernel fills them.
+constexpr int Fill = mm::prot::Read | mm::prot::Write;
 
 uint64_t pageUp(uint64_t v) { return (v + Page - 1) & ~(Page - 1); }
 
@@ -41,12 +45,18 @@ int64_t mapMemfd(MemFile *m, uint64_t va, uint64_t len, uint64_t off, int prot,
   uint64_t first = off / Page, count = len / Page;
   if (first > m->pages || count > m->pages - first)
     return err::Inval; // beyond the end: Linux would SIGBUS on access
+  // Never executable when shared: another view, or write(2), could change
+  // the code (a W+X alias of the same frames).
+  if (shared && (prot & mm::prot::Exec))
+    return err::Acces;
   if (shared)
     return mm::userMapShared(va, m->frames + first, count, prot) ? int64_t(va)
                                                                  : err::NoMem;
   if (prot == 0) // nothing can see the copy yet
     return mm::userMap(va, len, 0) ? int64_t(va) : err::NoMem;
-  if (!mm::userMap(va, len, prot, true, false)) {
+  // Filled read-write, then given its rights: an executable frame is never
+  // writable, not even through the kernel's direct map.
+  if (!mm::userMap(va, len, Fill, true, false)) {
     mm::userUnmap(va, len);
     return err::NoMem;
   }
@@ -54,6 +64,10 @@ int64_t mapMemfd(MemFile *m, uint64_t va, uint64_t len, uint64_t off, int prot,
     uint64_t *e = mm::pteFor(va + i * Page, false);
     lib::memCopy(mm::physToVirt(*e & mm::pte::AddrMask),
                  mm::physToVirt(m->frames[first + i]), Page);
+  }
+  if (prot != Fill && !mm::userProtect(va, len, prot)) {
+    mm::userUnmap(va, len);
+    return err::NoMem;
   }
   return int64_t(va);
 }
@@ -70,7 +84,10 @@ int64_t sysMmap(const uint64_t *a) {
   if (type != MapShared && type != MapPrivate && type != MapSharedValidate)
     return err::Inval;
   len = pageUp(len);
-  if (len == 0)
+  // Like Linux's overcommit heuristic, a bound on one mapping: lazy
+  // reservations (the interpreter's 256 MiB stack) fit, while a terabyte
+  // would cost more page-table entries than there is RAM.
+  if (len == 0 || len > 4 * mm::physTop())
     return err::NoMem;
 
   File *f = nullptr;
@@ -98,31 +115,39 @@ int64_t sysMmap(const uint64_t *a) {
       return err::NoMem;
   }
 
-  if (!f)
-    return mm::userMap(va, len, prot) ? int64_t(va) : err::NoMem;
+  if (!f) {
+    if (mm::userMap(va, len, prot))
+      return int64_t(va);
+    mm::userUnmap(va, len); // what was mapped before memory ran out
+    return err::NoMem;
+  }
   if (f->kind == File::Memfd)
     return mapMemfd(f->mem, va, len, off, prot, type != MapPrivate);
   // File-backed: a private copy of the file's bytes (MAP_SHARED too: there
   // is no write-back to the file). Pages the file fills completely are not
-  // cleared first; the copy runs with write protection off so that
-  // read-only mappings can be filled.
+  // cleared first. They are mapped read-write (never executable) while the
+  // file is read into them, then get their final rights: write protection
+  // stays on in the kernel.
   fs::Stat st;
   process().fs->stat(f->node, &st);
   uint64_t fileBytes = off < st.size ? st.size - off : 0;
   if (fileBytes > len)
     fileBytes = len;
+  if (prot == 0 || fileBytes == 0)
+    return mm::userMap(va, len, prot) ? int64_t(va) : err::NoMem;
   for (uint64_t pg = va; pg < va + len; pg += Page)
-    if (!mm::userMap(pg, Page, prot, true, pg + Page > va + fileBytes)) {
+    if (!mm::userMap(pg, Page, Fill, true, pg + Page > va + fileBytes)) {
       mm::userUnmap(va, len);
       return err::NoMem;
     }
-  if (prot == 0 || fileBytes == 0)
-    return int64_t(va);
-  arch::writeCr0(arch::readCr0() & ~uint64_t(1u << 16));
-  int64_t n =
-      process().fs->read(f->node, off, reinterpret_cast<void *>(va), fileBytes);
-  arch::writeCr0(arch::readCr0() | (1u << 16));
-  if (n < 0 || uint64_t(n) != fileBytes) {
+  int64_t n;
+  {
+    arch::UserAccess access;
+    n = process().fs->read(f->node, off, reinterpret_cast<void *>(va),
+                           fileBytes);
+  }
+  if (n < 0 || uint64_t(n) != fileBytes ||
+      (prot != Fill && !mm::userProtect(va, len, prot))) {
     mm::userUnmap(va, len);
     return n < 0 ? n : err::IO;
   }
@@ -144,6 +169,8 @@ int64_t sysMprotect(const uint64_t *a) {
     return err::Acces;
   if (a[1] == 0)
     return 0;
+  if ((prot & mm::prot::Exec) && mm::userRangeShared(a[0], pageUp(a[1])))
+    return err::Acces; // memfd views stay non-executable (mapMemfd)
   return mm::userProtect(a[0], pageUp(a[1]), prot) ? 0 : err::NoMem;
 }
 

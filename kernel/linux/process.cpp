@@ -1,11 +1,13 @@
 // Process and thread calls for the one single-threaded process.
 #include "linux/process.h"
+#include "arch/trap.h"
 #include "arch/x86.h"
 #include "drivers/console.h"
 #include "drivers/poweroff.h"
 #include "linux/syscall.h"
 #include "linux/user_access.h"
 #include "mm/user_memory.h"
+#include "mm/wx_audit.h"
 
 namespace gts::sys {
 namespace {
@@ -175,7 +177,16 @@ int64_t sysUname(const uint64_t *a) {
 
 Process &process() { return theProcess; }
 
+bool isProtectedIno(uint64_t ino) {
+  for (uint64_t p : theProcess.protectedIno)
+    if (p && p == ino)
+      return true;
+  return false;
+}
+
 void exitProcess(int status) {
+  if (theProcess.auditWx && mm::auditWx().violations)
+    arch::panic("page-table audit failed");
   kprintf("\nkernel: program exited with status %d (%lu MiB of memory in "
           "use, peak %lu MiB)\n",
           status, mm::userResidentBytes() >> 20,

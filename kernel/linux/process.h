@@ -16,7 +16,14 @@ struct Process {
   char exePath[256] = {};
   uint64_t brkStart = 0, brkCur = 0;
   uint64_t mmapCursor = MmapTop; // grows down
+  bool diskFlushes = false;      // the device can commit its cache
+  bool auditWx = false;          // page-table audit at exit (mm/wx_audit.h)
+  // /KERNEL.BIN and /CMDLINE.TXT (Stat::ino; 0: none): read-only.
+  uint64_t protectedIno[2] = {};
 };
+
+// Whether `ino` is one of the boot files the program may not change.
+bool isProtectedIno(uint64_t ino);
 
 Process &process();
 // Syncs and unmounts the file system, then powers off with `status`.

@@ -1,6 +1,7 @@
 // Threads: clone (CLONE_VM|CLONE_THREAD only), futex, thread exit,
 // set_tid_address, gettid, sched_yield. sched/scheduler.h does the work.
 #include "arch/gdt.h"
+#include "arch/protection.h"
 #include "arch/trap.h"
 #include "drivers/clock.h"
 #include "linux/process.h"
@@ -23,6 +24,10 @@ int64_t sysClone(const uint64_t *a) {
     return err::NoSys;
   if (!stack || !mm::isUserRange(stack, 0))
     return err::Inval;
+  // As ARCH_SET_FS: a base outside user space is refused (a non-canonical
+  // one would make wrmsr fault in the kernel at the thread switch).
+  if ((flags & CloneSettls) && tls >= mm::UserTop)
+    return err::Perm;
   const SyscallFrame &s = *currentFrame;
   arch::TrapFrame parent{};
   parent.r15 = s.r15, parent.r14 = s.r14, parent.r13 = s.r13;
@@ -32,7 +37,7 @@ int64_t sysClone(const uint64_t *a) {
   parent.rcx = s.rip, parent.rbx = s.rbx;
   parent.rip = s.rip;
   parent.cs = arch::UserCode;
-  parent.rflags = (s.rflags & 0x3C7FD7) | 0x202;
+  parent.rflags = arch::sanitizeUserFlags(s.rflags); // R11 is the user's
   parent.ss = arch::UserData;
   int tid = sched::spawn(parent, stack, tls, flags & CloneSettls,
                          (flags & CloneChildCleartid) ? childTid : 0);

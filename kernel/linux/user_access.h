@@ -1,7 +1,9 @@
 // Copies between kernel and user memory. Every user pointer goes through
 // mm::userPopulate first: range in the user half, pages mapped with the
-// needed rights (and faulted in), else -EFAULT.
+// needed rights (and faulted in), else -EFAULT. The copy itself runs in an
+// arch::UserAccess scope (SMAP).
 #pragma once
+#include "arch/protection.h"
 #include "lib/string.h"
 #include "mm/user_memory.h"
 #include <stddef.h>
@@ -12,6 +14,7 @@ namespace gts::sys {
 inline bool copyFromUser(void *dst, uint64_t src, size_t n) {
   if (!mm::userPopulate(src, n, false))
     return false;
+  arch::UserAccess access;
   lib::memCopy(dst, reinterpret_cast<const void *>(src), n);
   return true;
 }
@@ -19,6 +22,7 @@ inline bool copyFromUser(void *dst, uint64_t src, size_t n) {
 inline bool copyToUser(uint64_t dst, const void *src, size_t n) {
   if (!mm::userPopulate(dst, n, true))
     return false;
+  arch::UserAccess access;
   lib::memCopy(reinterpret_cast<void *>(dst), src, n);
   return true;
 }

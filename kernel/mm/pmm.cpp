@@ -1,4 +1,5 @@
 #include "mm/pmm.h"
+#include "arch/trap.h"
 
 extern "C" char __kernel_end[];
 
@@ -12,6 +13,11 @@ uint64_t freeCount;
 uint64_t searchHint;
 uint64_t physOffset = KernelBase;
 uint64_t top;
+// Extra holders per frame (shareFrame), frameLimit entries; 32 bits cannot
+// overflow (each holder is a page-table entry).
+uint64_t sharesPhys;
+// Through physToVirt each time: the boot mirror goes away with pagingInit.
+uint32_t *shares() { return static_cast<uint32_t *>(physToVirt(sharesPhys)); }
 
 bool isUsed(uint64_t f) { return bitmap[f / 64] >> (f % 64) & 1; }
 void setUsed(uint64_t f) { bitmap[f / 64] |= 1ull << (f % 64); }
@@ -64,6 +70,11 @@ void pmmInit(const boot::BootInfo &info) {
       top = end * PageSize;
   }
   searchHint = firstFree;
+  uint64_t shareBytes = frameLimit * sizeof(uint32_t);
+  uint64_t first = allocFrames((shareBytes + PageSize - 1) / PageSize);
+  if (!first)
+    arch::panic("pmm: no memory for the frame share counts");
+  sharesPhys = first;
 }
 
 namespace {
@@ -129,8 +140,18 @@ bool allocZeroedFrames(uint64_t *out, size_t count) {
   return true;
 }
 
+void shareFrame(uint64_t phys) {
+  uint64_t f = phys / PageSize;
+  if (f < frameLimit)
+    ++shares()[f];
+}
+
 void freeFrame(uint64_t phys) {
   uint64_t f = phys / PageSize;
+  if (f < frameLimit && shares()[f]) {
+    --shares()[f];
+    return;
+  }
   if (f < frameLimit && isUsed(f)) {
     setFree(f);
     ++freeCount;

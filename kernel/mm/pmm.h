@@ -27,7 +27,11 @@ using FrameZeroer = bool (*)(const uint64_t *frames, size_t count);
 void setFrameZeroer(FrameZeroer z);
 // CPU zeroing of one frame, for comparisons.
 void zeroFrameCpu(uint64_t phys);
+// Frees a frame, or drops one reference taken by shareFrame.
 void freeFrame(uint64_t phys);
+// One more holder of an allocated frame (a memfd page mapped MAP_SHARED):
+// the frame is freed when every holder has called freeFrame.
+void shareFrame(uint64_t phys);
 size_t freeFrameCount();
 uint64_t physTop(); // end of the highest usable byte
 

@@ -38,12 +38,45 @@ uint64_t rightsBits(int p) {
   return b;
 }
 
-void dropPage(uint64_t *e) {
-  if ((*e & (pte::Present | pte::SwHasFrame)) && !(*e & pte::SwShared)) {
-    freeFrame(*e & pte::AddrMask);
-    resident -= PageSize;
+bool executable(uint64_t e) { return (e & pte::Present) && !(e & pte::NoExec); }
+
+// Every change of a present user entry goes through here: a frame that
+// ring 3 may execute is read-only in the kernel's direct map too (W^X per
+// frame, not only per mapping; mm/wx_audit.h). The caller flushes the TLB
+// entry of the user page.
+void setEntry(uint64_t *e, uint64_t v, bool flush = true) {
+  uint64_t old = *e, oldFrame = old & pte::AddrMask,
+           newFrame = v & pte::AddrMask;
+  bool wasX = executable(old), isX = executable(v);
+  if (isX && (!wasX || oldFrame != newFrame))
+    setFrameWritable(newFrame, false, flush);
+  *e = v;
+  if (wasX && (!isX || oldFrame != newFrame))
+    setFrameWritable(oldFrame, true, flush);
+}
+
+// The leaf entry of each page of [va, va+len) (null where no table), one
+// walk per page table: mprotect of a big range stays cheap where kernel
+// code is emulated. `f(a, e)` returns false to stop.
+template <typename F> bool forEachEntry(uint64_t va, uint64_t len, F f) {
+  uint64_t *e = nullptr;
+  for (uint64_t a = va; a < va + len; a += PageSize) {
+    e = e && (a & (512 * PageSize - 1)) ? e + 1 : pteFor(a, false);
+    if (!f(a, e))
+      return false;
   }
-  *e = 0;
+  return true;
+}
+
+// A shared frame's freeFrame only drops this mapping's reference.
+void dropPage(uint64_t *e) {
+  uint64_t old = *e;
+  setEntry(e, 0);
+  if (old & (pte::Present | pte::SwHasFrame)) {
+    freeFrame(old & pte::AddrMask);
+    if (!(old & pte::SwShared))
+      resident -= PageSize;
+  }
 }
 
 constexpr int FaultAround = 16; // pages populated per fault, at most
@@ -66,7 +99,7 @@ int populateRun(uint64_t *e, uint64_t va, int max) {
     return 0;
   }
   for (int i = 0; i < n; ++i)
-    e[i] = (e[i] & ~pte::AddrMask) | frames[i] | pte::Present;
+    setEntry(&e[i], (e[i] & ~pte::AddrMask) | frames[i] | pte::Present);
   addResident(uint64_t(n) * PageSize);
   return n;
 }
@@ -83,7 +116,7 @@ bool populate(uint64_t *e, uint64_t va, bool zero = true) {
     }
     addResident(PageSize);
   }
-  *e = (*e & ~(pte::AddrMask | pte::SwHasFrame)) | frame | pte::Present;
+  setEntry(e, (*e & ~(pte::AddrMask | pte::SwHasFrame)) | frame | pte::Present);
   return true;
 }
 
@@ -108,7 +141,7 @@ bool userMap(uint64_t va, uint64_t len, int p, bool populateNow, bool zero) {
 }
 
 bool userMapShared(uint64_t va, const uint64_t *frames, size_t count, int p) {
-  if (wxConflict(p) || !isUserRange(va, count * PageSize))
+  if ((p & prot::Exec) || !isUserRange(va, count * PageSize))
     return false;
   for (size_t i = 0; i < count; ++i) {
     uint64_t a = va + i * PageSize;
@@ -117,34 +150,45 @@ bool userMapShared(uint64_t va, const uint64_t *frames, size_t count, int p) {
       return false;
     bool wasPresent = *e & pte::Present;
     dropPage(e);
-    *e = rightsBits(p) | frames[i] | pte::SwShared |
-         (p ? pte::Present : pte::SwHasFrame);
+    shareFrame(frames[i]);
+    setEntry(e, rightsBits(p) | frames[i] | pte::SwShared |
+                    (p ? pte::Present : pte::SwHasFrame));
     if (wasPresent)
       arch::invlpg(a);
   }
   return true;
 }
 
-bool userProtect(uint64_t va, uint64_t len, int p) {
+bool userProtect(uint64_t va, uint64_t len, int p, bool flush) {
   if (wxConflict(p) || !isUserRange(va, len))
     return false;
-  for (uint64_t a = va; a < va + len; a += PageSize) {
-    uint64_t *e = pteFor(a, false);
-    if (!e || !(*e & pte::SwMapped))
-      return false;
-  }
-  for (uint64_t a = va; a < va + len; a += PageSize) {
-    uint64_t *e = pteFor(a, false);
+  bool ok = forEachEntry(va, len, [p](uint64_t, uint64_t *e) {
+    return e && (*e & pte::SwMapped) &&
+           !((p & prot::Exec) && (*e & pte::SwShared));
+  });
+  if (!ok)
+    return false;
+  return forEachEntry(va, len, [p, flush](uint64_t a, uint64_t *e) {
     bool hasFrame = *e & (pte::Present | pte::SwHasFrame);
     uint64_t frame = *e & pte::AddrMask;
     uint64_t n = rightsBits(p) | (*e & pte::SwShared);
     if (hasFrame)
       // PROT_NONE keeps the frame but leaves the page not present.
       n |= frame | (p ? pte::Present : pte::SwHasFrame);
-    *e = n;
-    arch::invlpg(a);
+    setEntry(e, n, flush);
+    if (flush)
+      arch::invlpg(a);
+    return true;
+  });
+}
+
+bool userRangeShared(uint64_t va, uint64_t len) {
+  for (uint64_t a = va; a < va + len && a < UserTop; a += PageSize) {
+    uint64_t *e = pteFor(a, false);
+    if (e && (*e & pte::SwMapped) && (*e & pte::SwShared))
+      return true;
   }
-  return true;
+  return false;
 }
 
 void userUnmap(uint64_t va, uint64_t len) {

@@ -11,7 +11,10 @@ namespace gts::mm {
 namespace prot {
 inline constexpr int Read = 1, Write = 2, Exec = 4; // Linux PROT_* values
 }
-inline constexpr uint64_t UserTop = 0x0000800000000000ull;
+// One page below the end of the lower half, like Linux's TASK_SIZE_MAX: a
+// `syscall` in the last bytes of user space must not make sysret return to
+// a non-canonical RCX (a ring-0 #GP on Intel CPUs, CVE-2012-0217).
+inline constexpr uint64_t UserTop = 0x00007FFFFFFFF000ull;
 
 inline bool isUserRange(uint64_t va, uint64_t len) {
   return va < UserTop && len <= UserTop - va;
@@ -25,12 +28,16 @@ inline bool wxConflict(int p) { return (p & prot::Write) && (p & prot::Exec); }
 bool userMap(uint64_t va, uint64_t len, int p, bool populate = false,
              bool zero = true);
 // Maps frames owned by someone else (a memfd's pages) at va with rights
-// `p`; unmapping never frees them. Two mappings of the same frames, one
-// RW and one RX, are how a JIT stays W^X without mprotect flips.
+// `p`, never executable (a second, writable view or write(2) could change
+// the code: a W+X alias); each mapping holds a reference (pmm shareFrame).
 bool userMapShared(uint64_t va, const uint64_t *frames, size_t count, int p);
-// Changes the rights of mapped pages; false if a page is unmapped or W^X.
-bool userProtect(uint64_t va, uint64_t len, int p);
+// Changes the rights of mapped pages; false if a page is unmapped, W^X, or
+// shared and asked to become executable. `flush` false leaves the TLB to
+// the caller (one mm::flushTlbAll after many pages).
+bool userProtect(uint64_t va, uint64_t len, int p, bool flush = true);
 void userUnmap(uint64_t va, uint64_t len);
+// Whether a page of the range maps shared (memfd) frames.
+bool userRangeShared(uint64_t va, uint64_t len);
 // Frees the frames but keeps the mapping: the next touch sees zeros
 // (MADV_DONTNEED on private memory).
 void userDiscard(uint64_t va, uint64_t len);

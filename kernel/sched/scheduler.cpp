@@ -8,6 +8,7 @@
 #include "drivers/console.h"
 #include "lib/string.h"
 #include "mm/kheap.h"
+#include "mm/paging.h"
 #include "mm/pmm.h"
 
 extern "C" void switchStacks(uint64_t *save, uint64_t next);
@@ -38,6 +39,7 @@ int nextTid = 2;
 bool useXsave;
 uint64_t xcr0;
 uint32_t simdBytes = 512;
+void (*onDeadlock)();
 
 void saveSimd(uint8_t *area) {
   if (useXsave)
@@ -118,8 +120,11 @@ void schedule() {
     for (auto &t : threads)
       anyDeadline |= t.state == State::Blocked && t.deadline;
     if (!anyDeadline) {
-      kprintf("kernel: every thread is blocked forever (deadlock)\n");
-      arch::panic("deadlock");
+      // The program's own doing, not the kernel's: it ends like a killed
+      // program (disk synced, status 126).
+      kprintf("kernel: program killed: every thread is blocked forever "
+              "(deadlock)\n");
+      onDeadlock();
     }
     asm volatile("sti; hlt; cli" ::: "memory");
   }
@@ -127,7 +132,8 @@ void schedule() {
 
 } // namespace
 
-void init(uint64_t mainKernelStackTop) {
+void init(uint64_t mainKernelStackTop, void (*deadlock)()) {
+  onDeadlock = deadlock;
   xcr0 = arch::xcr0();
   useXsave = xcr0 & 4; // AVX on; else fxsave holds everything enabled
   if (useXsave)
@@ -167,13 +173,10 @@ int spawn(const arch::TrapFrame &parent, uint64_t userStack, uint64_t tls,
   Thread &t = threads[slot];
   // A dead thread's kernel stack and SIMD area are reused: it cannot be
   // running on them any more.
-  if (!t.stackTop) {
-    uint64_t phys = mm::allocFrames(KernelStackBytes / mm::PageSize);
-    t.simd = allocSimdArea();
-    if (!phys || !t.simd)
-      return -11;
-    t.stackTop = uint64_t(mm::physToVirt(phys)) + KernelStackBytes;
-  }
+  if (!t.simd && !(t.simd = allocSimdArea()))
+    return -11;
+  if (!t.stackTop && !(t.stackTop = mm::allocKernelStack(KernelStackBytes)))
+    return -11;
   // The child inherits the SIMD state; its first run pops a TrapFrame.
   saveSimd(t.simd);
   auto *frame =

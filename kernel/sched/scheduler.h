@@ -13,7 +13,9 @@ namespace gts::sched {
 
 inline constexpr int MaxThreads = 64;
 
-void init(uint64_t mainKernelStackTop);
+// `deadlock` runs (and must not return) when every thread is blocked with
+// no deadline: nothing could ever wake them.
+void init(uint64_t mainKernelStackTop, void (*deadlock)());
 int currentTid();
 int liveThreads();
 // Starts a thread that returns to ring 3 like `parent` (a syscall's user
