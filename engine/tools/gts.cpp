@@ -2,9 +2,11 @@
 //
 //   gts run APP.bc|APP.ll [options] [-- app arguments]
 //   gts snapshot show FILE [--json]
+//   gts export --state DIR [--state DIR...] APP.bc -o PROGRAM
 //
 // Exit status: the app's own, or one of ExitCode below when gts cannot run it.
 #include "../core/Engine.h"
+#include "../export/Export.h"
 #include "../ir/Prepare.h"
 #include "../snapshot/StateDir.h"
 
@@ -106,6 +108,26 @@ cl::list<std::string> SnapshotArgs(cl::Positional, cl::desc("show FILE"),
 cl::opt<bool> SnapshotJson("json", cl::desc("Print JSON instead of a table"),
                            cl::sub(SnapshotCmd), cl::cat(Cat));
 
+cl::SubCommand ExportCmd("export",
+                         "Build a static native program from the app and its "
+                         "profile");
+cl::opt<std::string> ExportApp(cl::Positional, cl::desc("<app.bc|app.ll>"),
+                               cl::sub(ExportCmd), cl::cat(Cat));
+cl::list<std::string>
+    ExportStates("state",
+                 cl::desc("State folder whose newest snapshot gives counts "
+                          "(repeat: counts add up)"),
+                 cl::value_desc("DIR"), cl::sub(ExportCmd), cl::cat(Cat));
+cl::opt<std::string> ExportOut("o", cl::desc("The program to write"),
+                               cl::value_desc("PROGRAM"), cl::sub(ExportCmd),
+                               cl::cat(Cat));
+cl::opt<std::string>
+    ExportRuntime("runtime",
+                  cl::desc("Folder with musl's crt1.o, crti.o, crtn.o, libc.a "
+                           "and compiler-rt builtins"),
+                  cl::init(GTS_EXPORT_RUNTIME), cl::value_desc("DIR"),
+                  cl::sub(ExportCmd), cl::cat(Cat));
+
 const auto ProcessStart = std::chrono::steady_clock::now();
 
 double millisSince(std::chrono::steady_clock::time_point T) {
@@ -196,6 +218,22 @@ int exitCodeFor(LoadErrorKind K) {
   }
 }
 
+int exitCodeFor(ExportErrorKind K) {
+  switch (K) {
+  case ExportErrorKind::NoProfile:
+    return NoInput;
+  case ExportErrorKind::Mismatch:
+    return DataErr;
+  case ExportErrorKind::NoRuntime:
+    return Unavailable;
+  case ExportErrorKind::CantCreate:
+    return CantCreate;
+  case ExportErrorKind::Link:
+    return Software;
+  }
+  return Software;
+}
+
 [[noreturn]] void failWith(Error Err) {
   int Code = Software;
   std::string Msg;
@@ -204,6 +242,10 @@ int exitCodeFor(LoadErrorKind K) {
       [&](const LoadError &L) {
         Code = exitCodeFor(L.Kind);
         Msg = L.Msg;
+      },
+      [&](const ExportError &X) {
+        Code = exitCodeFor(X.Kind);
+        Msg = X.Msg;
       },
       [&](const ErrorInfoBase &E) { Msg = E.message(); });
   fail(Code, Msg);
@@ -352,6 +394,20 @@ int showSnapshot() {
   return 0;
 }
 
+int exportApp() {
+  if (ExportApp.empty() || ExportStates.empty() || ExportOut.empty())
+    fail(Usage, "usage: gts export --state DIR [--state DIR...] APP.bc -o "
+                "PROGRAM");
+  auto S = exportProgram({ExportApp, ExportStates, ExportOut, ExportRuntime});
+  if (!S)
+    failWith(S.takeError());
+  errs() << "gts: exported " << ExportOut.getValue() << " (" << S->ProgramBytes
+         << " bytes; functions: " << S->Hot << " hot at O3, " << S->Cold
+         << " cold at Os, " << S->Never
+         << " never run at Oz; profile: " << join(S->Snapshots, ", ") << ")\n";
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -364,9 +420,11 @@ int main(int argc, char **argv) {
     fail(Usage, StringRef(ErrOS.str()).trim().split('\n').first.trim());
   if (SnapshotCmd)
     return showSnapshot();
+  if (ExportCmd)
+    return exportApp();
   if (!RunCmd)
     fail(Usage, "usage: gts run APP.bc|APP.ll [options] [-- app arguments] "
-                "| gts snapshot show FILE [--json]");
+                "| gts snapshot show FILE [--json] | gts export ...");
   if (Input.empty())
     fail(Usage, "gts run: no app given");
   EngineOptions Opts = parseOptions();
