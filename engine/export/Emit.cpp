@@ -12,6 +12,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/Transforms/Scalar/LoopPassManager.h"
+#include "llvm/Transforms/Scalar/LoopUnrollAndJamPass.h"
 
 LLD_HAS_DRIVER(elf)
 
@@ -43,7 +45,7 @@ Expected<std::unique_ptr<TargetMachine>> createMachine(const Triple &TT) {
   return std::move(TM);
 }
 
-void optimize(Module &M, TargetMachine &TM) {
+void optimize(Module &M, TargetMachine &TM, unsigned &Jammed) {
   LoopAnalysisManager LAM;
   FunctionAnalysisManager FAM;
   CGSCCAnalysisManager CGAM;
@@ -57,6 +59,13 @@ void optimize(Module &M, TargetMachine &TM) {
   PB.registerFunctionAnalyses(FAM);
   PB.registerLoopAnalyses(LAM);
   PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+  // At the end of each function's simplification: its loops are in
+  // canonical form, and it is not yet inlined into its callers.
+  PB.registerScalarOptimizerLateEPCallback(
+      [&](FunctionPassManager &FPM, OptimizationLevel) {
+        FPM.addPass(JamRowsPass(Jammed));
+        FPM.addPass(createFunctionToLoopPassAdaptor(LoopUnrollAndJamPass(3)));
+      });
   PB.buildPerModuleDefaultPipeline(OptimizationLevel::O3).run(M, MAM);
 }
 
@@ -68,7 +77,7 @@ std::string runtimeFile(StringRef Runtime, StringRef Name) {
 
 } // namespace
 
-Expected<std::string> compileModule(Module &M) {
+Expected<std::string> compileModule(Module &M, ExportSummary &Summary) {
   Triple TT("x86_64-pc-linux-gnu");
   auto TM = createMachine(TT);
   if (!TM)
@@ -79,7 +88,7 @@ Expected<std::string> compileModule(Module &M) {
   for (Function &F : M)
     if (!F.isDeclaration())
       F.addFnAttr("tune-cpu", "generic");
-  optimize(M, **TM);
+  optimize(M, **TM, Summary.JammedNests);
   SmallString<0> Obj;
   raw_svector_ostream OS(Obj);
   legacy::PassManager CodeGen;

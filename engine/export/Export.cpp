@@ -145,7 +145,7 @@ Expected<ExportSummary> exportProgram(const ExportOptions &O) {
     return App.takeError();
   if (Error E = applyProfile(*App->M, *Profile, Summary))
     return std::move(E);
-  auto Object = compileModule(*App->M);
+  auto Object = compileModule(*App->M, Summary);
   if (!Object)
     return Object.takeError();
   Summary.ObjectBytes = Object->size();

@@ -47,6 +47,7 @@ struct ExportSummary {
   unsigned Hot = 0;                   // functions optimized for speed (O3)
   unsigned Cold = 0;                  // ran, but cold (optsize)
   unsigned Never = 0;                 // never ran (minsize, cold)
+  unsigned JammedNests = 0;           // versioned for row jamming (JamRows.cpp)
   uint64_t ObjectBytes = 0;
   uint64_t ProgramBytes = 0;
 };

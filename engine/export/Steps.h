@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/IR/Module.h"
+#include "llvm/IR/PassManager.h"
 
 #include <memory>
 
@@ -28,9 +29,20 @@ llvm::Expected<MergedProfile> readProfiles(const std::vector<std::string> &Dirs,
 llvm::Error applyProfile(llvm::Module &M, const MergedProfile &P,
                          ExportSummary &Summary);
 
-// O3 pipeline and code generation for generic x86-64, one section per
-// function.
-llvm::Expected<std::string> compileModule(llvm::Module &M);
+// Runs several rows of a hot floating-point reduction nest together, behind
+// a run-time guard that the rows' stores and loads do not overlap
+// (JamRows.cpp).
+struct JamRowsPass : llvm::PassInfoMixin<JamRowsPass> {
+  explicit JamRowsPass(unsigned &Count) : Count(Count) {}
+  llvm::PreservedAnalyses run(llvm::Function &F,
+                              llvm::FunctionAnalysisManager &AM);
+  unsigned &Count; // nests versioned so far
+};
+
+// O3 pipeline (with JamRowsPass before the vectorizers) and code generation for
+// generic x86-64, one section per function.
+llvm::Expected<std::string> compileModule(llvm::Module &M,
+                                          ExportSummary &Summary);
 
 // Links Object with the C library of Runtime into a static executable.
 llvm::Error linkProgram(llvm::StringRef Object, llvm::StringRef Runtime,

@@ -398,13 +398,16 @@ int exportApp() {
   if (ExportApp.empty() || ExportStates.empty() || ExportOut.empty())
     fail(Usage, "usage: gts export --state DIR [--state DIR...] APP.bc -o "
                 "PROGRAM");
-  auto S = exportProgram({ExportApp, ExportStates, ExportOut, ExportRuntime});
+  // A copy: LLD resets every command-line option when it links.
+  ExportOptions O{ExportApp, ExportStates, ExportOut, ExportRuntime};
+  auto S = exportProgram(O);
   if (!S)
     failWith(S.takeError());
-  errs() << "gts: exported " << ExportOut.getValue() << " (" << S->ProgramBytes
+  errs() << "gts: exported " << O.Output << " (" << S->ProgramBytes
          << " bytes; functions: " << S->Hot << " hot at O3, " << S->Cold
-         << " cold at Os, " << S->Never
-         << " never run at Oz; profile: " << join(S->Snapshots, ", ") << ")\n";
+         << " cold at Os, " << S->Never << " never run at Oz; "
+         << S->JammedNests << " loop nests jammed behind a guard; profile: "
+         << join(S->Snapshots, ", ") << ")\n";
   return 0;
 }
 

@@ -11,7 +11,11 @@ Cases:
             the program gives the golden tokens of a third case
   errors    missing/empty state folder, a profile of another app, an
             unwritable output, no -o: one line and the documented exit code
+  rows      (APP.bc is progs/rows.c, MODELS its clang build) the exported
+            program jams rows of a matrix-vector product behind a guard and
+            gives the clang build's bits, with outputs overlapping inputs too
 """
+import re
 import os
 import shutil
 import subprocess
@@ -107,6 +111,8 @@ def case_program():
     p = export([state], out)
     if "hot at O3" not in p.stderr or "boot_0002.snap" not in p.stderr:
         fail(f"export summary missing:\n{p.stderr}")
+    if jammed(p.stderr) < 1:
+        fail(f"no matmul nest jammed:\n{p.stderr}")
     size = check_static(out)
     # A case the profile saw and one it did not, run here directly too.
     for case in ["greedy_once_256", "sample_t08_p09_s42_256"]:
@@ -127,6 +133,31 @@ def case_fleet():
     check_tokens(run([out, *app_args("greedy_dog_512")]), "greedy_dog_512",
                  out)
     print("PASS: two folders merged;", p.stderr.strip())
+
+
+def jammed(summary):
+    m = re.search(r"(\d+) loop nests jammed", summary)
+    if not m:
+        fail(f"no jam count in:\n{summary}")
+    return int(m.group(1))
+
+
+def case_rows():
+    native = MODELS
+    state = fresh("rows_state")
+    run([GTS, "run", APP, "--state", state, "--", "200"])
+    out = os.path.join(WORK, "rows")
+    p = export([state], out)
+    if jammed(p.stderr) != 1:
+        fail(f"expected 1 jammed nest:\n{p.stderr}")
+    check_static(out)
+    for args in (["200"], ["3"], ["5", "64", "9"], ["2", "7", "1"]):
+        want = run([native, *args]).stdout
+        got = run([out, *args]).stdout
+        if got != want:
+            fail(f"rows {' '.join(args)}: {got.strip()} != clang's "
+                 f"{want.strip()}")
+    print("PASS: rows jammed, results identical;", p.stderr.strip())
 
 
 def expect_error(cmd, status, needle):
@@ -183,6 +214,8 @@ def main():
         case_fleet()
     elif case == "errors":
         case_errors(sys.argv[6])
+    elif case == "rows":
+        case_rows()
     else:
         fail("unknown case " + case)
 
