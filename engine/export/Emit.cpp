@@ -116,11 +116,14 @@ Error linkProgram(StringRef Object, StringRef Runtime, StringRef Output) {
   std::string Crt1 = runtimeFile(Runtime, "crt1.o"),
               Crti = runtimeFile(Runtime, "crti.o"),
               Crtn = runtimeFile(Runtime, "crtn.o"),
+              Memcpy = runtimeFile(Runtime, "memcpy.o"),
+              Qsort = runtimeFile(Runtime, "qsort.o"),
               Libc = runtimeFile(Runtime, "libc.a"),
               Builtins = runtimeFile(Runtime, "libclang_rt.builtins-x86_64.a"),
               Out = Output.str();
   // Hot and cold code keep their .text.hot / .text.unlikely prefixes and
   // land apart; sections nothing refers to (unused C library code) go.
+  // Our memcpy and qsort come before libc.a, so musl's are not used.
   const char *Args[] = {"ld.lld",
                         "-static",
                         "--gc-sections",
@@ -134,6 +137,8 @@ Error linkProgram(StringRef Object, StringRef Runtime, StringRef Output) {
                         Crt1.c_str(),
                         Crti.c_str(),
                         ObjPath.c_str(),
+                        Memcpy.c_str(),
+                        Qsort.c_str(),
                         "--start-group",
                         Libc.c_str(),
                         Builtins.c_str(),

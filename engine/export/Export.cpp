@@ -102,8 +102,8 @@ Error checkWritable(StringRef Output) {
 }
 
 Error checkRuntime(StringRef Runtime) {
-  for (StringRef F : {"crt1.o", "crti.o", "crtn.o", "libc.a",
-                      "libclang_rt.builtins-x86_64.a"}) {
+  for (StringRef F : {"crt1.o", "crti.o", "crtn.o", "memcpy.o", "qsort.o",
+                      "libc.a", "libclang_rt.builtins-x86_64.a"}) {
     SmallString<256> P(Runtime);
     sys::path::append(P, F);
     if (!sys::fs::is_regular_file(P))

@@ -15,8 +15,9 @@ struct ExportOptions {
   std::string App;                 // APP.bc or APP.ll, as given to gts run
   std::vector<std::string> States; // --state folders; their counts add up
   std::string Output;              // the executable to write
-  // Folder with crt1.o, crti.o, crtn.o, libc.a (musl) and
-  // libclang_rt.builtins-x86_64.a.
+  // Folder with crt1.o, crti.o, crtn.o, libc.a (musl),
+  // libclang_rt.builtins-x86_64.a, memcpy.o and qsort.o
+  // (engine/export/runtime).
   std::string Runtime;
 };
 
