@@ -9,7 +9,7 @@
 // clang cannot prove that from C pointers; the export checks it at run time:
 // the nest is versioned behind a guard comparing the address ranges, the
 // guarded copy says so to alias analysis (scoped noalias metadata) and asks
-// LLVM's unroll-and-jam for 4 rows; the other copy is the original loop.
+// LLVM's unroll-and-jam for 8 rows; the other copy is the original loop.
 #include "Steps.h"
 
 #include "llvm/Analysis/LoopInfo.h"
@@ -33,7 +33,7 @@ namespace gts {
 
 namespace {
 
-constexpr unsigned JamCount = 4;
+constexpr unsigned JamCount = 8;
 constexpr size_t MaxChecks = 8;
 
 struct Range {
