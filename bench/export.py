@@ -7,9 +7,10 @@ build/apps/tinyllama/tinyllama alternately, --runs times each, on
 
   stories15M_shape.bin -z tokenizer.bin -t 0 -n 256 -i "Once upon a time"
 
-and reports medians of the whole-process time and of the time to first
-token (the first byte on stdout; the app flushes after each token). The
-outputs must be equal, byte for byte.
+and reports medians of the whole-process time, of its CPU time (user +
+system, which a loaded machine inflates less than wall time) and of the time
+to first token (the first byte on stdout; the app flushes after each token).
+The outputs must be equal, byte for byte.
 
   bench/export.py --build build [--runs 7] [--boots 2]
 """
@@ -27,17 +28,19 @@ MODELS = os.path.join(REPO, "apps", "tinyllama", "models")
 
 
 def timed_run(cmd):
-    """(seconds to the first stdout byte, seconds to exit, stdout)."""
+    """(s to the first stdout byte, s to exit, CPU s, stdout)."""
     start = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     first = p.stdout.read(1)
     t_first = time.perf_counter() - start
     rest = p.stdout.read()
-    status = p.wait()
+    p.stdout.close()
+    _, status, usage = os.wait4(p.pid, 0)
     t_total = time.perf_counter() - start
+    p.returncode = os.waitstatus_to_exitcode(status)
     if status != 0:
-        sys.exit(f"{cmd[0]}: exit {status}")
-    return t_first, t_total, first + rest
+        sys.exit(f"{cmd[0]}: exit status {status}")
+    return t_first, t_total, usage.ru_utime + usage.ru_stime, first + rest
 
 
 def load_average():
@@ -79,8 +82,8 @@ def main():
         load_before = load_average()
         for _ in range(args.runs):
             for name, prog in programs.items():
-                first, total, out = timed_run([prog, *model, *flags])
-                times[name].append((first, total))
+                first, total, cpu, out = timed_run([prog, *model, *flags])
+                times[name].append((first, total, cpu))
                 if outputs.setdefault(name, out) != out:
                     sys.exit(f"{name}: output changed between runs")
         load_after = load_average()
@@ -88,18 +91,21 @@ def main():
             sys.exit("FAIL: the exported program's output differs")
         base_first = statistics.median(t[0] for t in times["clang -O3"])
         base_total = statistics.median(t[1] for t in times["clang -O3"])
+        base_cpu = statistics.median(t[2] for t in times["clang -O3"])
         print(f"Load average before/after: {load_before} / {load_after}; "
               f"{args.boots} profiling boots; export took {export_s:.1f} s; "
               "outputs equal")
         print()
         print("| program | size (bytes) | whole process (s) | speed-up | "
-              "time to first token (ms) | ratio |")
-        print("|---|---|---|---|---|---|")
+              "CPU time (s) | speed-up | time to first token (ms) | ratio |")
+        print("|---|---|---|---|---|---|---|---|")
         for name, prog in programs.items():
             first = statistics.median(t[0] for t in times[name])
             total = statistics.median(t[1] for t in times[name])
+            cpu = statistics.median(t[2] for t in times[name])
             print(f"| {name} | {os.path.getsize(prog)} | {total:.3f} | "
-                  f"{base_total / total:.2f}x | {first * 1000:.1f} | "
+                  f"{base_total / total:.2f}x | {cpu:.3f} | "
+                  f"{base_cpu / cpu:.2f}x | {first * 1000:.1f} | "
                   f"{first / base_first:.2f} |")
     finally:
         shutil.rmtree(tmp)

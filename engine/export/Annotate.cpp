@@ -172,8 +172,12 @@ Error applyProfile(Module &M, const MergedProfile &P, ExportSummary &Summary) {
   }
   std::unique_ptr<ProfileSummary> PS = Builder.getSummary();
   M.setProfileSummary(PS->getMD(M.getContext()), ProfileSummary::PSK_Instr);
-  uint64_t HotCount =
-      ProfileSummaryBuilder::getHotCountThreshold(PS->getDetailedSummary());
+  // Without any count (nothing ran) nothing is hot; LLVM's threshold lookup
+  // needs counts.
+  uint64_t HotCount = PS->getTotalCount()
+                          ? ProfileSummaryBuilder::getHotCountThreshold(
+                                PS->getDetailedSummary())
+                          : UINT64_MAX;
   DenseSet<const Function *> Hot = hotFunctions(M, Scaled, HotCount);
   for (Function &F : M) {
     if (F.isDeclaration())
