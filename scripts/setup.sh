@@ -3,7 +3,7 @@
 set -euo pipefail
 PACKAGES=(
   cmake ninja-build python3 binutils
-  clang-19 llvm-19-dev lld-19 liblld-19-dev libclang-rt-19-dev
+  clang-19 llvm-19-dev lld-19 liblld-19-dev libclang-rt-19-dev musl-dev
   libgtest-dev libffi-dev zlib1g-dev libzstd-dev libxml2-dev libedit-dev libncurses-dev
   qemu-system-x86 mtools dosfstools
 )

@@ -3,9 +3,11 @@
 //   gts run APP.bc|APP.ll [options] [-- app arguments]
 //   gts snapshot show FILE [--json]
 //   gts report --state DIR [--state DIR...] [--plot OUT.svg]
+//   gts export --state DIR [--state DIR...] APP.bc -o PROGRAM
 //
 // Exit status: the app's own, or one of ExitCode below when gts cannot run it.
 #include "../core/Engine.h"
+#include "../export/Export.h"
 #include "../ir/Prepare.h"
 #include "../snapshot/Report.h"
 #include "../snapshot/StateDir.h"
@@ -118,6 +120,25 @@ cl::opt<std::string> ReportPlot("plot",
                                 cl::desc("Draw the boots as an SVG to FILE"),
                                 cl::value_desc("FILE"), cl::sub(ReportCmd),
                                 cl::cat(Cat));
+cl::SubCommand ExportCmd("export",
+                         "Build a static native program from the app and its "
+                         "profile");
+cl::opt<std::string> ExportApp(cl::Positional, cl::desc("<app.bc|app.ll>"),
+                               cl::sub(ExportCmd), cl::cat(Cat));
+cl::list<std::string>
+    ExportStates("state",
+                 cl::desc("State folder whose newest snapshot gives counts "
+                          "(repeat: counts add up)"),
+                 cl::value_desc("DIR"), cl::sub(ExportCmd), cl::cat(Cat));
+cl::opt<std::string> ExportOut("o", cl::desc("The program to write"),
+                               cl::value_desc("PROGRAM"), cl::sub(ExportCmd),
+                               cl::cat(Cat));
+cl::opt<std::string>
+    ExportRuntime("runtime",
+                  cl::desc("Folder with musl's crt1.o, crti.o, crtn.o, libc.a "
+                           "and compiler-rt builtins"),
+                  cl::init(GTS_EXPORT_RUNTIME), cl::value_desc("DIR"),
+                  cl::sub(ExportCmd), cl::cat(Cat));
 
 const auto ProcessStart = std::chrono::steady_clock::now();
 
@@ -209,6 +230,22 @@ int exitCodeFor(LoadErrorKind K) {
   }
 }
 
+int exitCodeFor(ExportErrorKind K) {
+  switch (K) {
+  case ExportErrorKind::NoProfile:
+    return NoInput;
+  case ExportErrorKind::Mismatch:
+    return DataErr;
+  case ExportErrorKind::NoRuntime:
+    return Unavailable;
+  case ExportErrorKind::CantCreate:
+    return CantCreate;
+  case ExportErrorKind::Link:
+    return Software;
+  }
+  return Software;
+}
+
 [[noreturn]] void failWith(Error Err) {
   int Code = Software;
   std::string Msg;
@@ -217,6 +254,10 @@ int exitCodeFor(LoadErrorKind K) {
       [&](const LoadError &L) {
         Code = exitCodeFor(L.Kind);
         Msg = L.Msg;
+      },
+      [&](const ExportError &X) {
+        Code = exitCodeFor(X.Kind);
+        Msg = X.Msg;
       },
       [&](const ErrorInfoBase &E) { Msg = E.message(); });
   fail(Code, Msg);
@@ -373,6 +414,23 @@ int showSnapshot() {
   return 0;
 }
 
+int exportApp() {
+  if (ExportApp.empty() || ExportStates.empty() || ExportOut.empty())
+    fail(Usage, "usage: gts export --state DIR [--state DIR...] APP.bc -o "
+                "PROGRAM");
+  // A copy: LLD resets every command-line option when it links.
+  ExportOptions O{ExportApp, ExportStates, ExportOut, ExportRuntime};
+  auto S = exportProgram(O);
+  if (!S)
+    failWith(S.takeError());
+  errs() << "gts: exported " << O.Output << " (" << S->ProgramBytes
+         << " bytes; functions: " << S->Hot << " hot at O3, " << S->Cold
+         << " cold at Os, " << S->Never << " never run at Oz; "
+         << S->JammedNests << " loop nests jammed behind a guard; profile: "
+         << join(S->Snapshots, ", ") << ")\n";
+  return 0;
+}
+
 } // namespace
 
 int reportBoots() {
@@ -422,9 +480,12 @@ int main(int argc, char **argv) {
     return showSnapshot();
   if (ReportCmd)
     return reportBoots();
+  if (ExportCmd)
+    return exportApp();
   if (!RunCmd)
     fail(Usage, "usage: gts run APP.bc|APP.ll [options] [-- app arguments] "
-                "| gts snapshot show FILE [--json] | gts report --state DIR");
+                "| gts snapshot show FILE [--json] | gts report --state DIR "
+                "| gts export ...");
   if (Input.empty())
     fail(Usage, "gts run: no app given");
   EngineOptions Opts = parseOptions();
