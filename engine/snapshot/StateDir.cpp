@@ -5,6 +5,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -131,6 +132,33 @@ StateDir::nextValid(const SnapshotConfig *Config, raw_ostream &Log) {
 }
 
 uint32_t StateDir::nextBoot() const { return Boots.empty() ? 1 : Boots[0] + 1; }
+
+Error StateDir::keepApp(StringRef AppPath, uint64_t AppHash) {
+  std::string Path = Dir + "/app" + (AppPath.ends_with(".ll") ? ".ll" : ".bc");
+  if (auto Kept = MemoryBuffer::getFile(Path, false, false))
+    if (xxh3_64bits(arrayRefFromStringRef((*Kept)->getBuffer())) == AppHash)
+      return Error::success();
+  auto App = MemoryBuffer::getFile(AppPath, false, false);
+  if (!App)
+    return createStringError(App.getError(), "cannot read %s",
+                             AppPath.str().c_str());
+  std::string Tmp = Path + ".tmp";
+  if (Error E = writeDurably(Tmp, (*App)->getBuffer()))
+    return E;
+  if (::rename(Tmp.c_str(), Path.c_str()) != 0) {
+    Error E = ioError("cannot rename", Tmp);
+    ::unlink(Tmp.c_str());
+    return E;
+  }
+  return syncDir(Dir);
+}
+
+std::optional<std::string> StateDir::keptApp(StringRef Dir) {
+  for (const char *Name : {"/app.bc", "/app.ll"})
+    if (sys::fs::exists(Dir + Name))
+      return (Dir + Name).str();
+  return std::nullopt;
+}
 
 Expected<std::pair<std::string, uint64_t>> StateDir::save(const Snapshot &S,
                                                           unsigned Keep) {

@@ -43,6 +43,13 @@ public:
 
   static std::string fileName(uint32_t Boot);
 
+  // Keeps a copy of the app (DIR/app.bc or DIR/app.ll, after AppPath's
+  // extension) whose xxh3 is AppHash, so that the folder alone can be
+  // exported. Written like a snapshot; nothing happens if it is there.
+  llvm::Error keepApp(llvm::StringRef AppPath, uint64_t AppHash);
+  // The app kept in Dir, if any.
+  static std::optional<std::string> keptApp(llvm::StringRef Dir);
+
 private:
   std::string Dir;
   std::vector<uint32_t> Boots; // on disk, newest first

@@ -3,7 +3,7 @@
 //   gts run APP.bc|APP.ll [options] [-- app arguments]
 //   gts snapshot show FILE [--json]
 //   gts report --state DIR [--state DIR...] [--plot OUT.svg]
-//   gts export --state DIR [--state DIR...] APP.bc -o PROGRAM
+//   gts export --state DIR [--state DIR...] [APP.bc] -o PROGRAM
 //
 // Exit status: the app's own, or one of ExitCode below when gts cannot run it.
 #include "../core/Engine.h"
@@ -317,6 +317,11 @@ void saveSnapshot(const Engine &E) {
   BootRecord &B = S.History.back();
   B.Converged = S.History.size() > 1 && B.ratio() > 0.95 &&
                 S.History.end()[-2].HotSetHash == B.HotSetHash;
+  if (Error E = ThisBoot.Dir->keepApp(Input, S.Config.AppHash)) {
+    errs() << "gts: error: app not kept in the state folder: "
+           << toString(std::move(E)) << "\n";
+    std::_Exit(CantCreate);
+  }
   auto Saved = ThisBoot.Dir->save(S, Keep);
   if (!Saved) {
     errs() << "gts: error: snapshot not saved: " << toString(Saved.takeError())
@@ -415,11 +420,19 @@ int showSnapshot() {
 }
 
 int exportApp() {
-  if (ExportApp.empty() || ExportStates.empty() || ExportOut.empty())
-    fail(Usage, "usage: gts export --state DIR [--state DIR...] APP.bc -o "
+  if (ExportStates.empty() || ExportOut.empty())
+    fail(Usage, "usage: gts export --state DIR [--state DIR...] [APP.bc] -o "
                 "PROGRAM");
+  // Without APP, the copy the first state folder keeps.
+  std::string App = ExportApp;
+  if (App.empty()) {
+    std::optional<std::string> Kept = StateDir::keptApp(ExportStates[0]);
+    if (!Kept)
+      fail(NoInput, ExportStates[0] + ": no app kept there (give APP.bc)");
+    App = *Kept;
+  }
   // A copy: LLD resets every command-line option when it links.
-  ExportOptions O{ExportApp, ExportStates, ExportOut, ExportRuntime};
+  ExportOptions O{App, ExportStates, ExportOut, ExportRuntime};
   auto S = exportProgram(O);
   if (!S)
     failWith(S.takeError());

@@ -11,6 +11,7 @@ Cases:
   show PROG.bc             gts snapshot show: table, JSON, bad files
   report PROG.bc           gts report: converged by boot 3 (adaptive), plot
   errors PROG.bc           unusable state folders and options
+  kept PROG.bc NATIVE      the folder keeps the app; export needs no APP
 """
 import json
 import re
@@ -122,7 +123,7 @@ def case_keep(prog):
     for _ in range(5):
         boot(prog, state, "--keep=2")
     left = sorted(os.listdir(state))
-    if left != ["boot_0004.snap", "boot_0005.snap"]:
+    if left != ["app.bc", "boot_0004.snap", "boot_0005.snap"]:
         fail(f"--keep=2 left {left}")
     print(f"PASS: {left}")
 
@@ -261,6 +262,25 @@ def case_report(prog):
         if len(lines) != 1 or msg not in lines[0]:
             fail(f"{args}: stderr {p.stderr!r}")
     print("PASS report: " + first)
+
+
+def case_kept(prog, native):
+    want = subprocess.run([native], capture_output=True, text=True).stdout
+    state = fresh("kept")
+    boot(prog, state)
+    with open(prog, "rb") as a, open(os.path.join(state, "app.bc"), "rb") as b:
+        if a.read() != b.read():
+            fail("state/app.bc differs from the app")
+    out = os.path.join(WORK, "kept_native")
+    run(["export", "--state", state, "-o", out])
+    got = subprocess.run([out], capture_output=True, text=True)
+    if got.returncode != 0 or got.stdout != want:
+        fail(f"exported program: {got.returncode} {got.stdout!r}")
+    empty = fresh("kept_empty")
+    os.makedirs(empty)
+    p = run(["export", "--state", empty, "-o", out], 66)
+    expect_in(p.stderr, "no app kept there", "export without app")
+    print("PASS kept: export from the folder alone")
 
 
 def case_errors(prog):
