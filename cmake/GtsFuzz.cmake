@@ -12,6 +12,8 @@
 # to libFuzzer (e.g. -max_len=65536), ENV to the test's environment
 # (e.g. ASAN_OPTIONS=detect_leaks=0). Libraries in LIBS are linked as they
 # are built: code in SOURCES is instrumented for coverage and sanitizers.
+# Inputs that once crashed the target go in regressions/<name>/ beside the
+# calling CMakeLists.txt; the test fuzz.<name>.regressions runs each once.
 # Sanitizer builds (GTS_SANITIZE) skip fuzz targets: the runtimes conflict.
 set(GTS_FUZZ_RUNNER ${CMAKE_CURRENT_LIST_DIR}/../tests/fuzz/run_fuzz.sh)
 set(GTS_FUZZ_FLAGS -fsanitize=fuzzer,address,undefined
@@ -40,6 +42,13 @@ function(gts_fuzz_target)
   add_test(NAME fuzz.${F_NAME}
            COMMAND bash ${GTS_FUZZ_RUNNER} $<TARGET_FILE:${exe}> ${work}
                    "${F_SEEDS}" -max_total_time=${F_SECONDS} ${F_OPTIONS})
+  set(regressions ${CMAKE_CURRENT_SOURCE_DIR}/regressions/${F_NAME})
+  if(IS_DIRECTORY ${regressions})
+    file(GLOB inputs CONFIGURE_DEPENDS ${regressions}/*)
+    add_test(NAME fuzz.${F_NAME}.regressions COMMAND ${exe} ${inputs})
+    set_tests_properties(fuzz.${F_NAME}.regressions PROPERTIES LABELS fuzz
+                         TIMEOUT 120 ENVIRONMENT "${F_ENV}")
+  endif()
   math(EXPR limit "${F_SECONDS} * 3 + 60")
   set_tests_properties(fuzz.${F_NAME} PROPERTIES LABELS fuzz TIMEOUT ${limit}
                        ENVIRONMENT "${F_ENV}")
