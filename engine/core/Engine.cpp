@@ -312,11 +312,14 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
   return Error::success();
 }
 
+// The interpreter's counters change under the app's thread without
+// synchronization: only that thread reads them, here, once the function has
+// left the interpreter (at its next onHot/onLoopHot, or at exit).
 void TieredEngine::absorbInterpreterProfile(int Id) {
   if (!Interp || Absorbed[Id])
     return;
   Absorbed[Id] = true;
-  const FuncProfile *P = Interp->profile(*App.Functions[Id]);
+  std::optional<FuncProfile> P = Interp->profile(*App.Functions[Id]);
   if (!P)
     return;
   Prof->absorb(Id, {P->Calls, P->Cycles, P->MinCycles, P->MaxCycles,
@@ -350,9 +353,10 @@ Error TieredEngine::compileAndInstall(const UnitRequest &R) {
     auto Code = J->lookup(U.BodySymbols[I]);
     if (!Code)
       return Code.takeError();
-    // Calls the interpreter counted so far go into the profile now: compiled
-    // code counts on from there.
-    if (Prof->currentTier(R.Targets[I]) == Tier::Interp)
+    // Calls the interpreter counted so far go into the profile now when
+    // compiling on the app's thread; from the compile thread, callsSoFar
+    // moves them later. Compiled code counts on from there.
+    if (!Queue && Prof->currentTier(R.Targets[I]) == Tier::Interp)
       absorbInterpreterProfile(R.Targets[I]);
     J->setTarget(R.Targets[I], *Code);
   }
@@ -382,11 +386,14 @@ void TieredEngine::tierUp(const CompileRequest &R) {
            << tierName(R.Level) << " at call " << R.AtCall << "\n";
 }
 
+// On the app's thread: compiled calls plus the interpreter's until absorbed.
 uint64_t TieredEngine::callsSoFar(int Id) {
   if (Prof->currentTier(Id) != Tier::Interp)
-    return Prof->counters(Id).Calls;
-  const FuncProfile *P = Interp->profile(*App.Functions[Id]);
-  return P ? P->Calls : 0;
+    absorbInterpreterProfile(Id);
+  uint64_t Calls = Prof->counters(Id).Calls;
+  if (Interp && !Absorbed[Id])
+    Calls += Interp->calls(*App.Functions[Id]);
+  return Calls;
 }
 
 void TieredEngine::request(const CompileRequest &R) {
