@@ -10,9 +10,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:exitcode=66}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-"$@" 2> >(tee "$log" >&2)
+"$@" 2>"$log"
 rc=$?
-wait $! # tee has written everything
+cat "$log" >&2
 if grep -qE '(AddressSanitizer|LeakSanitizer|ThreadSanitizer|UndefinedBehaviorSanitizer)|runtime error: ' "$log"; then
   echo "sanitized.sh: sanitizer report from: $*" >&2
   exit 66
