@@ -7,10 +7,13 @@
 #include "llvm/IR/Verifier.h"
 #include "llvm/IRReader/IRReader.h"
 #include "llvm/Support/CrashRecoveryContext.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
 
 using namespace llvm;
 
@@ -26,22 +29,44 @@ Error loadError(LoadErrorKind Kind, const Twine &Msg) {
 
 // LLVM's IR readers are not hardened: some malformed files make them read
 // out of bounds and fault (in LLVM 19, a getelementptr whose struct index is
-// past the struct's fields: about 5 in 300 random 1-4 byte changes of
-// tinyllama.bc). Reading and verifying run under a CrashRecoveryContext, so
-// that such a fault becomes a load error. Recovery longjmps out of the signal
-// handler: whatever the reader had built is left as it is and must never be
-// freed, which suits a process that then reports the error and exits. Our
-// kernel delivers no signals: there the same fault ends gts with the
-// kernel's fault report and status 126 (docs/RELIABILITY.md).
-bool runContained(function_ref<void()> Fn) {
+// past the struct's fields: about 7 in 300 random 1-4 byte changes of
+// tinyllama.bc), others ask for tens of GiB (an attribute list's size) and
+// end in LLVM's "out of memory" abort. Reading and verifying run under a
+// CrashRecoveryContext, with LLVM's fatal-error and bad-alloc handlers
+// leaving it too, so that all of these become a load error. Recovery
+// longjmps out: whatever the reader had built is left as it is and must
+// never be freed, which suits a process that then reports the error and
+// exits. Our kernel delivers no signals: there a fault ends gts with the
+// kernel's fault report and status 126 (docs/RELIABILITY.md); fatal errors
+// and failed allocations are contained there too.
+char StopReason[256]; // why LLVM gave up; empty after a fault
+
+void leaveContained(void *, const char *Reason, bool) {
+  // No allocation here: this may run because memory ran out.
+  strncpy(StopReason, Reason, sizeof StopReason - 1);
+  if (CrashRecoveryContext *CRC = CrashRecoveryContext::GetCurrent())
+    CRC->HandleExit(1);
+  abort(); // not reached: only installed while a context runs
+}
+
+// Runs Fn; returns an empty string, or why it did not return.
+std::string runContained(function_ref<void()> Fn) {
   CrashRecoveryContext::Enable();
+  install_fatal_error_handler(leaveContained);
+  install_bad_alloc_error_handler(leaveContained);
+  StopReason[0] = '\0';
   bool Ok;
   {
     CrashRecoveryContext CRC;
     Ok = CRC.RunSafely(Fn);
   }
+  remove_bad_alloc_error_handler();
+  remove_fatal_error_handler();
   CrashRecoveryContext::Disable(); // later faults are the app's: report them
-  return Ok;
+  if (Ok)
+    return "";
+  return StopReason[0] ? "LLVM's reader stopped: " + std::string(StopReason)
+                       : "LLVM's reader faulted on it";
 }
 
 // Reads and verifies Buffer into Ctx. *Faulted: the reader faulted, and Ctx
@@ -53,15 +78,16 @@ Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
   std::unique_ptr<Module> M;
   std::string VerifyMsg;
   bool Invalid = false;
-  *Faulted = !runContained([&] {
+  std::string Stopped = runContained([&] {
     M = parseIR(Buffer, Diag, Ctx);
     raw_string_ostream VOS(VerifyMsg);
     Invalid = M && verifyModule(*M, &VOS);
   });
+  *Faulted = !Stopped.empty();
   if (*Faulted) {
     (void)M.release();
     return loadError(LoadErrorKind::BadIR,
-                     Path + ": malformed IR (LLVM's reader faulted on it)");
+                     Path + ": malformed IR (" + Stopped + ")");
   }
   if (!M) {
     std::string Msg;
