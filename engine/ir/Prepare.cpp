@@ -1,4 +1,5 @@
 #include "Prepare.h"
+#include "BitcodeCheck.h"
 
 #include "../interp/Interpreter.h"
 #include "../runtime/HostSymbols.h"
@@ -78,7 +79,11 @@ Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
   std::unique_ptr<Module> M;
   std::string VerifyMsg;
   bool Invalid = false;
+  std::string Complaint;
   std::string Stopped = runContained([&] {
+    Complaint = checkAttributeGroups(Buffer);
+    if (!Complaint.empty())
+      return;
     M = parseIR(Buffer, Diag, Ctx);
     raw_string_ostream VOS(VerifyMsg);
     Invalid = M && verifyModule(*M, &VOS);
@@ -89,6 +94,9 @@ Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
     return loadError(LoadErrorKind::BadIR,
                      Path + ": malformed IR (" + Stopped + ")");
   }
+  if (!Complaint.empty())
+    return loadError(LoadErrorKind::BadIR,
+                     Path + ": malformed bitcode: " + Complaint);
   if (!M) {
     std::string Msg;
     raw_string_ostream OS(Msg);

@@ -8,12 +8,12 @@
 // counters. Inputs reaching new errors or new instructions stay in the corpus.
 #include "ir/Prepare.h"
 
-#include "llvm/ADT/Hashing.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cctype>
 #include <cstdlib>
+#include <functional>
 
 using namespace llvm;
 
@@ -33,7 +33,7 @@ uint64_t errorKind(StringRef Msg) {
   for (char C : Msg)
     if (!isdigit(static_cast<unsigned char>(C)))
       Kind += C;
-  return hash_value(Kind);
+  return std::hash<std::string>()(Kind);
 }
 
 void countModule(const gts::PreparedModule &App) {
