@@ -14,18 +14,19 @@ namespace {
 constexpr uint64_t MaxAttributeIndex = 1 << 16;
 constexpr uint64_t FunctionIndex = ~0U;
 
+// True if the next Width bits are Want.
+bool expect(BitstreamCursor &S, unsigned Width, unsigned Want) {
+  Expected<SimpleBitstreamCursor::word_t> W = S.Read(Width);
+  if (!W) {
+    consumeError(W.takeError());
+    return false;
+  }
+  return *W == Want;
+}
+
 bool readMagic(BitstreamCursor &S) {
-  for (unsigned Want : {'B', 'C'}) {
-    Expected<SimpleBitstreamCursor::word_t> W = S.Read(8);
-    if (!W || *W != Want)
-      return W ? false : (consumeError(W.takeError()), false);
-  }
-  for (unsigned Want : {0x0u, 0xCu, 0xEu, 0xDu}) {
-    Expected<SimpleBitstreamCursor::word_t> W = S.Read(4);
-    if (!W || *W != Want)
-      return W ? false : (consumeError(W.takeError()), false);
-  }
-  return true;
+  return expect(S, 8, 'B') && expect(S, 8, 'C') && expect(S, 4, 0x0) &&
+         expect(S, 4, 0xC) && expect(S, 4, 0xE) && expect(S, 4, 0xD);
 }
 
 Expected<std::string> checkGroups(BitstreamCursor &S) {

@@ -31,8 +31,9 @@ Error loadError(LoadErrorKind Kind, const Twine &Msg) {
 // LLVM's IR readers are not hardened: some malformed files make them read
 // out of bounds and fault (in LLVM 19, a getelementptr whose struct index is
 // past the struct's fields: about 7 in 300 random 1-4 byte changes of
-// tinyllama.bc), others ask for tens of GiB (an attribute list's size) and
-// end in LLVM's "out of memory" abort. Reading and verifying run under a
+// tinyllama.bc), others ask for gigabytes and end in LLVM's "out of memory"
+// abort (the worst, attribute-group indices, are refused before reading:
+// BitcodeCheck.h) or call report_fatal_error. Reading and verifying run under a
 // CrashRecoveryContext, with LLVM's fatal-error and bad-alloc handlers
 // leaving it too, so that all of these become a load error. Recovery
 // longjmps out: whatever the reader had built is left as it is and must
@@ -45,6 +46,7 @@ char StopReason[256]; // why LLVM gave up; empty after a fault
 void leaveContained(void *, const char *Reason, bool) {
   // No allocation here: this may run because memory ran out.
   strncpy(StopReason, Reason, sizeof StopReason - 1);
+  StopReason[strcspn(StopReason, "\n")] = '\0'; // one line
   if (CrashRecoveryContext *CRC = CrashRecoveryContext::GetCurrent())
     CRC->HandleExit(1);
   abort(); // not reached: only installed while a context runs
