@@ -6,14 +6,14 @@
 #                   [OPTIONS -flag=value...] [ENV VAR=value...]
 #                   [SANITIZE list])
 #
-# Builds fuzz_<name> with clang's -fsanitize=fuzzer,address,undefined and
-# adds the test fuzz.<name>: libFuzzer for SECONDS (default 10) from the seed
-# corpus SEEDS (a folder SEED_TARGET fills at build time), failing on any
-# crash, sanitizer report, leak, timeout or an empty seed folder. OPTIONS go
-# to libFuzzer (e.g. -max_len=65536), ENV to the test's environment
-# (e.g. ASAN_OPTIONS=detect_leaks=0). SANITIZE replaces the sanitizers
-# (default address,undefined; "none" for libFuzzer alone). Libraries in LIBS are linked as they
-# are built: code in SOURCES is instrumented for coverage and sanitizers.
+# Builds fuzz_<name> with clang's -fsanitize=fuzzer plus SANITIZE (default
+# address,undefined; "none" for libFuzzer alone) and adds the test
+# fuzz.<name>: libFuzzer for SECONDS (default 10) from the seed corpus SEEDS
+# (a folder SEED_TARGET fills at build time), failing on any crash,
+# sanitizer report, leak, timeout or an empty seed folder. OPTIONS go to
+# libFuzzer (e.g. -max_len=65536), ENV to the test's environment (e.g.
+# ASAN_OPTIONS=detect_leaks=0). Libraries in LIBS are linked as they are
+# built: only code in SOURCES is instrumented for coverage and sanitizers.
 # Inputs that once crashed the target go in regressions/<name>/ beside the
 # calling CMakeLists.txt; the test fuzz.<name>.regressions runs each once.
 # Sanitizer builds (GTS_SANITIZE) skip fuzz targets: the runtimes conflict.
