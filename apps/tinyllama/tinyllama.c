@@ -74,28 +74,46 @@ static uint64_t add_sat(uint64_t a, uint64_t b) {
   return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-static void check_config(Config *c, const char *path) {
+// What a reader found wrong: the exit code and the one-line message that the
+// program dies with. Readers return instead of exiting so that tests and
+// fuzzers can call them (tests/fuzz).
+typedef struct {
+  int code;
+  char msg[512];
+} ReadError;
+
+// Fills *e and evaluates to -1 (a macro for the same reason as die).
+#define read_fail(e, code_, ...)                                               \
+  (snprintf((e)->msg, sizeof(e)->msg, __VA_ARGS__), (e)->code = (code_), -1)
+
+static int check_config(Config *c, const char *path, ReadError *e) {
   const char *names[] = {"dim",        "hidden_dim", "n_layers", "n_heads",
                          "n_kv_heads", "vocab_size", "seq_len"};
   int vals[] = {c->dim,        c->hidden_dim, c->n_layers, c->n_heads,
                 c->n_kv_heads, c->vocab_size, c->seq_len};
   for (int i = 0; i < 7; i++)
     if (vals[i] <= 0)
-      die(EXIT_CKPT_BAD, "%s: header field %s is %d, must be positive", path,
-          names[i], vals[i]);
+      return read_fail(e, EXIT_CKPT_BAD,
+                       "%s: header field %s is %d, must be positive", path,
+                       names[i], vals[i]);
   if (c->dim % c->n_heads != 0)
-    die(EXIT_CKPT_BAD, "%s: dim %d is not divisible by n_heads %d", path,
-        c->dim, c->n_heads);
+    return read_fail(e, EXIT_CKPT_BAD,
+                     "%s: dim %d is not divisible by n_heads %d", path, c->dim,
+                     c->n_heads);
   if (c->n_heads % c->n_kv_heads != 0)
-    die(EXIT_CKPT_BAD, "%s: n_heads %d is not divisible by n_kv_heads %d", path,
-        c->n_heads, c->n_kv_heads);
+    return read_fail(e, EXIT_CKPT_BAD,
+                     "%s: n_heads %d is not divisible by n_kv_heads %d", path,
+                     c->n_heads, c->n_kv_heads);
   c->head_size = c->dim / c->n_heads;
   if (c->head_size % 2 != 0)
-    die(EXIT_CKPT_BAD, "%s: head size %d is odd, RoPE needs pairs", path,
-        c->head_size);
+    return read_fail(e, EXIT_CKPT_BAD,
+                     "%s: head size %d is odd, RoPE needs pairs", path,
+                     c->head_size);
   if (c->vocab_size < 3)
-    die(EXIT_CKPT_BAD, "%s: vocab_size %d is too small", path, c->vocab_size);
+    return read_fail(e, EXIT_CKPT_BAD, "%s: vocab_size %d is too small", path,
+                     c->vocab_size);
   c->kv_dim = c->head_size * c->n_kv_heads;
+  return 0;
 }
 
 // Number of floats after the header, in llama2.c's order.
@@ -145,16 +163,16 @@ static void map_weights(Weights *w, const Config *c, float *p) {
   w->wcls = c->shared_classifier ? w->token_embedding : p;
 }
 
-// Reads the whole checkpoint; returns the float data that Weights points into.
-static float *load_checkpoint(const char *path, Config *c, Weights *w) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    die(EXIT_CKPT_IO, "cannot open checkpoint %s", path);
+// Reads a whole checkpoint from f: sets *data to the floats that Weights
+// points into, or returns -1 with *e saying why.
+static int read_checkpoint(FILE *f, const char *path, Config *c, Weights *w,
+                           float **data, ReadError *e) {
   int32_t h[7];
   if (fread(h, sizeof(int32_t), 7, f) != 7) {
     if (ferror(f))
-      die(EXIT_CKPT_IO, "cannot read checkpoint %s", path);
-    die(EXIT_CKPT_BAD, "%s: truncated header (need 28 bytes)", path);
+      return read_fail(e, EXIT_CKPT_IO, "cannot read checkpoint %s", path);
+    return read_fail(e, EXIT_CKPT_BAD, "%s: truncated header (need 28 bytes)",
+                     path);
   }
   c->dim = h[0];
   c->hidden_dim = h[1];
@@ -164,24 +182,39 @@ static float *load_checkpoint(const char *path, Config *c, Weights *w) {
   c->shared_classifier = h[5] > 0;
   c->vocab_size = h[5] == INT32_MIN ? 0 : (h[5] < 0 ? -h[5] : h[5]);
   c->seq_len = h[6];
-  check_config(c, path);
+  if (check_config(c, path, e))
+    return -1;
 
   uint64_t want = add_sat(mul_sat(checkpoint_floats(c), sizeof(float)), 28);
   if (fseek(f, 0, SEEK_END) != 0)
-    die(EXIT_CKPT_IO, "%s: cannot determine file size", path);
+    return read_fail(e, EXIT_CKPT_IO, "%s: cannot determine file size", path);
   long have = ftell(f);
   if (have < 0 || fseek(f, 28, SEEK_SET) != 0)
-    die(EXIT_CKPT_IO, "%s: cannot determine file size", path);
+    return read_fail(e, EXIT_CKPT_IO, "%s: cannot determine file size", path);
   if ((uint64_t)have != want)
-    die(EXIT_CKPT_BAD, "%s: file has %ld bytes but its header implies %llu",
-        path, have, (unsigned long long)want);
+    return read_fail(e, EXIT_CKPT_BAD,
+                     "%s: file has %ld bytes but its header implies %llu", path,
+                     have, (unsigned long long)want);
 
   size_t n = (size_t)((want - 28) / sizeof(float));
-  float *data = xalloc(n, sizeof(float));
-  if (fread(data, sizeof(float), n, f) != n)
-    die(EXIT_CKPT_IO, "%s: read error", path);
+  *data = xalloc(n, sizeof(float));
+  if (fread(*data, sizeof(float), n, f) != n) {
+    free(*data);
+    return read_fail(e, EXIT_CKPT_IO, "%s: read error", path);
+  }
+  map_weights(w, c, *data);
+  return 0;
+}
+
+static float *load_checkpoint(const char *path, Config *c, Weights *w) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    die(EXIT_CKPT_IO, "cannot open checkpoint %s", path);
+  float *data;
+  ReadError e;
+  if (read_checkpoint(f, path, c, w, &data, &e))
+    die(e.code, "%s", e.msg);
   fclose(f);
-  map_weights(w, c, data);
   return data;
 }
 
@@ -374,50 +407,94 @@ static int compare_pieces(const void *a, const void *b) {
                 sort_ctx->pieces[*(const int *)b]);
 }
 
-static void load_tokenizer(Tokenizer *t, const char *path, int vocab_size) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    die(EXIT_TOKENIZER, "cannot open tokenizer %s", path);
-  int32_t max_len;
-  if (fread(&max_len, sizeof max_len, 1, f) != 1)
-    die(EXIT_TOKENIZER, "%s: %s", path,
-        ferror(f) ? "cannot read tokenizer" : "truncated tokenizer header");
-  t->vocab_size = vocab_size;
-  t->pieces = xalloc(vocab_size, sizeof(char *));
-  t->scores = xalloc(vocab_size, sizeof(float));
-  t->sorted = xalloc(vocab_size, sizeof(int));
-  t->max_piece_len = 0;
-  for (int i = 0; i < vocab_size; i++) {
-    int32_t len;
-    if (fread(&t->scores[i], sizeof(float), 1, f) != 1 ||
-        fread(&len, sizeof len, 1, f) != 1)
-      die(EXIT_TOKENIZER,
-          "%s: has %d tokens but the checkpoint's vocab_size is %d", path, i,
-          vocab_size);
-    if (len < 0 || len > (1 << 20))
-      die(EXIT_TOKENIZER, "%s: token %d has invalid length %d", path, i, len);
-    t->pieces[i] = xalloc((size_t)len + 1, 1);
-    if (fread(t->pieces[i], 1, (size_t)len, f) != (size_t)len)
-      die(EXIT_TOKENIZER, "%s: truncated at token %d", path, i);
-    if ((size_t)len > t->max_piece_len)
-      t->max_piece_len = (size_t)len;
-    t->sorted[i] = i;
-  }
-  if (fgetc(f) != EOF)
-    die(EXIT_TOKENIZER,
-        "%s: has more tokens than the checkpoint's vocab_size %d", path,
-        vocab_size);
-  fclose(f);
-  sort_ctx = t;
-  qsort(t->sorted, (size_t)vocab_size, sizeof(int), compare_pieces);
-}
-
 static void free_tokenizer(Tokenizer *t) {
   for (int i = 0; i < t->vocab_size; i++)
     free(t->pieces[i]);
   free(t->pieces);
   free(t->scores);
   free(t->sorted);
+}
+
+// Bytes left in f from the current position, or -1.
+static long bytes_left(FILE *f) {
+  long at = ftell(f);
+  if (at < 0 || fseek(f, 0, SEEK_END) != 0)
+    return -1;
+  long end = ftell(f);
+  if (end < 0 || fseek(f, at, SEEK_SET) != 0)
+    return -1;
+  return end - at;
+}
+
+// Reads vocab_size tokens (score, length, bytes each) from f, or returns -1
+// with *e saying why (and nothing allocated).
+static int read_tokenizer(FILE *f, const char *path, int vocab_size,
+                          Tokenizer *t, ReadError *e) {
+  int32_t max_len;
+  if (fread(&max_len, sizeof max_len, 1, f) != 1)
+    return read_fail(e, EXIT_TOKENIZER, "%s: %s", path,
+                     ferror(f) ? "cannot read tokenizer"
+                               : "truncated tokenizer header");
+  long left = bytes_left(f);
+  if (left < 0)
+    return read_fail(e, EXIT_TOKENIZER, "%s: cannot determine file size", path);
+  if (vocab_size <= 0)
+    return read_fail(e, EXIT_TOKENIZER, "%s: vocab_size %d must be positive",
+                     path, vocab_size);
+  // Every token takes at least 8 bytes: a short file cannot make us
+  // allocate for the whole vocabulary first.
+  int tokens = left / 8 < vocab_size ? (int)(left / 8) : vocab_size;
+  t->vocab_size = 0;
+  t->pieces = xalloc(tokens, sizeof(char *));
+  t->scores = xalloc(tokens, sizeof(float));
+  t->sorted = xalloc(tokens, sizeof(int));
+  t->max_piece_len = 0;
+  for (int i = 0; i < vocab_size; i++) {
+    float score;
+    int32_t len;
+    if (i == tokens || fread(&score, sizeof score, 1, f) != 1 ||
+        fread(&len, sizeof len, 1, f) != 1) {
+      free_tokenizer(t);
+      return read_fail(
+          e, EXIT_TOKENIZER,
+          "%s: has %d tokens but the checkpoint's vocab_size is %d", path, i,
+          vocab_size);
+    }
+    if (len < 0 || len > (1 << 20)) {
+      free_tokenizer(t);
+      return read_fail(e, EXIT_TOKENIZER, "%s: token %d has invalid length %d",
+                       path, i, len);
+    }
+    t->scores[i] = score;
+    t->pieces[i] = xalloc((size_t)len + 1, 1);
+    t->vocab_size = i + 1;
+    if (fread(t->pieces[i], 1, (size_t)len, f) != (size_t)len) {
+      free_tokenizer(t);
+      return read_fail(e, EXIT_TOKENIZER, "%s: truncated at token %d", path, i);
+    }
+    if ((size_t)len > t->max_piece_len)
+      t->max_piece_len = (size_t)len;
+    t->sorted[i] = i;
+  }
+  if (fgetc(f) != EOF) {
+    free_tokenizer(t);
+    return read_fail(e, EXIT_TOKENIZER,
+                     "%s: has more tokens than the checkpoint's vocab_size %d",
+                     path, vocab_size);
+  }
+  sort_ctx = t;
+  qsort(t->sorted, (size_t)vocab_size, sizeof(int), compare_pieces);
+  return 0;
+}
+
+static void load_tokenizer(Tokenizer *t, const char *path, int vocab_size) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    die(EXIT_TOKENIZER, "cannot open tokenizer %s", path);
+  ReadError e;
+  if (read_tokenizer(f, path, vocab_size, t, &e))
+    die(e.code, "%s", e.msg);
+  fclose(f);
 }
 
 // Returns the id whose piece equals str, or -1.
@@ -769,6 +846,8 @@ static void generate(const Config *c, const Weights *w, const Tokenizer *t,
   free(prompt);
 }
 
+// The fuzzers include this file for its readers and bring their own main.
+#ifndef TINYLLAMA_NO_MAIN
 int main(int argc, char **argv) {
   Options o;
   parse_args(&o, argc, argv);
@@ -792,3 +871,4 @@ int main(int argc, char **argv) {
   free(data);
   return 0;
 }
+#endif

@@ -559,11 +559,14 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
   return Error::success();
 }
 
+// The interpreter's counters change under the app's thread without
+// synchronization: only that thread reads them, here, once the function has
+// left the interpreter (at its next onHot/onLoopHot, or at exit).
 void TieredEngine::absorbInterpreterProfile(int Id) {
   if (!Interp || Absorbed[Id])
     return;
   Absorbed[Id] = true;
-  const FuncProfile *P = Interp->profile(*App.Functions[Id]);
+  std::optional<FuncProfile> P = Interp->profile(*App.Functions[Id]);
   if (!P)
     return;
   Prof->absorb(Id, {P->Calls, P->Cycles, P->MinCycles, P->MaxCycles,
@@ -591,9 +594,10 @@ Error TieredEngine::compileAndInstall(const UnitRequest &R) {
     auto Body = J->lookup(U.BodySymbols[I]);
     if (!Body)
       return Body.takeError();
-    // Calls the interpreter counted so far go into the profile now: compiled
-    // code counts on from there.
-    if (Prof->currentTier(R.Targets[I]) == Tier::Interp)
+    // Calls the interpreter counted so far go into the profile now when
+    // compiling on the app's thread; from the compile thread, callsSoFar
+    // moves them later. Compiled code counts on from there.
+    if (!Queue && Prof->currentTier(R.Targets[I]) == Tier::Interp)
       absorbInterpreterProfile(R.Targets[I]);
     J->setTarget(R.Targets[I], *Body);
   }
@@ -624,14 +628,15 @@ void TieredEngine::tierUp(const CompileRequest &R) {
            << tierName(R.Level) << " at call " << R.AtCall << "\n";
 }
 
-// Interpreted functions: calls of earlier boots (in the profile) plus the
-// interpreter's own, until they move into the profile.
+// On the app's thread: calls of earlier boots and compiled calls (in the
+// profile) plus the interpreter's own until they move into the profile.
 uint64_t TieredEngine::callsSoFar(int Id) {
+  if (Prof->currentTier(Id) != Tier::Interp)
+    absorbInterpreterProfile(Id);
   uint64_t Calls = Prof->counters(Id).Calls;
-  if (Prof->currentTier(Id) != Tier::Interp || Absorbed[Id])
-    return Calls;
-  const FuncProfile *P = Interp->profile(*App.Functions[Id]);
-  return Calls + (P ? P->Calls : 0);
+  if (Interp && !Absorbed[Id])
+    Calls += Interp->calls(*App.Functions[Id]);
+  return Calls;
 }
 
 void TieredEngine::request(const CompileRequest &R) {

@@ -756,7 +756,7 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
             : It->second;
   }
   if (G) {
-    void *S = I.Env.slots[G->Id];
+    void *S = I.Env.slots[G->Id].load(std::memory_order_acquire);
     if (S == G->Closure)
       return callInterp(I, *G, CS, Fp);
     Target = S;
@@ -770,7 +770,7 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
                                  uint8_t *Ret, uint64_t C, uint32_t Header) {
   if (C == FS.LoopThreshold && I.Env.onLoopHot)
     I.Env.onLoopHot(FS.Id);
-  void *S = I.Env.slots[FS.Id];
+  void *S = I.Env.slots[FS.Id].load(std::memory_order_acquire);
   if (Header != FS.ReentryBlock || !FS.Closure || S == FS.Closure)
     return false;
   size_t N = FS.ParamOff.size();
@@ -1200,7 +1200,8 @@ L_BR_BACK : {
   // Past the threshold, or back at the header of an outlined loop whose code
   // changed (a tier-up by calls, or one compiled in the background).
   if ((FS->LoopThreshold && C >= FS->LoopThreshold) ||
-      (Ip->B == FS->ReentryBlock && I->Env.slots[FS->Id] != FS->Closure))
+      (Ip->B == FS->ReentryBlock &&
+       I->Env.slots[FS->Id].load(std::memory_order_relaxed) != FS->Closure))
       [[unlikely]]
     if (loopCheck(*I, *FS, Fp, Ret, C, Ip->B))
       return;

@@ -400,16 +400,24 @@ void Interpreter::setLoopThreshold(Function &F, uint64_t N) {
   P->state(F).LoopThreshold = N;
 }
 
-const FuncProfile *Interpreter::profile(const Function &F) const {
+std::optional<FuncProfile> Interpreter::profile(const Function &F) const {
   auto It = P->Funcs.find(&F);
   if (It == P->Funcs.end() || !It->second->Translated)
-    return nullptr;
-  FuncState &S = *It->second;
-  S.Prof.BlockCounts.assign(S.Counters.begin(), S.Counters.end() - 1);
+    return std::nullopt;
+  const FuncState &S = *It->second;
+  FuncProfile Out = S.Prof;
+  Out.BlockCounts.assign(S.Counters.begin(), S.Counters.end() - 1);
   for (auto [From, To] : S.Fallthrough) // in layout order
-    S.Prof.BlockCounts[To] += S.Prof.BlockCounts[From];
-  S.Prof.BackEdges = S.BackEdges;
-  return &S.Prof;
+    Out.BlockCounts[To] += Out.BlockCounts[From];
+  Out.BackEdges = S.BackEdges;
+  return Out;
+}
+
+uint64_t Interpreter::calls(const Function &F) const {
+  auto It = P->Funcs.find(&F);
+  if (It == P->Funcs.end() || !It->second->Translated)
+    return 0;
+  return It->second->Prof.Calls;
 }
 
 Error Interpreter::writeConstant(const Constant &C, void *Dst) {

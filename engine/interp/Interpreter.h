@@ -23,9 +23,11 @@
 #include "llvm/IR/Function.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace gts {
@@ -37,8 +39,10 @@ struct InterpEnv {
   std::function<llvm::Expected<void *>(const llvm::GlobalValue &)> addressOf;
   // Dense id of a defined function, or -1.
   std::function<int(const llvm::Function &)> idOf;
-  // slot[id]: current target of each function (read on every call).
-  void *const *slots = nullptr;
+  // slot[id]: current target of each function, read on every call. The
+  // engine stores new code from its compile thread (release); the
+  // interpreter loads with acquire, a plain load on x86.
+  const std::atomic<void *> *slots = nullptr;
   // Called once when a function's call count reaches its call threshold.
   std::function<void(int Id)> onHot;
   // Called when an outlined loop's back-edge count reaches its threshold.
@@ -91,8 +95,12 @@ public:
   void setCallThreshold(llvm::Function &F, uint64_t N);
   void setLoopThreshold(llvm::Function &F, uint64_t N);
 
-  // Profile of F (null if F was never called or translated).
-  const FuncProfile *profile(const llvm::Function &F) const;
+  // A copy of F's profile (none if F was never translated). Reads counters
+  // that interpreted code updates without synchronization: call it on the
+  // thread that runs the app (or once that thread is stopped).
+  std::optional<FuncProfile> profile(const llvm::Function &F) const;
+  // Calls of F so far (0 if never translated); same thread rule.
+  uint64_t calls(const llvm::Function &F) const;
 
   // Writes the in-memory image of C (DataLayout of M) to Dst; used to
   // initialize globals. blockaddress values are interpreter tokens.

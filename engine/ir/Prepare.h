@@ -4,6 +4,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBufferRef.h"
 
 #include <memory>
 #include <string>
@@ -61,6 +62,12 @@ public:
 //   outermost loop outlined into a function of its own) runs before
 //   functions get their ids.
 llvm::Expected<PreparedModule> loadAndPrepare(llvm::StringRef Path,
+                                              bool ForInterpreter);
+// The same for IR already in memory (NUL-terminated, as MemoryBuffer makes
+// it); errors name the buffer's identifier.
+// A file whose reading faults inside LLVM gives a BadIR error, not a crash
+// (where signals are delivered: not on our kernel, see Prepare.cpp).
+llvm::Expected<PreparedModule> loadAndPrepare(llvm::MemoryBufferRef Buffer,
                                               bool ForInterpreter);
 
 } // namespace gts

@@ -4,8 +4,6 @@
 #include "llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h"
 #include "llvm/TargetParser/Host.h"
 
-#include <atomic>
-
 using namespace llvm;
 using namespace llvm::orc;
 
@@ -52,7 +50,7 @@ Error Jit::createEntries(const std::vector<std::string> &NewNames) {
   if (Error E = Stubs->createStubs(Inits))
     return E;
   Names = NewNames;
-  Targets.assign(Names.size(), nullptr);
+  Targets = std::vector<std::atomic<void *>>(Names.size());
   StringMap<void *> Exports;
   for (const std::string &N : Names) {
     Entries.push_back(Stubs->findStub(N, false).getAddress().toPtr<void *>());
@@ -65,8 +63,7 @@ void Jit::setTarget(int Id, void *Code) {
   // The stub first: a reader of Targets that sees new code may call it
   // directly, while native callers still use the stub.
   cantFail(Stubs->updatePointer(Names[Id], ExecutorAddr::fromPtr(Code)));
-  reinterpret_cast<std::atomic<void *> &>(Targets[Id])
-      .store(Code, std::memory_order_release);
+  Targets[Id].store(Code, std::memory_order_release);
 }
 
 Error Jit::addObject(std::unique_ptr<MemoryBuffer> Obj) {

@@ -7,6 +7,7 @@
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,9 +25,12 @@ public:
   // changes, exported under that name. Ids are positions in Names.
   llvm::Error createEntries(const std::vector<std::string> &Names);
   void *entry(int Id) const { return Entries[Id]; }
-  void *target(int Id) const { return Targets[Id]; }
-  // Current target of every entry, by id (read by the interpreter on calls).
-  void *const *targets() const { return Targets.data(); }
+  void *target(int Id) const {
+    return Targets[Id].load(std::memory_order_acquire);
+  }
+  // Current target of every entry, by id (read by the interpreter on calls,
+  // with acquire loads: the code behind a new target is ready when seen).
+  const std::atomic<void *> *targets() const { return Targets.data(); }
   // Retargets entry Id (atomic: the app may be calling it right now).
   void setTarget(int Id, void *Code);
 
@@ -39,7 +43,7 @@ private:
   std::unique_ptr<llvm::orc::IndirectStubsManager> Stubs;
   std::vector<std::string> Names;
   std::vector<void *> Entries;
-  std::vector<void *> Targets;
+  std::vector<std::atomic<void *>> Targets;
 };
 
 } // namespace gts

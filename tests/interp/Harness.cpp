@@ -64,7 +64,7 @@ Error Harness::setUp(bool Outline) {
   for (Function &F : *M)
     if (!F.isDeclaration())
       Funcs.push_back(&F);
-  Slots.assign(Funcs.size(), nullptr);
+  Slots = std::vector<std::atomic<void *>>(Funcs.size());
   const DataLayout &DL = M->getDataLayout();
   for (GlobalVariable &G : M->globals()) {
     if (G.isDeclaration())

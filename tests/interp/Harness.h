@@ -15,7 +15,7 @@ struct Harness {
   std::unique_ptr<llvm::Module> M;
   std::unique_ptr<Interpreter> Interp;
   std::vector<llvm::Function *> Funcs;
-  std::vector<void *> Slots;
+  std::vector<std::atomic<void *>> Slots;
   llvm::DenseMap<const llvm::GlobalValue *, void *> Globals;
   std::function<void(int)> OnHot, OnLoopHot; // forwarded from InterpEnv
   std::vector<std::unique_ptr<uint8_t[]>> Storage;

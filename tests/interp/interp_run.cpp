@@ -20,7 +20,7 @@ static int fail(const char *What, Error E, int Code) {
 
 static void printProfile(gts::Harness &H) {
   for (Function *F : H.Funcs)
-    if (const gts::FuncProfile *P = H.Interp->profile(*F)) {
+    if (std::optional<gts::FuncProfile> P = H.Interp->profile(*F)) {
       uint64_t Back = 0;
       for (uint64_t B : P->BackEdges)
         Back += B;

@@ -204,8 +204,8 @@ TEST(InterpProfile, CountsCallsBlocksAndBackEdges) {
   auto Sum = fn<int64_t (*)(int64_t)>(H, "sum");
   EXPECT_EQ(Sum(10), 45);
   EXPECT_EQ(Sum(5), 10);
-  const FuncProfile *P = H.Interp->profile(*H.M->getFunction("sum"));
-  ASSERT_NE(P, nullptr);
+  std::optional<FuncProfile> P = H.Interp->profile(*H.M->getFunction("sum"));
+  ASSERT_TRUE(P.has_value());
   EXPECT_EQ(P->Calls, 2u);
   EXPECT_GT(P->Cycles, 0u);
   EXPECT_LE(P->MinCycles, P->MaxCycles);
@@ -239,8 +239,8 @@ TEST(InterpLoops, OutermostLoopsAreOutlined) {
       Loop = F;
   ASSERT_NE(Loop, nullptr);
   EXPECT_EQ(fn<int64_t (*)(int64_t)>(H, "sum")(100), 4950);
-  const FuncProfile *P = H.Interp->profile(*Loop);
-  ASSERT_NE(P, nullptr);
+  std::optional<FuncProfile> P = H.Interp->profile(*Loop);
+  ASSERT_TRUE(P.has_value());
   EXPECT_EQ(P->Calls, 1u);
 }
 
@@ -297,8 +297,8 @@ TEST(InterpLoops, HotLoopMovesRunningActivation) {
   EXPECT_EQ(fn<int64_t (*)(int64_t)>(H, "run")(1000), 499500);
   EXPECT_EQ(Fired, 1);
   EXPECT_EQ(ResumedAt, 10); // 10 iterations interpreted, rest native
-  const FuncProfile *P = H.Interp->profile(*Loop);
-  ASSERT_NE(P, nullptr);
+  std::optional<FuncProfile> P = H.Interp->profile(*Loop);
+  ASSERT_TRUE(P.has_value());
   EXPECT_EQ(P->BackEdges[1], 10u);
 }
 
@@ -319,11 +319,13 @@ TEST(InterpLoops, PreparedLoopResumesInReplacement) {
   Function *Loop = loopOf(H), *OtherLoop = loopOf(Other);
   ASSERT_TRUE(Loop && OtherLoop);
   int Id = H.idOf(*Loop);
-  H.OnLoopHot = [&](int) { H.Slots[Id] = Other.Slots[Other.idOf(*OtherLoop)]; };
+  H.OnLoopHot = [&](int) {
+    H.Slots[Id] = Other.Slots[Other.idOf(*OtherLoop)].load();
+  };
   H.Interp->setLoopThreshold(*Loop, 7);
   EXPECT_EQ(fn<int64_t (*)(int64_t)>(H, "sum")(50), 1225);
-  const FuncProfile *Mine = H.Interp->profile(*Loop);
-  const FuncProfile *Theirs = Other.Interp->profile(*OtherLoop);
+  std::optional<FuncProfile> Mine = H.Interp->profile(*Loop);
+  std::optional<FuncProfile> Theirs = Other.Interp->profile(*OtherLoop);
   ASSERT_TRUE(Mine && Theirs);
   uint64_t MineBack = 0, TheirBack = 0;
   for (uint64_t B : Mine->BackEdges)

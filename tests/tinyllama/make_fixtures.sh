@@ -33,3 +33,5 @@ with_header heads_7.bin 64 172 5 7 7 512 512
 with_header kv_heads_3.bin 64 172 5 8 3 512 512
 with_header huge.bin 65536 1073741824 1000 1 1 512 512
 head -c 3000 "$models/tok512.bin" >"$out/tok_truncated.bin"
+: >"$out/tok_empty.bin"
+{ le32 16 0 -1; } >"$out/tok_bad_length.bin" # max_len, score, length

@@ -1,0 +1,64 @@
+// libFuzzer target: loading an app (LLVM IR text or bitcode) as `gts run`
+// does: reading under crash containment, the verifier, the checks for main
+// and external symbols, and the interpreter's preparation.
+//
+// LLVM's own libraries are not instrumented (Debian's static builds), so the
+// outcome stands in for their coverage: which error the loader gave, or which
+// instruction kinds the loaded module holds, lights libFuzzer's extra
+// counters. Inputs reaching new errors or new instructions stay in the corpus.
+#include "ir/Prepare.h"
+
+#include "llvm/IR/InstIterator.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <functional>
+
+using namespace llvm;
+
+namespace {
+
+__attribute__((used, section("__libfuzzer_extra_counters")))
+uint8_t Outcome[4096];
+
+void count(uint64_t Feature) {
+  uint8_t &C = Outcome[Feature % sizeof Outcome];
+  C = C == 255 ? 255 : C + 1;
+}
+
+// An error's kind: its text without digits (offsets, line numbers).
+uint64_t errorKind(StringRef Msg) {
+  std::string Kind;
+  for (char C : Msg)
+    if (!isdigit(static_cast<unsigned char>(C)))
+      Kind += C;
+  return std::hash<std::string>()(Kind);
+}
+
+void countModule(const gts::PreparedModule &App) {
+  for (Function *F : App.Functions)
+    for (Instruction &I : instructions(*F))
+      count(1000 + I.getOpcode() * 8 +
+            std::min<unsigned>(I.getNumOperands(), 7));
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  // A copy ends in NUL, as the IR text lexer requires (files do too).
+  auto Buffer = MemoryBuffer::getMemBufferCopy(
+      StringRef(reinterpret_cast<const char *>(Data), Size), "fuzz.bc");
+  auto App = gts::loadAndPrepare(*Buffer, /*ForInterpreter=*/true);
+  if (App) {
+    if (!App->M->getFunction("main") || App->Functions.empty())
+      abort(); // accepted without the main it promises
+    countModule(*App);
+    return 0;
+  }
+  std::string Msg = toString(App.takeError());
+  if (Msg.empty() || Msg.find('\n') != std::string::npos)
+    abort(); // one line naming the problem
+  count(errorKind(Msg));
+  return 0;
+}
