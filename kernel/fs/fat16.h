@@ -95,6 +95,7 @@ struct RepairStats {
   uint32_t sizes;        // files cut to their chain, chains cut to their size
   uint32_t crossLinks;   // entries sharing clusters with an earlier one
   uint32_t orphanNames;  // LFN slots without their 8.3 entry
+  uint32_t endMarks;     // end-of-directory marks before live entries
 };
 
 struct DirEntry {
@@ -168,8 +169,8 @@ private:
   int repair();
   int repairFats();
   int repairDir(Node *dir, uint32_t *queued);
-  int repairEntry(Node *dir, uint32_t slot, uint32_t lfnStart,
-                  const uint8_t *e, uint32_t *queued);
+  int repairEntry(Node *dir, uint32_t slot, uint32_t lfnStart, const uint8_t *e,
+                  uint32_t *queued);
   uint32_t keepChain(uint16_t first, uint32_t need, bool *cut);
   bool usable(uint16_t c) const;
   int eraseSlots(Node *dir, uint32_t from, uint32_t to);

@@ -130,9 +130,13 @@ int Fat16::eraseSlots(Node *dir, uint32_t from, uint32_t to) {
   return 0;
 }
 
+// Scans every slot, past end-of-directory marks too (as fsck.fat does):
+// directory sectors of one commit may reach the disk in any order, so a
+// later sector can hold entries while an earlier one still ends the
+// directory. Such marks before live entries become free slots.
 int Fat16::repairDir(Node *dir, uint32_t *queued) {
   int expect = -1; // LFN order expected next; -1: no LFN run open
-  uint32_t lfnStart = 0;
+  uint32_t lfnStart = 0, firstEnd = MaxDirSlots;
   uint8_t sum = 0;
   for (uint32_t slot = 0; slot < MaxDirSlots; ++slot) {
     uint64_t lba;
@@ -145,6 +149,15 @@ int Fat16::repairDir(Node *dir, uint32_t *queued) {
     uint8_t e[32];
     lib::memCopy(e, s + (slot % 16) * 32, 32);
     bool live = e[0] != 0 && e[0] != 0xE5;
+    if (e[0] == 0 && firstEnd == MaxDirSlots)
+      firstEnd = slot;
+    if (live && firstEnd < slot) {
+      repair_.endMarks += slot - firstEnd;
+      if (int r = eraseSlots(dir, firstEnd, slot - 1))
+        return r;
+    }
+    if (live)
+      firstEnd = MaxDirSlots;
     if (live && (e[11] & 0x3F) == AttrLfn) {
       uint32_t ord = e[0] & 0x1F;
       if (e[0] & 0x40) {
@@ -170,8 +183,8 @@ int Fat16::repairDir(Node *dir, uint32_t *queued) {
     }
     uint32_t start = slot;
     if (expect >= 0) {
-      bool owner = expect == 0 && live && !(e[11] & AttrVolume) &&
-                   lfnChecksum(e) == sum;
+      bool owner =
+          expect == 0 && live && !(e[11] & AttrVolume) && lfnChecksum(e) == sum;
       if (owner) {
         start = lfnStart;
       } else {
@@ -181,8 +194,6 @@ int Fat16::repairDir(Node *dir, uint32_t *queued) {
       }
       expect = -1;
     }
-    if (e[0] == 0)
-      return 0;
     if (!live || (e[11] & AttrVolume) || e[0] == '.')
       continue;
     if (int r = repairEntry(dir, slot, start, e, queued))
@@ -196,9 +207,9 @@ int Fat16::repairEntry(Node *dir, uint32_t slot, uint32_t lfnStart,
   uint16_t first = rd16(e + 26);
   bool isDir = e[11] & AttrDir;
   uint32_t size = isDir ? 0 : rd32(e + 28);
-  uint32_t need = isDir ? 0xFFFFFFFFu
-                        : uint32_t((uint64_t(size) + clusterBytes_ - 1) /
-                                   clusterBytes_);
+  uint32_t need =
+      isDir ? 0xFFFFFFFFu
+            : uint32_t((uint64_t(size) + clusterBytes_ - 1) / clusterBytes_);
   bool shared = validCluster(first) && (used_[first / 8] & (1 << first % 8));
   if (shared || (isDir && !usable(first))) {
     ++repair_.crossLinks;
