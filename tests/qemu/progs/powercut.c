@@ -103,8 +103,8 @@ static unsigned resume(void) {
   int h = 0;
   char header[128] = {0};
   memcpy(header, file, n < 127 ? (size_t)n : 127);
-  if (sscanf(header, "gts-powercut v1 counter=%u len=%zu sum=%08x\n%n", &counter,
-             &len, &sum, &h) != 3 ||
+  if (sscanf(header, "gts-powercut v1 counter=%u len=%zu sum=%08x\n%n",
+             &counter, &len, &sum, &h) != 3 ||
       h == 0)
     corrupt("bad header");
   if ((size_t)n != (size_t)h + len)
