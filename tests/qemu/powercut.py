@@ -3,10 +3,13 @@
 saves snapshots, and checks that the disk survives.
 
 Works on a copy of --image. The first boot runs to completion and measures
-how long a boot takes (T). Then each trial boots the image and kills QEMU
-(SIGKILL to its process group: no flush, no unmount) at a random instant in
-[R/2, T] (R: time to the resume line, so that most cuts land during
-saves, some during boot), drawn from a seeded generator (seed "SEED-TRIAL", recorded).
+the time to the resume line (R) and the time the saves take (S). Then each
+trial boots the image and kills QEMU (SIGKILL to its process group: no
+flush, no unmount) at a random instant: with probability --boot-share in
+[0.2 s, R] after the start (boot, mount-time repair), otherwise in [0, S]
+after the resume line (timed from the line, so the machine's load does not
+shift cuts out of the saves). Instants come from a seeded generator (seed
+"SEED-TRIAL", recorded).
 After each cut:
 
 - `fsck.fat -n` on the partition: "clean", or else the volume must be
@@ -68,6 +71,7 @@ class Boot:
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True)
         self.lines = []
+        running.append(self)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -76,17 +80,32 @@ class Boot:
             self.lines.append((time.monotonic() - self.start,
                                raw.decode(errors="replace").rstrip("\n")))
 
-    def run_until(self, at):
-        """Waits until `at` seconds after start or the end; kills at `at`.
-        Returns the exit status, or None if killed."""
+    def run_until(self, at, after=None, limit=None):
+        """Kills the guest `at` seconds after start, or, with `after` (a
+        regex), `at` seconds after the first line matching it (at `limit`
+        seconds at the latest). Returns (exit status or None if killed,
+        seconds from start to the kill)."""
+        if after is not None:
+            while self.proc.poll() is None and time.monotonic() - self.start < limit:
+                hit = next((t for t, l in list(self.lines) if after.search(l)), None)
+                if hit is not None:
+                    at += hit
+                    break
+                time.sleep(0.02)
+            else:
+                at = limit
         try:
             status = self.proc.wait(timeout=max(0.0, at - (time.monotonic() - self.start)))
         except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+            self.kill()
             status = None
         self.reader.join()
-        return status
+        running.remove(self)
+        return status, at
+
+    def kill(self):
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
 
     def text(self):
         return "\n".join(l for _, l in self.lines)
@@ -116,9 +135,12 @@ def main():
     ap.add_argument("--none-re", default=r"powercut: no snapshot")
     ap.add_argument("--fail-re", default=r"CORRUPT|FAILED|panic|kernel mode")
     ap.add_argument("--repair-re", default=r"fat16: volume was not cleanly unmounted")
+    ap.add_argument("--boot-share", type=float, default=0.2,
+                    help="share of cuts during the boot (default 0.2)")
     ap.add_argument("--verify", help="command run on the partition image after each cut")
     ap.add_argument("--results", help="JSON lines, one per trial")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the work directory, with the image after each cut")
     a = ap.parse_args()
 
     for tool in ("fsck.fat", "qemu-system-x86_64"):
@@ -128,6 +150,7 @@ def main():
     saved_re, resume_re = re.compile(a.saved_re), re.compile(a.resume_re)
     none_re, fail_re = re.compile(a.none_re), re.compile(a.fail_re)
     repair_re = re.compile(a.repair_re)
+    any_start = re.compile("(%s)|(%s)" % (a.resume_re, a.none_re))
 
     work = tempfile.mkdtemp(prefix="gts-powercut-")
     img = os.path.join(work, "disk.img")
@@ -179,7 +202,7 @@ def main():
     try:
         # Calibration: a whole boot, which also makes the first snapshots.
         boot = Boot(img, a.timeout, log)
-        status = boot.run_until(a.timeout + 10)
+        status, _ = boot.run_until(a.timeout + 10)
         if status != 0 or judge(boot, status, 0, None):
             print(boot.text())
             print("powercut: FAIL: the calibration boot did not complete (status %s)" % status)
@@ -187,23 +210,33 @@ def main():
         t_full = boot.lines[-1][0]
         t_resume = next((t for t, l in boot.lines
                          if resume_re.search(l) or none_re.search(l)), t_full)
-        # Half the boot and every save: most cuts land while saving.
-        t_min = t_resume / 2
+        t_saves = t_full - t_resume
         print("powercut: calibration: a boot takes %.1f s, %.1f s to the resume "
-              "line; cuts in [%.1f, %.1f] s" % (t_full, t_resume, t_min, t_full))
+              "line, %.1f s of saves" % (t_full, t_resume, t_saves))
 
         for i in range(a.trials):
             seed = "%s-%d" % (a.seed, i)
-            at = random.Random(seed).uniform(t_min, t_full)
+            rng = random.Random(seed)
             boot = Boot(img, a.timeout, log)
-            status = boot.run_until(at)
+            # Most cuts while saving, timed from the resume line so that the
+            # machine's load does not move them into the boot; some during
+            # the boot (and the mount-time repair).
+            if rng.random() < a.boot_share:
+                phase = "boot"
+                status, at = boot.run_until(rng.uniform(0.2, t_resume))
+            else:
+                phase = "saving"
+                status, at = boot.run_until(rng.uniform(0, t_saves), any_start,
+                                            limit=10 * t_full)
             failed = judge(boot, status, at, t_resume)
-            trial = dict(trial=i, seed=seed, kill_at_s=round(at, 3),
+            trial = dict(trial=i, seed=seed, phase=phase, kill_at_s=round(at, 3),
                          status=status, saved_before=last_saved)
             if failed:
                 tally["failed_boots"] += 1
                 problems.append("trial %d (seed %s): failed boot: %s\n%s"
                                 % (i, seed, failed, boot.text()))
+            if a.keep:
+                shutil.copyfile(img, os.path.join(work, "cut-%d.img" % i))
             clean, out, part = fsck(img, work)
             trial["fsck_clean"] = clean
             trial["outcome"] = "clean" if clean else "dirty"
@@ -217,14 +250,15 @@ def main():
                     problems.append("trial %d: --verify exited %d" % (i, r.returncode))
             tally["trials"] += 1
             trial["_fsck"] = out
-            print("powercut: trial %d seed %s: killed at %.2f s, fsck %s, last save %d"
-                  % (i, seed, at, "clean" if clean else "dirty", last_saved))
+            print("powercut: trial %d seed %s: killed at %.2f s (%s), fsck %s, "
+                  "last save %d" % (i, seed, at, phase, "clean" if clean else "dirty",
+                                    last_saved))
             sys.stdout.flush()
             trials_done.append(trial)
 
         # The final boot judges the last cut and must complete.
         boot = Boot(img, a.timeout, log)
-        status = boot.run_until(a.timeout + 10)
+        status, _ = boot.run_until(a.timeout + 10)
         failed = judge(boot, status, 0, None)
         if failed or status != 0:
             tally["failed_boots"] += 1
@@ -239,6 +273,8 @@ def main():
         if awaiting_resume:
             problems.append("cuts never followed by a resume line")
     finally:
+        for boot in list(running):  # interrupted: no QEMU left behind
+            boot.kill()
         for t in trials_done:
             o = t["outcome"]
             if o in ("clean", "repaired", "lost"):
@@ -263,6 +299,7 @@ def main():
 
 
 trials_done = []
+running = []
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -98,16 +98,20 @@ static unsigned resume(void) {
   while ((r = read(fd, file + n, sizeof file - (size_t)n)) > 0)
     n += r;
   close(fd);
+  // The header is the first line, cut out before parsing: the payload may
+  // begin with bytes that scanf would skip as white space.
   unsigned counter, sum;
   size_t len;
-  int h = 0;
-  char header[128] = {0};
-  memcpy(header, file, n < 127 ? (size_t)n : 127);
-  if (sscanf(header, "gts-powercut v1 counter=%u len=%zu sum=%08x\n%n",
-             &counter, &len, &sum, &h) != 3 ||
-      h == 0)
+  const char *nl = memchr(file, '\n', n < 127 ? (size_t)n : 127);
+  if (!nl)
     corrupt("bad header");
-  if ((size_t)n != (size_t)h + len)
+  size_t h = (size_t)(nl - file) + 1;
+  char header[128] = {0};
+  memcpy(header, file, h - 1);
+  if (sscanf(header, "gts-powercut v1 counter=%u len=%zu sum=%08x", &counter,
+             &len, &sum) != 3)
+    corrupt("bad header");
+  if ((size_t)n != h + len)
     corrupt("length does not match the header");
   if (fnv1a(file + h, len) != sum)
     corrupt("checksum mismatch");
