@@ -280,18 +280,21 @@ int Fat16::mount(BlockDevice &dev, uint64_t startLba) {
   clusterCount_ = clusters;
   nextFree_ = 2;
   uint32_t fatRead = (clusters + 2 + 255) / 256;
-  memFill(fat_, 0, sizeof(fat_));
-  memFill(fatDirty_, 0, sizeof(fatDirty_));
-  if (!dev.read(startLba + fatLba_, fatRead, fat_))
+  fat_.setLayout(startLba + fatLba_, fatSz, fats, fatRead);
+  if (!fat_.load(dev, startLba + fatLba_, fatRead))
     return err::IO;
-  for (auto &line : cache_)
-    line.valid = line.dirty = false;
+  cache_.reset(&dev);
   for (auto &n : nodes_)
     n.refs = 0;
   root_ = Node{};
   root_.isDir = root_.isRoot = true;
   root_.refs = 1;
   dev_ = &dev;
+  repair_ = RepairStats{};
+  if (int r = repair()) {
+    dev_ = nullptr;
+    return r;
+  }
   return 0;
 }
 
@@ -309,36 +312,12 @@ int Fat16::unmount() {
   return r;
 }
 
-int Fat16::sync() {
-  if (!dev_)
-    return err::IO;
-  int r = 0;
-  for (auto &line : cache_)
-    if (line.valid && line.dirty) {
-      if (rawIO(line.lba, 1, line.data, true))
-        r = err::IO;
-      else
-        line.dirty = false;
-    }
-  for (uint32_t s = 0; s < 256; ++s) {
-    if (!(fatDirty_[s / 8] & (1 << s % 8)))
-      continue;
-    for (uint32_t k = 0; k < numFats_; ++k)
-      if (rawIO(start_ + fatLba_ + k * fatSectors_ + s, 1, fat_ + s * 256,
-                true))
-        r = err::IO;
-    if (!r)
-      fatDirty_[s / 8] &= uint8_t(~(1 << s % 8));
-  }
-  if (!dev_->flush())
-    r = err::IO;
-  return r;
-}
+int Fat16::sync() { return dev_ ? commit(true) : err::IO; }
 
 uint32_t Fat16::freeClusters() const {
   uint32_t n = 0;
   for (uint32_t c = 2; c < clusterCount_ + 2; ++c)
-    n += fat_[c] == 0;
+    n += fat_.get(c) == 0;
   return n;
 }
 
@@ -349,42 +328,13 @@ int Fat16::rawIO(uint64_t lba, uint32_t count, void *buf, bool write) {
   return ok ? 0 : err::IO;
 }
 
-uint8_t *Fat16::sector(uint64_t lba, bool forWrite) {
-  CacheLine *victim = &cache_[0];
-  for (auto &line : cache_) {
-    if (line.valid && line.lba == lba) {
-      line.age = ++tick_;
-      line.dirty |= forWrite;
-      return line.data;
-    }
-    if (!line.valid || (victim->valid && line.age < victim->age))
-      victim = &line;
-  }
-  if (victim->valid && victim->dirty &&
-      rawIO(victim->lba, 1, victim->data, true))
-    return nullptr;
-  victim->valid = false;
-  if (rawIO(lba, 1, victim->data, false))
-    return nullptr;
-  victim->lba = lba;
-  victim->age = ++tick_;
-  victim->valid = true;
-  victim->dirty = forWrite;
-  return victim->data;
-}
-
-// Cached sectors are newer than the disk: direct reads must see them.
-void Fat16::overlayCached(uint64_t lba, uint32_t count, uint8_t *buf) {
-  for (auto &line : cache_)
-    if (line.valid && line.lba >= lba && line.lba < lba + count)
-      memCopy(buf + (line.lba - lba) * SectorSize, line.data, SectorSize);
-}
-
-// A direct write replaces whole sectors: cached copies are now stale.
-void Fat16::dropCached(uint64_t lba, uint32_t count) {
-  for (auto &line : cache_)
-    if (line.valid && line.lba >= lba && line.lba < lba + count)
-      line.valid = line.dirty = false;
+// A cache full of pinned directory sectors is emptied by a commit, which
+// leaves the volume marked dirty: the operation under way is not complete.
+uint8_t *Fat16::sector(uint64_t lba, bool forWrite, BufferCache::Kind kind) {
+  uint8_t *p = cache_.get(lba, forWrite, kind);
+  if (!p && cache_.full() && commit(false) == 0)
+    p = cache_.get(lba, forWrite, kind);
+  return p;
 }
 
 // ---- FAT and chains -------------------------------------------------------
@@ -393,27 +343,34 @@ uint64_t Fat16::clusterLba(uint16_t c) const {
   return start_ + dataLba_ + uint64_t(c - 2) * secPerCluster_;
 }
 
-void Fat16::fatSet(uint16_t c, uint16_t v) {
-  fat_[c] = v;
-  fatDirty_[c / 256 / 8] |= uint8_t(1 << (c / 256) % 8);
-}
+void Fat16::fatSet(uint16_t c, uint16_t v) { fat_.set(c, v); }
 
 int Fat16::zeroCluster(uint16_t c) {
   uint64_t lba = clusterLba(c);
-  dropCached(lba, secPerCluster_);
+  cache_.drop(lba, secPerCluster_);
   for (uint32_t s = 0; s < secPerCluster_; ++s)
     if (rawIO(lba + s, 1, const_cast<uint8_t *>(ZeroSector), true))
       return err::IO;
   return 0;
 }
 
-// Prefers the cluster right after `prev` so files stay contiguous.
+// Prefers the cluster right after `prev` so files stay contiguous. Clusters
+// that the disk still uses are not taken until a commit has freed them.
 int Fat16::allocCluster(uint16_t prev, bool zero, uint16_t *out) {
+  // A chain cut short in memory that grows again: commit the cut first, so
+  // the disk never links the old tail from a new directory entry.
+  if (prev && fat_.relinks(prev))
+    if (int r = commit(false))
+      return r;
   uint32_t first = prev && validCluster(prev + 1u) ? prev + 1u : nextFree_;
   for (uint32_t i = 0; i < clusterCount_; ++i) {
     uint32_t c = 2 + (first - 2 + i) % clusterCount_;
-    if (fat_[c])
+    if (!fat_.allocatable(c)) {
+      if (i + 1 == clusterCount_ && fat_.freesPending())
+        if (int r = commit(false); r == 0)
+          i = uint32_t(-1); // frees are on the disk now: scan again
       continue;
+    }
     if (zero && zeroCluster(uint16_t(c)))
       return err::IO;
     fatSet(uint16_t(c), EndOfChain);
@@ -428,7 +385,7 @@ int Fat16::allocCluster(uint16_t prev, bool zero, uint16_t *out) {
 
 void Fat16::freeChain(uint16_t c) {
   for (uint32_t steps = 0; validCluster(c) && steps < clusterCount_; ++steps) {
-    uint16_t next = fat_[c];
+    uint16_t next = fat_.get(c);
     fatSet(c, 0);
     c = next;
   }
@@ -458,7 +415,7 @@ int Fat16::clusterOf(Node *n, uint32_t index, bool grow, uint16_t *out) {
   if (!validCluster(c))
     return err::IO;
   for (; i < index; ++i) {
-    uint16_t next = fat_[c];
+    uint16_t next = fat_.get(c);
     if (next >= 0xFFF8) {
       if (!grow)
         return err::NoEnt;
@@ -509,7 +466,7 @@ int64_t Fat16::transfer(Node *n, uint64_t offset, uint8_t *buf, size_t len,
       continue;
     }
     uint32_t run = secPerCluster_ - inCluster / SectorSize;
-    for (uint16_t d = c; buf && fat_[d] == d + 1u && validCluster(d + 1u) &&
+    for (uint16_t d = c; buf && fat_.get(d) == d + 1u && validCluster(d + 1u) &&
                          run + secPerCluster_ <= MaxRunSectors;
          ++d)
       run += secPerCluster_; // extend over contiguous clusters
@@ -520,11 +477,11 @@ int64_t Fat16::transfer(Node *n, uint64_t offset, uint8_t *buf, size_t len,
       run = want;
     auto *p = buf ? buf + done : const_cast<uint8_t *>(ZeroSector);
     if (write)
-      dropCached(lba, run);
+      cache_.drop(lba, run);
     if (rawIO(lba, run, p, write))
       return stop(err::IO);
     if (!write)
-      overlayCached(lba, run, p);
+      cache_.overlay(lba, run, p);
     done += size_t(run) * SectorSize;
   }
   return int64_t(done);
@@ -602,8 +559,8 @@ int Fat16::truncate(Node *n, uint64_t size) {
     uint16_t c;
     if (int r = clusterOf(n, keep - 1, false, &c))
       return r == err::NoEnt ? err::IO : r;
-    if (fat_[c] < 0xFFF8)
-      freeChain(fat_[c]);
+    if (fat_.get(c) < 0xFFF8)
+      freeChain(fat_.get(c));
     fatSet(c, EndOfChain);
   }
   n->walkCluster = 0;
@@ -643,7 +600,7 @@ int Fat16::nextEntry(Node *dir, uint32_t *slot, Loc *loc) {
     int r = dirSlot(dir, *slot, false, &lba);
     if (r)
       return r == err::NoEnt ? 0 : r;
-    const uint8_t *s = sector(lba, false);
+    const uint8_t *s = dirSector(lba, false);
     if (!s)
       return err::IO;
     const uint8_t *e = s + (*slot % 16) * 32;
@@ -807,7 +764,7 @@ int Fat16::addEntry(Node *dir, const char *name, size_t len,
     uint64_t lba;
     if (int r = dirSlot(dir, slot, true, &lba))
       return r;
-    const uint8_t *s = sector(lba, false);
+    const uint8_t *s = dirSector(lba, false);
     if (!s)
       return err::IO;
     uint8_t first = s[(slot % 16) * 32];
@@ -819,7 +776,7 @@ int Fat16::addEntry(Node *dir, const char *name, size_t len,
     uint64_t lba;
     if (int r = dirSlot(dir, firstSlot + k, false, &lba))
       return r;
-    uint8_t *s = sector(lba, true);
+    uint8_t *s = dirSector(lba, true);
     if (!s)
       return err::IO;
     uint8_t *e = s + ((firstSlot + k) % 16) * 32;
@@ -853,7 +810,7 @@ int Fat16::removeEntry(const Loc &loc) {
     uint64_t lba;
     if (int r = dirSlot(loc.dir, s, false, &lba))
       return r;
-    uint8_t *p = sector(lba, true);
+    uint8_t *p = dirSector(lba, true);
     if (!p)
       return err::IO;
     p[(s % 16) * 32] = 0xE5;
@@ -879,7 +836,7 @@ int Fat16::isAncestor(uint16_t dirCluster, Node *of) {
   for (uint32_t depth = 0; c && depth < MaxDepth * 4; ++depth) {
     if (c == dirCluster)
       return 1;
-    const uint8_t *s = sector(clusterLba(c), false);
+    const uint8_t *s = dirSector(clusterLba(c), false);
     if (!s)
       return err::IO;
     if (s[32] != '.' || s[33] != '.')
@@ -903,16 +860,14 @@ void Fat16::stamp(uint16_t *date, uint16_t *time) const {
   *time = uint16_t(secs / 3600 << 11 | secs / 60 % 60 << 5 | secs % 60 / 2);
 }
 
-// A fresh directory cluster with "." and "..".
+// A fresh directory cluster with "." and "..", written straight to the
+// disk: nothing on the disk uses the cluster yet, and the entry naming the
+// directory must not reach the disk before it.
 int Fat16::makeDirCluster(uint16_t parentCluster, uint16_t *out) {
   uint16_t c;
   if (int r = allocCluster(0, true, &c))
     return r;
-  uint8_t *s = sector(clusterLba(c), true);
-  if (!s) {
-    freeChain(c);
-    return err::IO;
-  }
+  uint8_t s[SectorSize] = {};
   uint16_t date, time;
   stamp(&date, &time);
   for (int k = 0; k < 2; ++k) {
@@ -928,6 +883,10 @@ int Fat16::makeDirCluster(uint16_t parentCluster, uint16_t *out) {
     wr16(e + 22, time);
     wr16(e + 24, date);
     wr16(e + 26, k ? parentCluster : c);
+  }
+  if (rawIO(clusterLba(c), 1, s, true)) {
+    freeChain(c);
+    return err::IO;
   }
   *out = c;
   return 0;
@@ -973,7 +932,7 @@ Node *Fat16::nodeAt(const Loc &loc, int *errOut) {
 int Fat16::syncEntry(Node *n) {
   if (n->isRoot || n->entryLba == 0)
     return 0;
-  uint8_t *s = sector(n->entryLba, true);
+  uint8_t *s = dirSector(n->entryLba, true);
   if (!s)
     return err::IO;
   uint8_t *e = s + n->entryIdx * 32;
@@ -1088,7 +1047,7 @@ int Fat16::stat(Node *n, Stat *out) {
   if (n->isDir) {
     clusters = 0;
     for (uint16_t c = n->firstCluster;
-         validCluster(c) && clusters <= clusterCount_; c = fat_[c])
+         validCluster(c) && clusters <= clusterCount_; c = fat_.get(c))
       ++clusters;
   }
   out->blocks = n->isRoot ? rootEntries_ / 16 : clusters * secPerCluster_;
@@ -1143,7 +1102,7 @@ int Fat16::mkdir(const char *path) {
   else if (r == err::NoEnt)
     r = makeDirCluster(dir->firstCluster, &c);
   if (r == 0) {
-    const uint8_t *s = sector(clusterLba(c), false);
+    const uint8_t *s = dirSector(clusterLba(c), false);
     uint8_t proto[32];
     if (s)
       memCopy(proto, s, 32); // "." carries attr, cluster and times
@@ -1231,32 +1190,38 @@ int Fat16::renameIn(Node *srcDir, const Path &src, Node *dstDir,
   }
   int r = lookup(dstDir, dstLeaf, dstLen, &to);
   bool sameEntry = r == 0 && to.lba == from.lba && to.idx == from.idx;
+  if (r && r != err::NoEnt)
+    return r;
   if (r == 0 && !sameEntry) {
     bool toDir = to.ent[11] & AttrDir;
     if (isDir != toDir)
       return isDir ? err::NotDir : err::IsDir;
-    if (toDir) {
-      int dummy = 0;
-      Node *t = nodeAt(to, &dummy);
-      if (!t)
-        return dummy;
-      int e = isEmptyDir(t);
-      close(t);
-      if (e != 1)
-        return e < 0 ? e : err::NotEmpty;
-    }
+    if (!toDir)
+      return replaceFile(from, to);
+    int dummy = 0;
+    Node *t = nodeAt(to, &dummy);
+    if (!t)
+      return dummy;
+    int e = isEmptyDir(t);
+    close(t);
+    if (e != 1)
+      return e < 0 ? e : err::NotEmpty;
     if (int e = dropTarget(to))
       return e;
-  } else if (r && r != err::NoEnt) {
-    return r;
   }
   const char *oldName = from.longName[0] ? from.longName : from.shortName;
   if (sameEntry && lib::strLength(oldName) == dstLen &&
       memCompare(oldName, dstLeaf, dstLen) == 0)
     return 0; // same name, same spelling
-  // New entry first: a failure leaves the file under its old name.
+  // New entry first: a failure leaves the file under its old name. In
+  // another sector it is committed on its own, so power lost in between
+  // leaves two names for one chain (the mount-time repair keeps the first
+  // it finds), never none.
   if (int e = addEntry(dstDir, dstLeaf, dstLen, from.ent, &to))
     return e;
+  if (to.lba != from.lba)
+    if (int e = commit(false))
+      return e;
   if (int e = removeEntry(from))
     return e;
   if (Node *n = findOpen(from.lba, from.idx)) {
@@ -1264,10 +1229,41 @@ int Fat16::renameIn(Node *srcDir, const Path &src, Node *dstDir,
     n->entryIdx = to.idx;
   }
   if (isDir && srcDir->firstCluster != dstDir->firstCluster) {
-    uint8_t *s = sector(clusterLba(cluster), true);
+    uint8_t *s = dirSector(clusterLba(cluster), true);
     if (!s)
       return err::IO;
     wr16(s + 32 + 26, dstDir->firstCluster); // ".." follows the move
+  }
+  return 0;
+}
+
+// rename() over an existing file. The commit point is one sector write: the
+// target's 8.3 entry takes over the source's chain and size, so the target
+// name holds the old content before it and the new content after it. The
+// source's slots are erased before (in that same write when they share the
+// sector; otherwise in a commit of their own, and power lost between the two
+// leaves the new chain used by no entry: the mount-time repair frees it).
+// The old chain is freed after, by the commit's last FAT step.
+int Fat16::replaceFile(const Loc &from, const Loc &to) {
+  if (int r = removeEntry(from))
+    return r;
+  if (from.lba != to.lba)
+    if (int r = commit(false))
+      return r;
+  uint8_t *s = dirSector(to.lba, true);
+  if (!s)
+    return err::IO;
+  uint8_t *e = s + to.idx * 32;
+  uint16_t oldCluster = rd16(e + 26);
+  e[11] = from.ent[11];
+  memCopy(e + 13, from.ent + 13, 19); // times, cluster, size
+  if (Node *old = findOpen(to.lba, to.idx))
+    old->entryLba = 0; // open: its clusters go at the last close
+  else
+    freeChain(oldCluster);
+  if (Node *n = findOpen(from.lba, from.idx)) {
+    n->entryLba = uint32_t(to.lba);
+    n->entryIdx = to.idx;
   }
   return 0;
 }

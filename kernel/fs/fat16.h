@@ -13,14 +13,20 @@
 //   opening the same file twice yields the same Node, so all descriptors see
 //   one size. Unlinking an open file removes its name at once and frees its
 //   clusters at the last close (POSIX semantics).
-// - Writes go through a small write-back sector cache; sync() (fsync) and
-//   unmount() push everything to the device and flush it. Both FAT copies
-//   are always written together.
-// - A Fat16 object is about 175 KiB (the whole FAT is kept in memory): make it
+// - Writes go through a write-back sector cache (bcache.h) and an in-memory
+//   FAT (fat_table.h); sync() (fsync) and unmount() commit them in crash-safe
+//   order (commit.cpp): file data, FAT allocations, directory sectors, FAT
+//   frees, with a device flush between the steps. rename() over an existing
+//   file commits in one directory sector. A volume whose FAT[1] says it was
+//   not cleanly unmounted is checked and repaired by mount() (repair.cpp).
+//   docs/FAT16.md has the design.
+// - A Fat16 object is about 310 KiB (two copies of the whole FAT): make it
 //   a global (all-zero, so .bss) or allocate it. Calls use up to ~7 KiB of
 //   stack (rename is the deepest). Not thread-safe: callers serialise.
 #pragma once
+#include "bcache.h"
 #include "block_device.h"
+#include "fat_table.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,7 +62,6 @@ inline constexpr int Directory = 0200000;
 
 inline constexpr uint32_t MaxName = 255;  // bytes of one path component
 inline constexpr uint32_t MaxNodes = 256; // open files + directories at once
-inline constexpr uint32_t CacheSectors = 64;
 
 // An open file or directory. Opaque to callers: use the Fat16 methods.
 struct Node {
@@ -82,6 +87,17 @@ struct Stat {
   int64_t mtime; // Unix seconds (DOS times are local time; taken as UTC)
 };
 
+// What mount() repaired on a volume that was not cleanly unmounted.
+struct RepairStats {
+  bool wasDirty;
+  uint32_t fatSectors;   // FAT #2 sectors rewritten from FAT #1
+  uint32_t lostClusters; // in use in the FAT, used by no file: freed
+  uint32_t sizes;        // files cut to their chain, chains cut to their size
+  uint32_t crossLinks;   // entries sharing clusters with an earlier one
+  uint32_t orphanNames;  // LFN slots without their 8.3 entry
+  uint32_t endMarks;     // end-of-directory marks before live entries
+};
+
 struct DirEntry {
   uint64_t ino;
   bool isDir;
@@ -92,13 +108,15 @@ struct DirEntry {
 class Fat16 {
 public:
   // Validates the BPB of the FAT16 volume at `startLba`; -EINVAL if it is
-  // not a sane FAT16 volume, -EIO if the device fails.
+  // not a sane FAT16 volume, -EIO if the device fails. A volume marked
+  // dirty is checked and repaired first (repairStats() tells what).
   int mount(BlockDevice &dev, uint64_t startLba);
   // Syncs and forgets the device. Open Nodes become invalid.
   int unmount();
   bool mounted() const { return dev_ != nullptr; }
-  // Writes every dirty sector (both FAT copies) and flushes the device.
+  // Commits everything in crash-safe order and marks the volume clean.
   int sync();
+  const RepairStats &repairStats() const { return repair_; }
 
   // Resolves `path`; with oflag::Creat creates a regular file. On success
   // *out holds a referenced Node that must be given back with close().
@@ -139,10 +157,23 @@ private:
   struct Path;
 
   // Sector cache. Pointers returned stay valid until the next call.
-  uint8_t *sector(uint64_t lba, bool forWrite);
+  uint8_t *sector(uint64_t lba, bool forWrite,
+                  BufferCache::Kind kind = BufferCache::Data);
+  uint8_t *dirSector(uint64_t lba, bool forWrite) {
+    return sector(lba, forWrite, BufferCache::Meta);
+  }
   int rawIO(uint64_t lba, uint32_t count, void *buf, bool write);
-  void overlayCached(uint64_t lba, uint32_t count, uint8_t *buf);
-  void dropCached(uint64_t lba, uint32_t count);
+  // Ordered write-out (commit.cpp); `clean` marks the volume clean after.
+  int commit(bool clean);
+  // Mount-time check and repair (repair.cpp).
+  int repair();
+  int repairFats();
+  int repairDir(Node *dir, uint32_t *queued);
+  int repairEntry(Node *dir, uint32_t slot, uint32_t lfnStart, const uint8_t *e,
+                  uint32_t *queued);
+  uint32_t keepChain(uint16_t first, uint32_t need, bool *cut);
+  bool usable(uint16_t c) const;
+  int eraseSlots(Node *dir, uint32_t from, uint32_t to);
   // FAT and cluster chains.
   bool validCluster(uint32_t c) const {
     return c >= 2 && c < clusterCount_ + 2;
@@ -179,6 +210,7 @@ private:
   void stamp(uint16_t *date, uint16_t *time) const;
   int dropTarget(const Loc &loc);
   int renameIn(Node *srcDir, const Path &src, Node *dstDir, const Path &dst);
+  int replaceFile(const Loc &from, const Loc &to);
 
   BlockDevice *dev_ = nullptr;
   uint64_t start_ = 0;
@@ -188,19 +220,13 @@ private:
   uint32_t nextFree_ = 0; // all-zero defaults: a global Fat16 lands in .bss
   int64_t (*now_)() = nullptr;
 
-  // The whole FAT lives in memory (at most 64 Ki entries = 128 KiB);
-  // fatDirty_ has one bit per FAT sector.
-  uint16_t fat_[65536];
-  uint8_t fatDirty_[256 / 8];
-
-  struct CacheLine {
-    uint64_t lba;
-    uint32_t age;
-    bool valid, dirty;
-    uint8_t data[SectorSize];
-  };
-  CacheLine cache_[CacheSectors];
-  uint32_t tick_ = 0;
+  FatTable fat_;
+  BufferCache cache_;
+  RepairStats repair_{};
+  // Repair scratch: clusters some entry uses, directories left to visit.
+  uint8_t used_[FatTable::Entries / 8];
+  uint16_t dirQueue_[4096];
+  bool queueFull_ = false;
   Node root_{};
   Node nodes_[MaxNodes];
 };

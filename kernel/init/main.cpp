@@ -115,6 +115,13 @@ void mountDisk() {
   chooseFrameZeroing(start);
   sys::process().volumeSectors = sectors;
   sys::process().diskFlushes = disk.canFlush();
+  const fs::RepairStats &rs = volume.repairStats();
+  if (rs.wasDirty)
+    kprintf("fat16: volume was not cleanly unmounted; repaired: %u lost "
+            "clusters freed, %u sizes, %u cross-links, %u orphan names, %u "
+            "end marks, %u FAT #2 sectors\n",
+            rs.lostClusters, rs.sizes, rs.crossLinks, rs.orphanNames,
+            rs.endMarks, rs.fatSectors);
   kprintf("fat16: mounted partition at LBA %lu (%lu MiB), %u free clusters\n",
           start, sectors >> 11, volume.freeClusters());
 }

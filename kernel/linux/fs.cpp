@@ -488,6 +488,13 @@ int64_t sysFsync(const uint64_t *a) {
   return r < 0 ? r : process().diskFlushes ? 0 : err::IO;
 }
 
+// sync(2) and syncfs(2): one volume, so both commit it (docs/FAT16.md).
+int64_t sysSync(const uint64_t *) { return vol().sync(); }
+
+int64_t sysSyncfs(const uint64_t *a) {
+  return fileFor(int64_t(a[0])) ? vol().sync() : err::BadF;
+}
+
 int64_t sysReadlinkat(const uint64_t *a) {
   char path[MaxPath];
   int64_t r = resolveAt(int64_t(a[0]), a[1], path);
@@ -646,6 +653,8 @@ void registerFs() {
   add(72, sysFcntl);
   add(74, sysFsync);
   add(75, sysFsync); // fdatasync
+  add(162, sysSync);
+  add(306, sysSyncfs);
   add(77, sysFtruncate);
   add(79, sysGetcwd);
   add(82, sysRename);

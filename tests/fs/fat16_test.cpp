@@ -548,6 +548,75 @@ TEST_F(Fat16Test, SyncMakesDataDurable) {
   expectClean();
 }
 
+// FAT[1]'s clean bit: cleared on the disk while a commit is under way, set
+// again at its end; a clean volume is mounted without repair.
+TEST_F(Fat16Test, CleanBitMarksAnUnfinishedCommit) {
+  makeImage(16384);
+  mountIt();
+  EXPECT_FALSE(fs_->repairStats().wasDirty);
+  ASSERT_EQ(writeFile("/a.txt", "some data"), 0);
+  ASSERT_EQ(fs_->sync(), 0);
+  expectClean();
+  ASSERT_EQ(writeFile("/b.txt", bytes(5000, 3)), 0);
+  // The commit stops after its first writes (data and the dirty mark).
+  dev_->failAfter(3);
+  EXPECT_EQ(fs_->sync(), err::IO);
+  dev_.reset();
+  Cmd c = run("fsck.fat -n " + img_);
+  EXPECT_NE(c.out.find("Dirty bit is set"), std::string::npos) << c.out;
+  fs_ = std::make_unique<Fat16>();
+  mountIt();
+  EXPECT_TRUE(fs_->repairStats().wasDirty);
+  EXPECT_EQ(readFile("/a.txt"), "some data");
+  unmountIt();
+  expectClean();
+}
+
+// Damage of the kinds a power cut can leave, made by hand on a volume marked
+// dirty: mount() repairs it and fsck.fat finds nothing left.
+TEST_F(Fat16Test, MountRepairsAnUncleanVolume) {
+  makeImage(16384);
+  mcopyIn(bytes(10000, 4), "/keep.bin");
+  mcopyIn(bytes(3000, 5), "/short.bin");
+  std::fstream f(img_, std::ios::binary | std::ios::in | std::ios::out);
+  std::string raw((std::istreambuf_iterator<char>(f)), {});
+  auto *b = reinterpret_cast<uint8_t *>(raw.data());
+  size_t reserved = b[14] | b[15] << 8, fatSz = b[22] | b[23] << 8;
+  size_t fat1 = reserved * 512, fat2 = (reserved + fatSz) * 512;
+  size_t root = (reserved + 2 * fatSz) * 512;
+  auto entry = [&](size_t fat, int c) { return b + fat + 2 * c; };
+  // Dirty mark in FAT #1 only.
+  entry(fat1, 1)[1] &= 0x7F;
+  // A lost chain of 3 clusters far from the files.
+  for (int c = 3000; c < 3003; ++c) {
+    uint16_t v = c == 3002 ? 0xFFFF : uint16_t(c + 1);
+    entry(fat1, c)[0] = uint8_t(v), entry(fat1, c)[1] = uint8_t(v >> 8);
+  }
+  // short.bin claims more bytes than its chain holds.
+  for (size_t e = root; e < root + 512; e += 32)
+    if (std::string(raw, e, 8) == "SHORT   ")
+      b[e + 29] = 0x40; // size += 16 KiB
+  // FAT #2 differs in an entry of its own.
+  entry(fat2, 4000)[0] = 0x34;
+  f.seekp(0);
+  f.write(raw.data(), std::streamsize(raw.size()));
+  f.close();
+  EXPECT_NE(run("fsck.fat -n " + img_).rc, 0);
+  mountIt();
+  const RepairStats &st = fs_->repairStats();
+  EXPECT_TRUE(st.wasDirty);
+  EXPECT_EQ(st.lostClusters, 3u);
+  EXPECT_EQ(st.sizes, 1u);
+  EXPECT_GE(st.fatSectors, 2u); // the dirty mark's sector and entry 4000's
+  EXPECT_EQ(readFile("/keep.bin"), bytes(10000, 4));
+  Stat s;
+  ASSERT_EQ(fs_->stat("/short.bin", &s), 0);
+  EXPECT_EQ(s.size % fs_->clusterSize(), 0u); // cut to its chain
+  EXPECT_EQ(readFile("/short.bin").substr(0, 3000), bytes(3000, 5));
+  unmountIt();
+  expectClean();
+}
+
 TEST_F(Fat16Test, RejectsBadVolumes) {
   makeImage(16384);
   std::ifstream f(img_, std::ios::binary);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static void check(int ok, const char *what) {
@@ -73,6 +74,14 @@ int main(void) {
       found = 1;
   closedir(d);
   check(found, "readdir finds final.txt");
+
+  // fsync of a directory (the last step of a snapshot save), syncfs, sync.
+  int dfd = open("/results", O_RDONLY | O_DIRECTORY);
+  check(dfd >= 0, "open /results as a directory");
+  check(fsync(dfd) == 0, "fsync /results");
+  check(syscall(SYS_syncfs, dfd) == 0, "syncfs");
+  check(close(dfd) == 0, "close /results");
+  check(syscall(SYS_sync) == 0, "sync");
 
   printf("fileio: all checks passed\n");
   return 0;
