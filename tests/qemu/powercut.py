@@ -135,6 +135,9 @@ def main():
     ap.add_argument("--none-re", default=r"powercut: no snapshot")
     ap.add_argument("--fail-re", default=r"CORRUPT|FAILED|panic|kernel mode")
     ap.add_argument("--repair-re", default=r"fat16: volume was not cleanly unmounted")
+    ap.add_argument("--window-re",
+                    help="cuts while saving start at the first line matching "
+                    "this (default: the resume line)")
     ap.add_argument("--boot-share", type=float, default=0.2,
                     help="share of cuts during the boot (default 0.2)")
     ap.add_argument("--verify", help="command run on the partition image after each cut")
@@ -151,6 +154,7 @@ def main():
     none_re, fail_re = re.compile(a.none_re), re.compile(a.fail_re)
     repair_re = re.compile(a.repair_re)
     any_start = re.compile("(%s)|(%s)" % (a.resume_re, a.none_re))
+    window_start = re.compile(a.window_re) if a.window_re else any_start
 
     work = tempfile.mkdtemp(prefix="gts-powercut-")
     img = os.path.join(work, "disk.img")
@@ -210,7 +214,9 @@ def main():
         t_full = boot.lines[-1][0]
         t_resume = next((t for t, l in boot.lines
                          if resume_re.search(l) or none_re.search(l)), t_full)
-        t_saves = t_full - t_resume
+        t_window = next((t for t, l in boot.lines if window_start.search(l)),
+                        t_resume)
+        t_saves = t_full - t_window
         print("powercut: calibration: a boot takes %.1f s, %.1f s to the resume "
               "line, %.1f s of saves" % (t_full, t_resume, t_saves))
 
@@ -226,8 +232,8 @@ def main():
                 status, at = boot.run_until(rng.uniform(0.2, t_resume))
             else:
                 phase = "saving"
-                status, at = boot.run_until(rng.uniform(0, t_saves), any_start,
-                                            limit=10 * t_full)
+                status, at = boot.run_until(rng.uniform(0, t_saves),
+                                            window_start, limit=10 * t_full)
             failed = judge(boot, status, at, t_resume)
             trial = dict(trial=i, seed=seed, phase=phase, kill_at_s=round(at, 3),
                          status=status, saved_before=last_saved)
