@@ -1,17 +1,23 @@
 // tinyllama: Llama-2 architecture inference for llama2.c-format checkpoints.
 //
-// Plain C11 + libm, single-threaded, one translation unit, so the same source
-// builds natively and as LLVM bitcode for the gts engine. The arithmetic
-// follows the reference semantics in docs/TINYLLAMA.md bit for bit: float32,
-// sequential summation, no FMA contraction (build with -ffp-contract=off).
+// C11 + libm + POSIX file mapping, single-threaded, one translation unit, so
+// the same source builds natively and as LLVM bitcode for the gts engine. The
+// arithmetic follows the reference semantics in docs/TINYLLAMA.md bit for bit:
+// float32, sequential summation, no FMA contraction (build with
+// -ffp-contract=off).
 
+#define _POSIX_C_SOURCE 200809L // open, fstat, mmap
+#include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 // Exit codes (documented in docs/TINYLLAMA.md).
 enum {
@@ -50,16 +56,16 @@ typedef struct {
 } Config;
 
 typedef struct {
-  float *token_embedding; // (vocab, dim)
-  float *rms_att;         // (layers, dim)
-  float *wq;              // (layers, dim, dim)
-  float *wk, *wv;         // (layers, kv_dim, dim)
-  float *wo;              // (layers, dim, dim)
-  float *rms_ffn;         // (layers, dim)
-  float *w1, *w3;         // (layers, hidden, dim)
-  float *w2;              // (layers, dim, hidden)
-  float *rms_final;       // (dim)
-  float *wcls;            // (vocab, dim)
+  const float *token_embedding; // (vocab, dim)
+  const float *rms_att;         // (layers, dim)
+  const float *wq;              // (layers, dim, dim)
+  const float *wk, *wv;         // (layers, kv_dim, dim)
+  const float *wo;              // (layers, dim, dim)
+  const float *rms_ffn;         // (layers, dim)
+  const float *w1, *w3;         // (layers, hidden, dim)
+  const float *w2;              // (layers, dim, hidden)
+  const float *rms_final;       // (dim)
+  const float *wcls;            // (vocab, dim)
 } Weights;
 
 // Multiplies sizes, saturating to UINT64_MAX on overflow so that a hostile
@@ -116,7 +122,7 @@ static uint64_t checkpoint_floats(const Config *c) {
   return n;
 }
 
-static void map_weights(Weights *w, const Config *c, float *p) {
+static void map_weights(Weights *w, const Config *c, const float *p) {
   size_t dim = (size_t)c->dim, layers = (size_t)c->n_layers;
   size_t hidden = (size_t)c->hidden_dim, kv_dim = (size_t)c->kv_dim;
   w->token_embedding = p;
@@ -145,17 +151,44 @@ static void map_weights(Weights *w, const Config *c, float *p) {
   w->wcls = c->shared_classifier ? w->token_embedding : p;
 }
 
-// Reads the whole checkpoint; returns the float data that Weights points into.
-static float *load_checkpoint(const char *path, Config *c, Weights *w) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    die(EXIT_CKPT_IO, "cannot open checkpoint %s", path);
-  int32_t h[7];
-  if (fread(h, sizeof(int32_t), 7, f) != 7) {
-    if (ferror(f))
-      die(EXIT_CKPT_IO, "cannot read checkpoint %s", path);
-    die(EXIT_CKPT_BAD, "%s: truncated header (need 28 bytes)", path);
+// A read-only file mapping, as llama2.c's run.c maps its checkpoint: the
+// weights are used in place, never copied.
+typedef struct {
+  const unsigned char *bytes; // NULL when the file is empty
+  size_t size;
+} Mapping;
+
+// Maps `path`; on failure exits with `code` and "cannot open/read WHAT PATH".
+static Mapping map_file(const char *path, const char *what, int code) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    die(code, "cannot open %s %s", what, path);
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    die(code, "cannot read %s %s", what, path);
+  Mapping m = {NULL, (size_t)st.st_size};
+  if (m.size > 0) {
+    void *p = mmap(NULL, m.size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED)
+      die(code, "cannot read %s %s", what, path);
+    m.bytes = p;
   }
+  close(fd);
+  return m;
+}
+
+static void unmap_file(Mapping m) {
+  if (m.bytes)
+    munmap((void *)m.bytes, m.size);
+}
+
+// Maps the checkpoint and points Weights into it; returns the mapping.
+static Mapping load_checkpoint(const char *path, Config *c, Weights *w) {
+  Mapping m = map_file(path, "checkpoint", EXIT_CKPT_IO);
+  int32_t h[7];
+  if (m.size < sizeof h)
+    die(EXIT_CKPT_BAD, "%s: truncated header (need 28 bytes)", path);
+  memcpy(h, m.bytes, sizeof h);
   c->dim = h[0];
   c->hidden_dim = h[1];
   c->n_layers = h[2];
@@ -167,22 +200,12 @@ static float *load_checkpoint(const char *path, Config *c, Weights *w) {
   check_config(c, path);
 
   uint64_t want = add_sat(mul_sat(checkpoint_floats(c), sizeof(float)), 28);
-  if (fseek(f, 0, SEEK_END) != 0)
-    die(EXIT_CKPT_IO, "%s: cannot determine file size", path);
-  long have = ftell(f);
-  if (have < 0 || fseek(f, 28, SEEK_SET) != 0)
-    die(EXIT_CKPT_IO, "%s: cannot determine file size", path);
-  if ((uint64_t)have != want)
-    die(EXIT_CKPT_BAD, "%s: file has %ld bytes but its header implies %llu",
-        path, have, (unsigned long long)want);
-
-  size_t n = (size_t)((want - 28) / sizeof(float));
-  float *data = xalloc(n, sizeof(float));
-  if (fread(data, sizeof(float), n, f) != n)
-    die(EXIT_CKPT_IO, "%s: read error", path);
-  fclose(f);
-  map_weights(w, c, data);
-  return data;
+  if ((uint64_t)m.size != want)
+    die(EXIT_CKPT_BAD, "%s: file has %zu bytes but its header implies %llu",
+        path, m.size, (unsigned long long)want);
+  // The mapping is page-aligned, so the floats after the header are aligned.
+  map_weights(w, c, (const float *)(m.bytes + 28));
+  return m;
 }
 
 // ---------------------------------------------------------------------------
@@ -361,7 +384,8 @@ static float *forward(RunState *s, const Config *c, const Weights *w, int token,
 
 typedef struct {
   int vocab_size;
-  char **pieces;
+  char **pieces; // into text
+  char *text;
   float *scores;
   int *sorted; // token ids ordered by piece, for binary search
   size_t max_piece_len;
@@ -374,53 +398,65 @@ static int compare_pieces(const void *a, const void *b) {
                 sort_ctx->pieces[*(const int *)b]);
 }
 
+// Reads a little-endian int32 or float32 field at `p`.
+static int32_t read_i32(const unsigned char *p) {
+  int32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Parses the whole tokenizer file at once: the pieces are copied, NUL
+// terminated, into one block (t->text) that t->pieces points into.
 static void load_tokenizer(Tokenizer *t, const char *path, int vocab_size) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    die(EXIT_TOKENIZER, "cannot open tokenizer %s", path);
-  int32_t max_len;
-  if (fread(&max_len, sizeof max_len, 1, f) != 1)
-    die(EXIT_TOKENIZER, "%s: %s", path,
-        ferror(f) ? "cannot read tokenizer" : "truncated tokenizer header");
+  Mapping m = map_file(path, "tokenizer", EXIT_TOKENIZER);
+  if (m.size < 4)
+    die(EXIT_TOKENIZER, "%s: truncated tokenizer header", path);
   t->vocab_size = vocab_size;
   t->pieces = xalloc(vocab_size, sizeof(char *));
   t->scores = xalloc(vocab_size, sizeof(float));
   t->sorted = xalloc(vocab_size, sizeof(int));
+  // Every piece's bytes plus its NUL fit in the file's size: each entry has
+  // 8 bytes of header that its NUL replaces.
+  t->text = xalloc(m.size, 1);
   t->max_piece_len = 0;
+  size_t at = 4, out = 0;
   for (int i = 0; i < vocab_size; i++) {
-    int32_t len;
-    if (fread(&t->scores[i], sizeof(float), 1, f) != 1 ||
-        fread(&len, sizeof len, 1, f) != 1)
+    if (m.size - at < 8)
       die(EXIT_TOKENIZER,
           "%s: has %d tokens but the checkpoint's vocab_size is %d", path, i,
           vocab_size);
+    memcpy(&t->scores[i], m.bytes + at, sizeof(float));
+    int32_t len = read_i32(m.bytes + at + 4);
+    at += 8;
     if (len < 0 || len > (1 << 20))
       die(EXIT_TOKENIZER, "%s: token %d has invalid length %d", path, i, len);
-    t->pieces[i] = xalloc((size_t)len + 1, 1);
-    if (fread(t->pieces[i], 1, (size_t)len, f) != (size_t)len)
+    if (m.size - at < (size_t)len)
       die(EXIT_TOKENIZER, "%s: truncated at token %d", path, i);
+    t->pieces[i] = t->text + out;
+    memcpy(t->pieces[i], m.bytes + at, (size_t)len);
+    t->pieces[i][len] = '\0';
+    at += (size_t)len;
+    out += (size_t)len + 1;
     if ((size_t)len > t->max_piece_len)
       t->max_piece_len = (size_t)len;
     t->sorted[i] = i;
   }
-  if (fgetc(f) != EOF)
+  if (at != m.size)
     die(EXIT_TOKENIZER,
         "%s: has more tokens than the checkpoint's vocab_size %d", path,
         vocab_size);
-  fclose(f);
+  unmap_file(m);
   sort_ctx = t;
   qsort(t->sorted, (size_t)vocab_size, sizeof(int), compare_pieces);
 }
 
 static void free_tokenizer(Tokenizer *t) {
-  for (int i = 0; i < t->vocab_size; i++)
-    free(t->pieces[i]);
+  free(t->text);
   free(t->pieces);
   free(t->scores);
   free(t->sorted);
 }
 
-// Returns the id whose piece equals str, or -1.
 static int lookup(const Tokenizer *t, const char *str) {
   int lo = 0, hi = t->vocab_size - 1;
   while (lo <= hi) {
@@ -774,7 +810,7 @@ int main(int argc, char **argv) {
   parse_args(&o, argc, argv);
   Config c;
   Weights w;
-  float *data = load_checkpoint(o.checkpoint, &c, &w);
+  Mapping checkpoint = load_checkpoint(o.checkpoint, &c, &w);
   Tokenizer t;
   load_tokenizer(&t, o.tokenizer, c.vocab_size);
 
@@ -789,6 +825,6 @@ int main(int argc, char **argv) {
   free(sampler.cand);
   free(sampler.tmp);
   free_tokenizer(&t);
-  free(data);
+  unmap_file(checkpoint);
   return 0;
 }

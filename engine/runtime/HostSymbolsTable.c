@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -92,7 +93,7 @@ void __assert_fail(const char *, const char *, unsigned, const char *);
 #define GTS_POSIX(X)                                                           \
   X(open) X(close) X(read) X(write) X(lseek) X(stat) X(fstat) X(unlink)       \
   X(mkdir) X(getpid) X(isatty) X(setjmp) X(longjmp) X(_setjmp) X(signal)      \
-  X(raise)
+  X(raise) X(mmap) X(munmap)
 
 #define GTS_RUNTIME(X)                                                         \
   X(__muldc3) X(__divdc3) X(__mulsc3) X(__divsc3) X(__divti3) X(__modti3)     \
