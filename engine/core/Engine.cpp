@@ -297,7 +297,7 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
       buildEntryThunks(CompileContext, Comp->dataLayout(), Thunks,
                        reinterpret_cast<void *>(Interpreter::entryHandler()),
                        Interpreter::varargThunk());
-  auto Obj = Comp->compile(*M, Tier::O1, "interp-entries");
+  auto Obj = Comp->compile(*M, Tier::O0, "interp-entries");
   if (!Obj)
     return Obj.takeError();
   if (Error E = J->addObject(std::move(*Obj)))
