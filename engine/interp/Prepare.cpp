@@ -81,13 +81,30 @@ bool resumable(Function &NF) {
          Br->getSuccessor(0)->phis().empty();
 }
 
-bool outlineOne(Function &F, std::set<BasicBlock *> &Tried) {
+// Outlines one top-level loop of F (of the loop F is, when F is itself an
+// outlined loop); returns the new function, or null when none is left.
+Function *outlineOne(Function &F, bool Outlined,
+                     std::set<BasicBlock *> &Tried) {
   DominatorTree DT(F);
   LoopInfo LI(DT);
+  // In an outlined loop, the loop at the entry's successor is the function
+  // itself: its sub-loops are the candidates.
+  SmallVector<Loop *, 8> Candidates;
+  const BasicBlock *Self = F.getEntryBlock().getSingleSuccessor();
   for (Loop *L : LI) {
+    if (Outlined && L->getHeader() == Self)
+      append_range(Candidates, L->getSubLoops());
+    else
+      Candidates.push_back(L);
+  }
+  // A loop that cannot be outlined leaves its sub-loops as candidates.
+  for (size_t I = 0; I < Candidates.size(); ++I) {
+    Loop *L = Candidates[I];
     BasicBlock *H = L->getHeader();
-    if (!Tried.insert(H).second || !outlinable(*L))
+    if (!Tried.insert(H).second || !outlinable(*L)) {
+      append_range(Candidates, L->getSubLoops());
       continue;
+    }
     SmallVector<PHINode *, 8> Phis;
     for (PHINode &P : H->phis())
       Phis.push_back(&P);
@@ -95,17 +112,20 @@ bool outlineOne(Function &F, std::set<BasicBlock *> &Tried) {
       DemotePHIToStack(P);
     CodeExtractor CE(L->getBlocks(), nullptr, false, nullptr, nullptr, nullptr,
                      false, false, nullptr, "loop");
-    if (!CE.isEligible() || !scalarInterface(CE))
+    Function *NF = nullptr;
+    if (CE.isEligible() && scalarInterface(CE)) {
+      CodeExtractorAnalysisCache CEAC(F);
+      NF = CE.extractCodeRegion(CEAC);
+    }
+    if (!NF) {
+      append_range(Candidates, L->getSubLoops());
       continue;
-    CodeExtractorAnalysisCache CEAC(F);
-    Function *NF = CE.extractCodeRegion(CEAC);
-    if (!NF)
-      continue;
+    }
     if (resumable(*NF))
       NF->addFnAttr("gts-loop");
-    return true;
+    return NF;
   }
-  return false;
+  return nullptr;
 }
 
 } // namespace
@@ -119,10 +139,18 @@ Error prepareForInterp(Module &M, bool OutlineLoops) {
     }
   if (!OutlineLoops)
     return Error::success();
-  for (Function *F : Fs) {
+  // An outlined loop's own top-level loops (the inner loops of the original)
+  // are outlined in turn, so that a hot loop at any depth has a header of
+  // its own where its activation can move to compiled code.
+  std::vector<std::pair<Function *, bool>> Work;
+  for (Function *F : Fs)
+    Work.push_back({F, false});
+  while (!Work.empty()) {
+    auto [F, Outlined] = Work.back();
+    Work.pop_back();
     std::set<BasicBlock *> Tried;
-    while (outlineOne(*F, Tried)) {
-    }
+    while (Function *NF = outlineOne(*F, Outlined, Tried))
+      Work.push_back({NF, true});
   }
   return Error::success();
 }
