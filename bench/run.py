@@ -97,12 +97,11 @@ def main():
                     names.append(name)
 
                 def check(r):
+                    nonlocal ref
+                    ref = ref or (r.out, r.rc)  # the first native run
                     if (r.out, r.rc) != ref:
                         sys.exit(f"{prog}: {name}: output or exit status "
                                  f"{r.rc} differs from native: {' '.join(cmd)}")
-                if ref is None:
-                    first = measure.run(cmd)
-                    ref = (first.out, first.rc)
                 med, _ = measure.median_of(cmd, args.runs, check)
                 results[(prog, name)] = med
                 print(f"{prog:10} {name:13} wall {med['wall']:7.3f} s  "
