@@ -50,8 +50,8 @@ public:
 //   in separate tier units can refer to them;
 // - -O0 artifacts that would stop the tiers from optimizing (noinline,
 //   optnone, frame-pointer, per-function target CPU) are removed;
-// - with ForInterpreter, the interpreter's own preparation (mem2reg, each
-//   outermost loop outlined into a function of its own) runs before
+// - with ForInterpreter, the interpreter's own preparation (mem2reg, every
+//   loop at any depth outlined into a function of its own) runs before
 //   functions get their ids.
 llvm::Expected<PreparedModule> loadAndPrepare(llvm::StringRef Path,
                                               bool ForInterpreter);
