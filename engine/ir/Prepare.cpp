@@ -87,7 +87,8 @@ void stripO0Artifacts(Function &F) {
 
 } // namespace
 
-Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter) {
+Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter,
+                                        bool OutlineLoops) {
   PreparedModule P;
   P.Context = std::make_unique<LLVMContext>();
   auto M = parse(Path, *P.Context);
@@ -100,7 +101,7 @@ Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter) {
   if (Error E = checkExternals(*P.M, Path))
     return std::move(E);
   if (ForInterpreter)
-    if (Error E = prepareForInterp(*P.M))
+    if (Error E = prepareForInterp(*P.M, OutlineLoops))
       return std::move(E);
   for (Function &F : *P.M) {
     if (F.isDeclaration())

@@ -203,7 +203,8 @@ int main(int argc, char **argv) {
   Opts.AtExit = report;
   raiseStackLimit();
 
-  auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts));
+  auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts),
+                            /*OutlineLoops=*/!Opts.Pinned);
   if (!App)
     failWith(App.takeError());
   auto E = Engine::create(std::move(*App), Opts);
