@@ -62,6 +62,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--build", default=os.path.join(REPO, "build"))
+    ap.add_argument("--gts", help="the gts binary (default: BUILD/engine/gts)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--steps", type=int, default=256)
     ap.add_argument("--loaded", action="store_true",
@@ -70,7 +71,7 @@ def main():
                     help="skip the calls-per-run table")
     args = ap.parse_args()
     app = os.path.join(args.build, "apps", "tinyllama")
-    gts = os.path.join(args.build, "engine", "gts")
+    gts = args.gts or os.path.join(args.build, "engine", "gts")
     bc = os.path.join(app, "tinyllama.bc")
     models = {
         "stories260K": [os.path.join(MODELS, "stories260K.bin"), "-z",
