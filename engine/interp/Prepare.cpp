@@ -10,6 +10,8 @@
 #include "Interpreter.h"
 #include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -81,6 +83,23 @@ bool resumable(Function &NF) {
          Br->getSuccessor(0)->phis().empty();
 }
 
+// An outlined loop that runs at most this many iterations per entry has its
+// inner loops outlined too: its own header comes round too seldom for its
+// activation to move there (a sieve's or whetstone's `for (rep < 3)` around
+// the hot loops). Loops with other trip counts keep their inner loops inline,
+// so that a hot nest compiles once, as one function, and moves at its
+// header (inner loops of a few iterations would each need a compile).
+constexpr unsigned FewIterations = 64;
+
+bool runsFewTimes(Function &F, DominatorTree &DT, LoopInfo &LI, Loop &L) {
+  TargetLibraryInfoImpl TLII(Triple(F.getParent()->getTargetTriple()));
+  TargetLibraryInfo TLI(TLII, &F);
+  AssumptionCache AC(F);
+  ScalarEvolution SE(F, TLI, AC, DT, LI);
+  unsigned N = SE.getSmallConstantMaxTripCount(&L);
+  return N > 0 && N <= FewIterations;
+}
+
 // Outlines one top-level loop of F (of the loop F is, when F is itself an
 // outlined loop); returns the new function, or null when none is left.
 Function *outlineOne(Function &F, bool Outlined,
@@ -105,6 +124,8 @@ Function *outlineOne(Function &F, bool Outlined,
       append_range(Candidates, L->getSubLoops());
       continue;
     }
+    // Decided before the header phis (the induction variables) are demoted.
+    bool Few = runsFewTimes(F, DT, LI, *L);
     SmallVector<PHINode *, 8> Phis;
     for (PHINode &P : H->phis())
       Phis.push_back(&P);
@@ -123,6 +144,8 @@ Function *outlineOne(Function &F, bool Outlined,
     }
     if (resumable(*NF))
       NF->addFnAttr("gts-loop");
+    if (Few)
+      NF->addFnAttr("gts-outline-inner");
     return NF;
   }
   return nullptr;
@@ -139,9 +162,9 @@ Error prepareForInterp(Module &M, bool OutlineLoops) {
     }
   if (!OutlineLoops)
     return Error::success();
-  // An outlined loop's own top-level loops (the inner loops of the original)
-  // are outlined in turn, so that a hot loop at any depth has a header of
-  // its own where its activation can move to compiled code.
+  // The loops inside an outlined loop that runs few iterations are outlined
+  // in turn (see FewIterations), at any depth, so that a hot inner loop has
+  // a header of its own where its activation can move to compiled code.
   std::vector<std::pair<Function *, bool>> Work;
   for (Function *F : Fs)
     Work.push_back({F, false});
@@ -150,7 +173,8 @@ Error prepareForInterp(Module &M, bool OutlineLoops) {
     Work.pop_back();
     std::set<BasicBlock *> Tried;
     while (Function *NF = outlineOne(*F, Outlined, Tried))
-      Work.push_back({NF, true});
+      if (NF->hasFnAttribute("gts-outline-inner"))
+        Work.push_back({NF, true});
   }
   return Error::success();
 }
