@@ -11,11 +11,11 @@
 // direct path (no ffi); everything else goes through libffi. Native code
 // calls interpreted functions through ffi closures.
 //
-// Long loops: prepareForInterp outlines every loop, at any depth, into its own
-// function (attribute "gts-loop"; inner loops from the outlined outer one). Its
-// back-edge counter calls onLoopHot; if the engine then changed slot[id], the
-// running activation resumes in the new code at the loop header (re-entry is
-// exact, see docs/INTERPRETER.md).
+// Long loops: prepareForInterp outlines each outermost loop, and the loops
+// inside a loop of few iterations, into functions of their own ("gts-loop").
+// Its back-edge counter calls onLoopHot; if the engine then changed slot[id],
+// the running activation resumes in the new code at the loop header (re-entry
+// is exact, see docs/INTERPRETER.md).
 //
 //===----------------------------------------------------------------------===//
 #ifndef GTS_ENGINE_INTERP_INTERPRETER_H

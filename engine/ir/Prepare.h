@@ -51,8 +51,9 @@ public:
 // - -O0 artifacts that would stop the tiers from optimizing (noinline,
 //   optnone, frame-pointer, per-function target CPU) are removed;
 // - with ForInterpreter, the interpreter's own preparation (mem2reg, every
-//   loop at any depth outlined into a function of its own) runs before
-//   functions get their ids. OutlineLoops=false leaves the loops in place:
+//   outermost loop, and inner ones under loops of few iterations, outlined
+//   into functions of their own) runs before functions get their ids.
+//   OutlineLoops=false leaves the loops in place:
 //   when nothing will be compiled (--tier=interp) an outlined loop is only a
 //   call more per entry (15-20% of whetstone's interpreted time).
 llvm::Expected<PreparedModule> loadAndPrepare(llvm::StringRef Path,
