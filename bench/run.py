@@ -106,7 +106,7 @@ def main():
                 results[(prog, name)] = med
                 print(f"{prog:10} {name:13} wall {med['wall']:7.3f} s  "
                       f"cpu {med['cpu']:7.3f} s", file=sys.stderr, flush=True)
-    where = "second core busy" if args.loaded else "quiet machine"
+    where = "second core busy" if args.loaded else "no load added"
     table(f"Whole-process wall time, median of {args.runs}, {where}", progs,
           names, results, "wall")
     table(f"CPU time (user + system, all threads), median of {args.runs}, "

@@ -87,7 +87,7 @@ def main():
     configs += [("gts --sync-compile", [gts, "run", bc, "--sync-compile",
                                         "--"])]
     print(f"{args.steps} steps, greedy, medians of {args.runs}"
-          + (", second core busy" if args.loaded else ", quiet machine")
+          + (", second core busy" if args.loaded else ", no load added")
           + "; ratios against native in the same run (time: lower is better)")
     with measure.busy_core(args.loaded):
         for model, margs in models.items():
