@@ -1,17 +1,23 @@
 // tinyllama: Llama-2 architecture inference for llama2.c-format checkpoints.
 //
-// Plain C11 + libm, single-threaded, one translation unit, so the same source
-// builds natively and as LLVM bitcode for the gts engine. The arithmetic
-// follows the reference semantics in docs/TINYLLAMA.md bit for bit: float32,
-// sequential summation, no FMA contraction (build with -ffp-contract=off).
+// C11 + libm + POSIX file mapping, single-threaded, one translation unit, so
+// the same source builds natively and as LLVM bitcode for the gts engine. The
+// arithmetic follows the reference semantics in docs/TINYLLAMA.md bit for bit:
+// float32, sequential summation, no FMA contraction (build with
+// -ffp-contract=off).
 
+#define _POSIX_C_SOURCE 200809L // open, fstat, mmap
+#include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 // Exit codes (documented in docs/TINYLLAMA.md).
 enum {
@@ -50,16 +56,16 @@ typedef struct {
 } Config;
 
 typedef struct {
-  float *token_embedding; // (vocab, dim)
-  float *rms_att;         // (layers, dim)
-  float *wq;              // (layers, dim, dim)
-  float *wk, *wv;         // (layers, kv_dim, dim)
-  float *wo;              // (layers, dim, dim)
-  float *rms_ffn;         // (layers, dim)
-  float *w1, *w3;         // (layers, hidden, dim)
-  float *w2;              // (layers, dim, hidden)
-  float *rms_final;       // (dim)
-  float *wcls;            // (vocab, dim)
+  const float *token_embedding; // (vocab, dim)
+  const float *rms_att;         // (layers, dim)
+  const float *wq;              // (layers, dim, dim)
+  const float *wk, *wv;         // (layers, kv_dim, dim)
+  const float *wo;              // (layers, dim, dim)
+  const float *rms_ffn;         // (layers, dim)
+  const float *w1, *w3;         // (layers, hidden, dim)
+  const float *w2;              // (layers, dim, hidden)
+  const float *rms_final;       // (dim)
+  const float *wcls;            // (vocab, dim)
 } Weights;
 
 // Multiplies sizes, saturating to UINT64_MAX on overflow so that a hostile
@@ -134,7 +140,7 @@ static uint64_t checkpoint_floats(const Config *c) {
   return n;
 }
 
-static void map_weights(Weights *w, const Config *c, float *p) {
+static void map_weights(Weights *w, const Config *c, const float *p) {
   size_t dim = (size_t)c->dim, layers = (size_t)c->n_layers;
   size_t hidden = (size_t)c->hidden_dim, kv_dim = (size_t)c->kv_dim;
   w->token_embedding = p;
@@ -163,17 +169,47 @@ static void map_weights(Weights *w, const Config *c, float *p) {
   w->wcls = c->shared_classifier ? w->token_embedding : p;
 }
 
-// Reads a whole checkpoint from f: sets *data to the floats that Weights
-// points into, or returns -1 with *e saying why.
-static int read_checkpoint(FILE *f, const char *path, Config *c, Weights *w,
-                           float **data, ReadError *e) {
+// A read-only file mapping, as llama2.c's run.c maps its checkpoint: the
+// weights are used in place, never copied.
+typedef struct {
+  const unsigned char *bytes; // NULL when the file is empty
+  size_t size;
+} Mapping;
+
+// Maps `path`; on failure exits with `code` and "cannot open/read WHAT PATH".
+static Mapping map_file(const char *path, const char *what, int code) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    die(code, "cannot open %s %s", what, path);
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    die(code, "cannot read %s %s", what, path);
+  Mapping m = {NULL, (size_t)st.st_size};
+  if (m.size > 0) {
+    void *p = mmap(NULL, m.size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED)
+      die(code, "cannot read %s %s", what, path);
+    m.bytes = p;
+  }
+  close(fd);
+  return m;
+}
+
+static void unmap_file(Mapping m) {
+  if (m.bytes)
+    munmap((void *)m.bytes, m.size);
+}
+
+// Parses a checkpoint held in memory (4-byte aligned, as a mapping is):
+// Weights point into `bytes`. Returns -1 with *e saying why.
+static int read_checkpoint(const unsigned char *bytes, size_t size,
+                           const char *path, Config *c, Weights *w,
+                           ReadError *e) {
   int32_t h[7];
-  if (fread(h, sizeof(int32_t), 7, f) != 7) {
-    if (ferror(f))
-      return read_fail(e, EXIT_CKPT_IO, "cannot read checkpoint %s", path);
+  if (size < sizeof h)
     return read_fail(e, EXIT_CKPT_BAD, "%s: truncated header (need 28 bytes)",
                      path);
-  }
+  memcpy(h, bytes, sizeof h);
   c->dim = h[0];
   c->hidden_dim = h[1];
   c->n_layers = h[2];
@@ -184,38 +220,22 @@ static int read_checkpoint(FILE *f, const char *path, Config *c, Weights *w,
   c->seq_len = h[6];
   if (check_config(c, path, e))
     return -1;
-
   uint64_t want = add_sat(mul_sat(checkpoint_floats(c), sizeof(float)), 28);
-  if (fseek(f, 0, SEEK_END) != 0)
-    return read_fail(e, EXIT_CKPT_IO, "%s: cannot determine file size", path);
-  long have = ftell(f);
-  if (have < 0 || fseek(f, 28, SEEK_SET) != 0)
-    return read_fail(e, EXIT_CKPT_IO, "%s: cannot determine file size", path);
-  if ((uint64_t)have != want)
+  if ((uint64_t)size != want)
     return read_fail(e, EXIT_CKPT_BAD,
-                     "%s: file has %ld bytes but its header implies %llu", path,
-                     have, (unsigned long long)want);
-
-  size_t n = (size_t)((want - 28) / sizeof(float));
-  *data = xalloc(n, sizeof(float));
-  if (fread(*data, sizeof(float), n, f) != n) {
-    free(*data);
-    return read_fail(e, EXIT_CKPT_IO, "%s: read error", path);
-  }
-  map_weights(w, c, *data);
+                     "%s: file has %zu bytes but its header implies %llu", path,
+                     size, (unsigned long long)want);
+  map_weights(w, c, (const float *)(bytes + 28));
   return 0;
 }
 
-static float *load_checkpoint(const char *path, Config *c, Weights *w) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    die(EXIT_CKPT_IO, "cannot open checkpoint %s", path);
-  float *data;
+// Maps the checkpoint and points Weights into it; returns the mapping.
+static Mapping load_checkpoint(const char *path, Config *c, Weights *w) {
+  Mapping m = map_file(path, "checkpoint", EXIT_CKPT_IO);
   ReadError e;
-  if (read_checkpoint(f, path, c, w, &data, &e))
+  if (read_checkpoint(m.bytes, m.size, path, c, w, &e))
     die(e.code, "%s", e.msg);
-  fclose(f);
-  return data;
+  return m;
 }
 
 // ---------------------------------------------------------------------------
@@ -394,7 +414,8 @@ static float *forward(RunState *s, const Config *c, const Weights *w, int token,
 
 typedef struct {
   int vocab_size;
-  char **pieces;
+  char **pieces; // into text
+  char *text;
   float *scores;
   int *sorted; // token ids ordered by piece, for binary search
   size_t max_piece_len;
@@ -408,75 +429,74 @@ static int compare_pieces(const void *a, const void *b) {
 }
 
 static void free_tokenizer(Tokenizer *t) {
-  for (int i = 0; i < t->vocab_size; i++)
-    free(t->pieces[i]);
+  free(t->text);
   free(t->pieces);
   free(t->scores);
   free(t->sorted);
 }
 
-// Bytes left in f from the current position, or -1.
-static long bytes_left(FILE *f) {
-  long at = ftell(f);
-  if (at < 0 || fseek(f, 0, SEEK_END) != 0)
-    return -1;
-  long end = ftell(f);
-  if (end < 0 || fseek(f, at, SEEK_SET) != 0)
-    return -1;
-  return end - at;
+// Reads a little-endian int32 field at `p`.
+static int32_t read_i32(const unsigned char *p) {
+  int32_t v;
+  memcpy(&v, p, sizeof v);
+  return v;
 }
 
-// Reads vocab_size tokens (score, length, bytes each) from f, or returns -1
-// with *e saying why (and nothing allocated).
-static int read_tokenizer(FILE *f, const char *path, int vocab_size,
-                          Tokenizer *t, ReadError *e) {
-  int32_t max_len;
-  if (fread(&max_len, sizeof max_len, 1, f) != 1)
-    return read_fail(e, EXIT_TOKENIZER, "%s: %s", path,
-                     ferror(f) ? "cannot read tokenizer"
-                               : "truncated tokenizer header");
-  long left = bytes_left(f);
-  if (left < 0)
-    return read_fail(e, EXIT_TOKENIZER, "%s: cannot determine file size", path);
+// Parses a tokenizer file held in memory: vocab_size tokens (score, length,
+// bytes each), copied NUL terminated into one block (t->text) that
+// t->pieces points into. Returns -1 with *e saying why (nothing allocated).
+static int read_tokenizer(const unsigned char *bytes, size_t size,
+                          const char *path, int vocab_size, Tokenizer *t,
+                          ReadError *e) {
+  if (size < 4)
+    return read_fail(e, EXIT_TOKENIZER, "%s: truncated tokenizer header", path);
   if (vocab_size <= 0)
     return read_fail(e, EXIT_TOKENIZER, "%s: vocab_size %d must be positive",
                      path, vocab_size);
   // Every token takes at least 8 bytes: a short file cannot make us
   // allocate for the whole vocabulary first.
-  int tokens = left / 8 < vocab_size ? (int)(left / 8) : vocab_size;
+  size_t fit = (size - 4) / 8;
+  int tokens = fit < (size_t)vocab_size ? (int)fit : vocab_size;
   t->vocab_size = 0;
   t->pieces = xalloc(tokens, sizeof(char *));
   t->scores = xalloc(tokens, sizeof(float));
   t->sorted = xalloc(tokens, sizeof(int));
+  // Every piece's bytes plus its NUL fit in the file's size: each entry has
+  // 8 bytes of header that its NUL replaces.
+  t->text = xalloc(size, 1);
   t->max_piece_len = 0;
+  size_t at = 4, out = 0;
   for (int i = 0; i < vocab_size; i++) {
-    float score;
-    int32_t len;
-    if (i == tokens || fread(&score, sizeof score, 1, f) != 1 ||
-        fread(&len, sizeof len, 1, f) != 1) {
+    if (i == tokens || size - at < 8) {
       free_tokenizer(t);
       return read_fail(
           e, EXIT_TOKENIZER,
           "%s: has %d tokens but the checkpoint's vocab_size is %d", path, i,
           vocab_size);
     }
+    memcpy(&t->scores[i], bytes + at, sizeof(float));
+    int32_t len = read_i32(bytes + at + 4);
+    at += 8;
     if (len < 0 || len > (1 << 20)) {
       free_tokenizer(t);
       return read_fail(e, EXIT_TOKENIZER, "%s: token %d has invalid length %d",
                        path, i, len);
     }
-    t->scores[i] = score;
-    t->pieces[i] = xalloc((size_t)len + 1, 1);
-    t->vocab_size = i + 1;
-    if (fread(t->pieces[i], 1, (size_t)len, f) != (size_t)len) {
+    if (size - at < (size_t)len) {
       free_tokenizer(t);
       return read_fail(e, EXIT_TOKENIZER, "%s: truncated at token %d", path, i);
     }
+    t->pieces[i] = t->text + out;
+    memcpy(t->pieces[i], bytes + at, (size_t)len);
+    t->pieces[i][len] = '\0';
+    at += (size_t)len;
+    out += (size_t)len + 1;
+    t->vocab_size = i + 1;
     if ((size_t)len > t->max_piece_len)
       t->max_piece_len = (size_t)len;
     t->sorted[i] = i;
   }
-  if (fgetc(f) != EOF) {
+  if (at != size) {
     free_tokenizer(t);
     return read_fail(e, EXIT_TOKENIZER,
                      "%s: has more tokens than the checkpoint's vocab_size %d",
@@ -487,14 +507,14 @@ static int read_tokenizer(FILE *f, const char *path, int vocab_size,
   return 0;
 }
 
+// Maps the tokenizer file once and parses it (no read call per entry).
 static void load_tokenizer(Tokenizer *t, const char *path, int vocab_size) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    die(EXIT_TOKENIZER, "cannot open tokenizer %s", path);
+  Mapping m = map_file(path, "tokenizer", EXIT_TOKENIZER);
   ReadError e;
-  if (read_tokenizer(f, path, vocab_size, t, &e))
+  int rc = read_tokenizer(m.bytes, m.size, path, vocab_size, t, &e);
+  unmap_file(m);
+  if (rc)
     die(e.code, "%s", e.msg);
-  fclose(f);
 }
 
 // Returns the id whose piece equals str, or -1.
@@ -853,7 +873,7 @@ int main(int argc, char **argv) {
   parse_args(&o, argc, argv);
   Config c;
   Weights w;
-  float *data = load_checkpoint(o.checkpoint, &c, &w);
+  Mapping checkpoint = load_checkpoint(o.checkpoint, &c, &w);
   Tokenizer t;
   load_tokenizer(&t, o.tokenizer, c.vocab_size);
 
@@ -868,7 +888,7 @@ int main(int argc, char **argv) {
   free(sampler.cand);
   free(sampler.tmp);
   free_tokenizer(&t);
-  free(data);
+  unmap_file(checkpoint);
   return 0;
 }
 #endif

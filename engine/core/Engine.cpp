@@ -540,12 +540,12 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
     return E;
   Error E = Error::success();
   if (const ObjectRecord *Saved = savedObject(ObjectKind::Entries))
-    E = linkObject(ObjectKind::Entries, Tier::O1,
+    E = linkObject(ObjectKind::Entries, Tier::O0,
                    MemoryBuffer::getMemBuffer(Saved->Bytes, "entries", false));
   else
     E = compileAndLink(
         *buildEntryThunks(CompileContext, Comp->dataLayout(), Thunks),
-        ObjectKind::Entries, Tier::O1, "interp-entries");
+        ObjectKind::Entries, Tier::O0, "interp-entries");
   if (E)
     return E;
   for (size_t I = 0; I < Ids.size(); ++I) {

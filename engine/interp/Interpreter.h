@@ -3,17 +3,19 @@
 // The engine prepares one llvm::Module (prepareForInterp), assigns every
 // defined function a dense id, and owns two tables per id: entry[id] (stable
 // native stub, the value of @f) and slot[id] (current target: our closure at
-// first, JIT code later). Functions are translated lazily at first call into a
-// register-based decoded form executed with computed-goto dispatch.
+// first, JIT code later). Functions are translated once (the engine asks
+// canRun for every function at start) into a register-based decoded form
+// executed with computed-goto dispatch.
 //
 // Calls: interpreted -> interpreted while slot[g] == closureFor(g) take a
 // direct path (no ffi); everything else goes through libffi. Native code
 // calls interpreted functions through ffi closures.
 //
-// Long loops: prepareForInterp outlines each outermost loop into its own
-// function (attribute "gts-loop"). Its back-edge counter calls onLoopHot; if
-// the engine then changed slot[id], the running activation resumes in the
-// new code at the loop header (re-entry is exact, see docs/INTERPRETER.md).
+// Long loops: prepareForInterp outlines each outermost loop, and the loops
+// inside a loop of few iterations, into functions of their own ("gts-loop").
+// Its back-edge counter calls onLoopHot; if the engine then changed slot[id],
+// the running activation resumes in the new code at the loop header (re-entry
+// is exact, see docs/INTERPRETER.md).
 //
 //===----------------------------------------------------------------------===//
 #ifndef GTS_ENGINE_INTERP_INTERPRETER_H

@@ -10,6 +10,8 @@
 #include "Interpreter.h"
 #include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/LoopInfo.h"
+#include "llvm/Analysis/ScalarEvolution.h"
+#include "llvm/Analysis/TargetLibraryInfo.h"
 #include "llvm/IR/Dominators.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/IntrinsicInst.h"
@@ -81,13 +83,49 @@ bool resumable(Function &NF) {
          Br->getSuccessor(0)->phis().empty();
 }
 
-bool outlineOne(Function &F, std::set<BasicBlock *> &Tried) {
+// An outlined loop that runs at most this many iterations per entry has its
+// inner loops outlined too: its own header comes round too seldom for its
+// activation to move there (a sieve's or whetstone's `for (rep < 3)` around
+// the hot loops). Loops with other trip counts keep their inner loops inline,
+// so that a hot nest compiles once, as one function, and moves at its
+// header (inner loops of a few iterations would each need a compile).
+constexpr unsigned FewIterations = 64;
+
+bool runsFewTimes(Function &F, DominatorTree &DT, LoopInfo &LI, Loop &L) {
+  TargetLibraryInfoImpl TLII(Triple(F.getParent()->getTargetTriple()));
+  TargetLibraryInfo TLI(TLII, &F);
+  AssumptionCache AC(F);
+  ScalarEvolution SE(F, TLI, AC, DT, LI);
+  unsigned N = SE.getSmallConstantMaxTripCount(&L);
+  return N > 0 && N <= FewIterations;
+}
+
+// Outlines one top-level loop of F (of the loop F is, when F is itself an
+// outlined loop); returns the new function, or null when none is left.
+Function *outlineOne(Function &F, bool Outlined,
+                     std::set<BasicBlock *> &Tried) {
   DominatorTree DT(F);
   LoopInfo LI(DT);
+  // In an outlined loop, the loop at the entry's successor is the function
+  // itself: its sub-loops are the candidates.
+  SmallVector<Loop *, 8> Candidates;
+  const BasicBlock *Self = F.getEntryBlock().getSingleSuccessor();
   for (Loop *L : LI) {
+    if (Outlined && L->getHeader() == Self)
+      append_range(Candidates, L->getSubLoops());
+    else
+      Candidates.push_back(L);
+  }
+  // A loop that cannot be outlined leaves its sub-loops as candidates.
+  for (size_t I = 0; I < Candidates.size(); ++I) {
+    Loop *L = Candidates[I];
     BasicBlock *H = L->getHeader();
-    if (!Tried.insert(H).second || !outlinable(*L))
+    if (!Tried.insert(H).second || !outlinable(*L)) {
+      append_range(Candidates, L->getSubLoops());
       continue;
+    }
+    // Decided before the header phis (the induction variables) are demoted.
+    bool Few = runsFewTimes(F, DT, LI, *L);
     SmallVector<PHINode *, 8> Phis;
     for (PHINode &P : H->phis())
       Phis.push_back(&P);
@@ -95,17 +133,22 @@ bool outlineOne(Function &F, std::set<BasicBlock *> &Tried) {
       DemotePHIToStack(P);
     CodeExtractor CE(L->getBlocks(), nullptr, false, nullptr, nullptr, nullptr,
                      false, false, nullptr, "loop");
-    if (!CE.isEligible() || !scalarInterface(CE))
+    Function *NF = nullptr;
+    if (CE.isEligible() && scalarInterface(CE)) {
+      CodeExtractorAnalysisCache CEAC(F);
+      NF = CE.extractCodeRegion(CEAC);
+    }
+    if (!NF) {
+      append_range(Candidates, L->getSubLoops());
       continue;
-    CodeExtractorAnalysisCache CEAC(F);
-    Function *NF = CE.extractCodeRegion(CEAC);
-    if (!NF)
-      continue;
+    }
     if (resumable(*NF))
       NF->addFnAttr("gts-loop");
-    return true;
+    if (Few)
+      NF->addFnAttr("gts-outline-inner");
+    return NF;
   }
-  return false;
+  return nullptr;
 }
 
 } // namespace
@@ -119,10 +162,19 @@ Error prepareForInterp(Module &M, bool OutlineLoops) {
     }
   if (!OutlineLoops)
     return Error::success();
-  for (Function *F : Fs) {
+  // The loops inside an outlined loop that runs few iterations are outlined
+  // in turn (see FewIterations), at any depth, so that a hot inner loop has
+  // a header of its own where its activation can move to compiled code.
+  std::vector<std::pair<Function *, bool>> Work;
+  for (Function *F : Fs)
+    Work.push_back({F, false});
+  while (!Work.empty()) {
+    auto [F, Outlined] = Work.back();
+    Work.pop_back();
     std::set<BasicBlock *> Tried;
-    while (outlineOne(*F, Tried)) {
-    }
+    while (Function *NF = outlineOne(*F, Outlined, Tried))
+      if (NF->hasFnAttribute("gts-outline-inner"))
+        Work.push_back({NF, true});
   }
   return Error::success();
 }

@@ -204,7 +204,8 @@ void stripO0Artifacts(Function &F) {
 
 } // namespace
 
-Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter) {
+Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter,
+                                        bool OutlineLoops) {
   if (!sys::fs::exists(Path))
     return loadError(LoadErrorKind::NoInput, Path + ": no such file");
   if (sys::fs::is_directory(Path))
@@ -213,11 +214,12 @@ Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter) {
   if (!Buffer)
     return loadError(LoadErrorKind::NoInput,
                      Path + ": " + Buffer.getError().message());
-  return loadAndPrepare(**Buffer, ForInterpreter);
+  return loadAndPrepare(**Buffer, ForInterpreter, OutlineLoops);
 }
 
 Expected<PreparedModule> loadAndPrepare(MemoryBufferRef Buffer,
-                                        bool ForInterpreter) {
+                                        bool ForInterpreter,
+                                        bool OutlineLoops) {
   StringRef Path = Buffer.getBufferIdentifier();
   PreparedModule P;
   P.Context = std::make_unique<LLVMContext>();
@@ -238,7 +240,7 @@ Expected<PreparedModule> loadAndPrepare(MemoryBufferRef Buffer,
   if (Error E = checkExternals(*P.M, Path))
     return std::move(E);
   if (ForInterpreter)
-    if (Error E = prepareForInterp(*P.M))
+    if (Error E = prepareForInterp(*P.M, OutlineLoops))
       return std::move(E);
   for (Function &F : *P.M) {
     if (F.isDeclaration())

@@ -58,16 +58,21 @@ public:
 //   in separate tier units can refer to them;
 // - -O0 artifacts that would stop the tiers from optimizing (noinline,
 //   optnone, frame-pointer, per-function target CPU) are removed;
-// - with ForInterpreter, the interpreter's own preparation (mem2reg, each
-//   outermost loop outlined into a function of its own) runs before
-//   functions get their ids.
+// - with ForInterpreter, the interpreter's own preparation (mem2reg, every
+//   outermost loop, and inner ones under loops of few iterations, outlined
+//   into functions of their own) runs before functions get their ids.
+//   OutlineLoops=false leaves the loops in place:
+//   when nothing will be compiled (--tier=interp) an outlined loop is only a
+//   call more per entry (15-20% of whetstone's interpreted time).
 llvm::Expected<PreparedModule> loadAndPrepare(llvm::StringRef Path,
-                                              bool ForInterpreter);
+                                              bool ForInterpreter,
+                                              bool OutlineLoops = true);
 // The same for IR already in memory (NUL-terminated, as MemoryBuffer makes
 // it); errors name the buffer's identifier.
 // A file whose reading faults inside LLVM gives a BadIR error, not a crash
 // (where signals are delivered: not on our kernel, see Prepare.cpp).
 llvm::Expected<PreparedModule> loadAndPrepare(llvm::MemoryBufferRef Buffer,
-                                              bool ForInterpreter);
+                                              bool ForInterpreter,
+                                              bool OutlineLoops = true);
 
 } // namespace gts

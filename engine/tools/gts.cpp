@@ -361,7 +361,8 @@ std::array<uint32_t, 7> tiersOf(const Snapshot &S) {
 }
 
 PreparedModule loadApp(const EngineOptions &Opts) {
-  auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts));
+  auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts),
+                            /*OutlineLoops=*/!Opts.Pinned);
   if (!App)
     failWith(App.takeError());
   return std::move(*App);

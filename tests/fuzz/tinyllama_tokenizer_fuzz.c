@@ -9,13 +9,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   int32_t vocab_size;
   memcpy(&vocab_size, data, 4);
-  FILE *f = fmemopen((void *)(data + 4), size - 4, "rb");
-  if (!f)
-    abort();
   Tokenizer t;
   ReadError e;
-  int rc = read_tokenizer(f, "fuzz.bin", vocab_size, &t, &e);
-  fclose(f);
+  int rc = read_tokenizer(data + 4, size - 4, "fuzz.bin", vocab_size, &t, &e);
   if (rc) {
     if (e.code != EXIT_TOKENIZER || e.msg[0] == '\0' || strchr(e.msg, '\n'))
       abort();
