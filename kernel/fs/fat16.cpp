@@ -1,4 +1,5 @@
 #include "fs/fat16.h"
+#include "fs/fat_bytes.h"
 #include "lib/string.h"
 
 namespace gts::fs {
@@ -22,26 +23,6 @@ constexpr uint32_t MaxLfnSlots = 20; // 20 * 13 >= 255 characters
 constexpr uint8_t LfnOffsets[13] = {1,  3,  5,  7,  9,  14, 16,
                                     18, 20, 22, 24, 28, 30};
 const uint8_t ZeroSector[SectorSize] = {};
-
-uint16_t rd16(const uint8_t *p) { return uint16_t(p[0] | p[1] << 8); }
-uint32_t rd32(const uint8_t *p) {
-  return rd16(p) | uint32_t(rd16(p + 2)) << 16;
-}
-void wr16(uint8_t *p, uint16_t v) {
-  p[0] = uint8_t(v);
-  p[1] = uint8_t(v >> 8);
-}
-void wr32(uint8_t *p, uint32_t v) {
-  wr16(p, uint16_t(v));
-  wr16(p + 2, uint16_t(v >> 16));
-}
-
-uint8_t lfnChecksum(const uint8_t *name11) {
-  uint8_t sum = 0;
-  for (int i = 0; i < 11; ++i)
-    sum = uint8_t(((sum & 1) << 7) + (sum >> 1) + name11[i]);
-  return sum;
-}
 
 // Civil-date arithmetic (proleptic Gregorian), integer only.
 int64_t daysFromCivil(int64_t y, int64_t m, int64_t d) {

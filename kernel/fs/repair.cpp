@@ -15,6 +15,7 @@
 //
 // Then everything is committed and the volume marked clean.
 #include "fs/fat16.h"
+#include "fs/fat_bytes.h"
 #include "lib/string.h"
 
 namespace gts::fs {
@@ -23,25 +24,6 @@ namespace {
 constexpr uint8_t AttrVolume = 0x08, AttrDir = 0x10, AttrLfn = 0x0F;
 constexpr uint16_t EndOfChain = 0xFFFF, BadCluster = 0xFFF7;
 constexpr uint32_t MaxDirSlots = 65536;
-
-uint16_t rd16(const uint8_t *p) { return uint16_t(p[0] | p[1] << 8); }
-uint32_t rd32(const uint8_t *p) {
-  return rd16(p) | uint32_t(rd16(p + 2)) << 16;
-}
-void wr16(uint8_t *p, uint16_t v) {
-  p[0] = uint8_t(v);
-  p[1] = uint8_t(v >> 8);
-}
-void wr32(uint8_t *p, uint32_t v) {
-  wr16(p, uint16_t(v));
-  wr16(p + 2, uint16_t(v >> 16));
-}
-uint8_t lfnChecksum(const uint8_t *name11) {
-  uint8_t sum = 0;
-  for (int i = 0; i < 11; ++i)
-    sum = uint8_t(((sum & 1) << 7) + (sum >> 1) + name11[i]);
-  return sum;
-}
 } // namespace
 
 int Fat16::repair() {
