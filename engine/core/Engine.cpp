@@ -370,8 +370,8 @@ Error TieredEngine::resume(const Snapshot &S) {
   return Error::success();
 }
 
-// What the resumed profile asks for before the app starts (the policy
-// decides; compiles run now with --sync-compile, else in the background).
+// What the resumed profile asks for (the policy decides): queued for the
+// compile thread at start, or, with one thread, compiled after the app.
 void TieredEngine::resumeTierUps() {
   size_t N = App.Functions.size();
   std::vector<uint64_t> Calls(N), Cycles(N);
