@@ -36,7 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 QEMU_TEST = os.path.join(ROOT, "tests", "qemu", "qemu_test.py")
 sys.path.insert(0, os.path.dirname(QEMU_TEST))
-from qemu_test import partition_offset  # noqa: E402
+from qemu_test import fsck_partition, partition_offset  # noqa: E402
 
 BOS = 1
 # Whole lines other writers put on the console between the app's writes.
@@ -224,16 +224,9 @@ def stats(a):
             if not re.search(pattern, out):
                 failures.append("console lacks /%s/" % pattern)
 
-        part = os.path.join(work, "part.img")
-        with open(img, "rb") as src, open(part, "wb") as dst:
-            src.seek(off)
-            dst.write(src.read(size))
-        r = subprocess.run(["fsck.fat", "-n", part], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT)
-        if r.returncode != 0:
-            failures.append("fsck.fat -n found problems:\n"
-                            + r.stdout.decode(errors="replace"))
-        else:
+        volume = fsck(img)
+        failures += volume
+        if not volume:
             print("fsck.fat -n: clean")
 
         guest_json = os.path.join(work, "guest.json")
@@ -279,18 +272,9 @@ def stats(a):
 
 def fsck(img):
     """Failures of fsck.fat -n on the image's FAT16 partition."""
-    off, size = partition_offset(img)
-    part = img + ".part"
-    with open(img, "rb") as src, open(part, "wb") as dst:
-        src.seek(off)
-        dst.write(src.read(size))
-    r = subprocess.run(["fsck.fat", "-n", part], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT)
-    os.remove(part)
-    if r.returncode != 0:
-        return ["fsck.fat -n found problems:\n"
-                + r.stdout.decode(errors="replace")]
-    return []
+    status, text = fsck_partition(img, img + ".part")
+    os.remove(img + ".part")
+    return ["fsck.fat -n found problems:\n" + text] if status != 0 else []
 
 
 FIRST_ID = re.compile(rb"(^|\n)\d+\n")

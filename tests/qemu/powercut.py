@@ -39,25 +39,16 @@ import random
 import re
 import shutil
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from qemu_test import fsck_partition  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def partition(img):
-    with open(img, "rb") as f:
-        mbr = f.read(512)
-    for i in range(4):
-        entry = mbr[446 + 16 * i: 462 + 16 * i]
-        if entry[4] in (0x04, 0x06, 0x0E):
-            start, count = struct.unpack("<II", entry[8:16])
-            return start * 512, count * 512
-    raise SystemExit("powercut: no FAT16 partition in " + img)
 
 
 class Boot:
@@ -112,15 +103,9 @@ class Boot:
 
 
 def fsck(img, work):
-    off, size = partition(img)
     part = os.path.join(work, "part.img")
-    with open(img, "rb") as src, open(part, "wb") as dst:
-        src.seek(off)
-        dst.write(src.read(size))
-    r = subprocess.run(["fsck.fat", "-n", part], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT)
-    out = r.stdout.decode(errors="replace")
-    return r.returncode == 0 and out.count("\n") == 2, out, part
+    status, out = fsck_partition(img, part)
+    return status == 0 and out.count("\n") == 2, out, part
 
 
 def main():

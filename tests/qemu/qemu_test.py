@@ -30,6 +30,18 @@ def partition_offset(img):
     raise SystemExit("qemu_test: no FAT16 partition in " + img)
 
 
+def fsck_partition(img, part):
+    """Copies img's FAT16 partition to the file part and runs fsck.fat -n on
+    it: (exit status, its output)."""
+    off, size = partition_offset(img)
+    with open(img, "rb") as src, open(part, "wb") as dst:
+        src.seek(off)
+        dst.write(src.read(size))
+    r = subprocess.run(["fsck.fat", "-n", part], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    return r.returncode, r.stdout.decode(errors="replace")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--image", required=True)
@@ -83,14 +95,8 @@ def main():
                 failures.append("console has %r" % s)
 
         if a.fsck:
-            part = os.path.join(work, "part.img")
-            with open(img, "rb") as src, open(part, "wb") as dst:
-                src.seek(off)
-                dst.write(src.read(size))
-            r = subprocess.run(["fsck.fat", "-n", part], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT)
-            text = r.stdout.decode(errors="replace")
-            if r.returncode != 0:
+            status, text = fsck_partition(img, os.path.join(work, "part.img"))
+            if status != 0:
                 failures.append("fsck.fat -n found problems:\n" + text)
             else:
                 print("fsck.fat -n: clean")
