@@ -15,7 +15,6 @@ run's output must equal the native build's.
 """
 import argparse
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -23,32 +22,24 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import measure  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def timed(cmd):
     """(stdout, stderr, wall s, s to the first byte on stdout)."""
-    start = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    first_byte = p.stdout.read(1)
-    first = time.perf_counter() - start
-    rest, err = p.communicate()
-    wall = time.perf_counter() - start
-    if p.returncode != 0:
-        sys.exit(f"{' '.join(cmd)}: exit {p.returncode}\n{err.decode()}")
-    return (first_byte + rest).decode(), err.decode(), wall, first
+    r = measure.run(cmd)
+    if r.rc != 0:
+        sys.exit(f"{' '.join(cmd)}: exit {r.rc}\n{r.err.decode()}")
+    return r.out.decode(), r.err.decode(), r.wall, r.first
 
 
 def tok_s(err):
     m = re.search(r"achieved tok/s: ([0-9.]+)", err)
     return float(m.group(1)) if m else float("nan")
-
-
-def spin():
-    while True:
-        pass
 
 
 def main():
@@ -67,36 +58,32 @@ def main():
              os.path.join(REPO, "apps", "tinyllama", "models", "tokenizer.bin"),
              "-t", "0", "-n", str(a.steps), "-i", "Once upon a time"]
     native = [os.path.join(app, "tinyllama")] + model
-    busy = multiprocessing.Process(target=spin, daemon=True) if a.busy else None
-    if busy:
-        busy.start()
     rows = {n: [] for n in range(1, a.boots + 1)}
     nat = []
     work = tempfile.mkdtemp(prefix="gts-bench-")
     try:
-        for r in range(a.repeats):
-            state = os.path.join(work, f"state{r}")
-            for n in range(1, a.boots + 1):
-                out, err, wall, first = timed(
-                    [gts, "run", bc, "--state", state, "--"] + model)
-                nout, nerr, nwall, nfirst = timed(native)
-                if out != nout:
-                    sys.exit(f"boot {n}: output differs from native")
-                snap = os.path.join(state, "boot_%04d.snap" % n)
-                s = json.loads(subprocess.run(
-                    [gts, "snapshot", "show", snap, "--json"],
-                    capture_output=True, check=True).stdout)
-                b = s["boots"][-1]
-                rows[n].append((wall, first, tok_s(err), b["compile_ms"],
-                                b["functions_per_tier"],
-                                os.path.getsize(snap) / 1024))
-                nat.append((nwall, nfirst, tok_s(nerr)))
-                print(f"repeat {r + 1} boot {n}: {wall:.3f} s, first token "
-                      f"{first * 1000:.0f} ms (native {nwall:.3f} s, "
-                      f"{nfirst * 1000:.0f} ms)", file=sys.stderr)
+        with measure.busy_core(a.busy):
+            for r in range(a.repeats):
+                state = os.path.join(work, f"state{r}")
+                for n in range(1, a.boots + 1):
+                    out, err, wall, first = timed(
+                        [gts, "run", bc, "--state", state, "--"] + model)
+                    nout, nerr, nwall, nfirst = timed(native)
+                    if out != nout:
+                        sys.exit(f"boot {n}: output differs from native")
+                    snap = os.path.join(state, "boot_%04d.snap" % n)
+                    s = json.loads(subprocess.run(
+                        [gts, "snapshot", "show", snap, "--json"],
+                        capture_output=True, check=True).stdout)
+                    b = s["boots"][-1]
+                    rows[n].append((wall, first, tok_s(err), b["compile_ms"],
+                                    b["functions_per_tier"],
+                                    os.path.getsize(snap) / 1024))
+                    nat.append((nwall, nfirst, tok_s(nerr)))
+                    print(f"repeat {r + 1} boot {n}: {wall:.3f} s, first token "
+                          f"{first * 1000:.0f} ms (native {nwall:.3f} s, "
+                          f"{nfirst * 1000:.0f} ms)", file=sys.stderr)
     finally:
-        if busy:
-            busy.terminate()
         shutil.rmtree(work, ignore_errors=True)
 
     med = lambda xs: statistics.median(xs)
