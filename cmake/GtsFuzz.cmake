@@ -2,14 +2,18 @@
 #
 #   gts_fuzz_target(NAME name SOURCES src...
 #                   [LIBS lib...] [INCLUDES dir...] [DEFINES d...]
-#                   [SEEDS dir] [SEED_TARGET target] [SECONDS n]
+#                   [SEEDS dir] [SEED_TARGET target] [RUNS n] [SECONDS n]
 #                   [OPTIONS -flag=value...] [ENV VAR=value...]
 #                   [SANITIZE list])
 #
 # Builds fuzz_<name> with clang's -fsanitize=fuzzer plus SANITIZE (default
 # address,undefined; "none" for libFuzzer alone) and adds the test
-# fuzz.<name>: libFuzzer for SECONDS (default 10) from the seed corpus SEEDS
-# (a folder SEED_TARGET fills at build time), failing on any crash,
+# fuzz.<name>: libFuzzer for RUNS inputs (default 100000) from the fixed
+# seed 1 and the seed corpus SEEDS (a folder SEED_TARGET fills at build
+# time), stopping early after SECONDS (default 30) on a slow machine. A run
+# count, not a time, makes the test repeatable: every run on every machine
+# tries the same inputs, so a failure in CI reproduces with the same
+# command (open-ended fuzzing: tests/fuzz/long_run.py). It fails on any crash,
 # sanitizer report, leak, timeout or an empty seed folder. OPTIONS go to
 # libFuzzer (e.g. -max_len=65536), ENV to the test's environment (e.g.
 # ASAN_OPTIONS=detect_leaks=0). Libraries in LIBS are linked as they are
@@ -21,13 +25,16 @@ set(GTS_FUZZ_RUNNER ${CMAKE_CURRENT_LIST_DIR}/../tests/fuzz/run_fuzz.sh)
 
 function(gts_fuzz_target)
   cmake_parse_arguments(PARSE_ARGV 0 F ""
-                        "NAME;SEEDS;SEED_TARGET;SECONDS;SANITIZE"
+                        "NAME;SEEDS;SEED_TARGET;RUNS;SECONDS;SANITIZE"
                         "SOURCES;LIBS;INCLUDES;DEFINES;OPTIONS;ENV")
   if(GTS_SANITIZE)
     return()
   endif()
+  if(NOT F_RUNS)
+    set(F_RUNS 100000)
+  endif()
   if(NOT F_SECONDS)
-    set(F_SECONDS 10)
+    set(F_SECONDS 30)
   endif()
   if(NOT F_SANITIZE)
     set(F_SANITIZE address,undefined)
@@ -49,7 +56,8 @@ function(gts_fuzz_target)
   set(work ${CMAKE_CURRENT_BINARY_DIR}/fuzz-${F_NAME})
   add_test(NAME fuzz.${F_NAME}
            COMMAND bash ${GTS_FUZZ_RUNNER} $<TARGET_FILE:${exe}> ${work}
-                   "${F_SEEDS}" -max_total_time=${F_SECONDS} ${F_OPTIONS})
+                   "${F_SEEDS}" -runs=${F_RUNS} -max_total_time=${F_SECONDS}
+                   ${F_OPTIONS})
   set(regressions ${CMAKE_CURRENT_SOURCE_DIR}/regressions/${F_NAME})
   if(IS_DIRECTORY ${regressions})
     file(GLOB inputs CONFIGURE_DEPENDS ${regressions}/*)
@@ -57,7 +65,7 @@ function(gts_fuzz_target)
     set_tests_properties(fuzz.${F_NAME}.regressions PROPERTIES LABELS fuzz
                          TIMEOUT 120 ENVIRONMENT "${F_ENV}")
   endif()
-  math(EXPR limit "${F_SECONDS} * 3 + 60")
+  math(EXPR limit "${F_SECONDS} * 2 + 60")
   set_tests_properties(fuzz.${F_NAME} PROPERTIES LABELS fuzz TIMEOUT ${limit}
                        ENVIRONMENT "${F_ENV}")
 endfunction()

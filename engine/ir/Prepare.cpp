@@ -5,6 +5,7 @@
 #include "../runtime/HostSymbols.h"
 
 #include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/IRReader/IRReader.h"
@@ -20,6 +21,10 @@
 #include <iterator>
 
 #include <cstring>
+#include <fstream>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace llvm;
 
@@ -29,8 +34,26 @@ char LoadError::ID = 0;
 
 namespace {
 
+// Names, triples and layouts come from the untrusted file: shown escaped
+// (control bytes as \XX) and cut at Max bytes, so that an error stays one
+// readable line.
+std::string shown(StringRef S, size_t Max = 80) {
+  std::string Out;
+  raw_string_ostream OS(Out);
+  printEscapedString(S.take_front(Max), OS);
+  if (S.size() > Max)
+    OS << "...";
+  return Out;
+}
+
+// The last guard of "one line naming the problem": LLVM's own messages may
+// quote the input too.
 Error loadError(LoadErrorKind Kind, const Twine &Msg) {
-  return make_error<LoadError>(Kind, Msg.str());
+  std::string Line = Msg.str();
+  for (char &C : Line)
+    if (static_cast<unsigned char>(C) < 0x20 || C == 0x7f)
+      C = '?'; // control bytes; UTF-8 in file names stays
+  return make_error<LoadError>(Kind, std::move(Line));
 }
 
 // LLVM's IR readers are not hardened: some malformed files make them read
@@ -77,6 +100,40 @@ std::string runContained(function_ref<void()> Fn) {
                        : "LLVM's reader faulted on it";
 }
 
+// Some malformed files make LLVM's reader loop while it allocates (LLVM 19:
+// a global initializer whose constant refers to itself grows the reader's
+// worklist without end, gigabytes in seconds). While it reads, the process
+// may grow by a budget proportional to the file; past it an allocation
+// fails and the reader stops, contained like any fault. Not under the
+// sanitizers, whose shadow memory needs a huge address space; our kernel
+// accepts and ignores the limit (memory running out is contained there).
+class ReaderMemoryBudget {
+public:
+  explicit ReaderMemoryBudget(size_t FileBytes) {
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    std::ifstream Statm("/proc/self/statm");
+    uint64_t Pages = 0;
+    if (!(Statm >> Pages) || getrlimit(RLIMIT_AS, &Saved) != 0 ||
+        Saved.rlim_cur != RLIM_INFINITY)
+      return;
+    rlimit Budget = Saved;
+    Budget.rlim_cur =
+        Pages * sysconf(_SC_PAGESIZE) + (1ull << 30) + 256ull * FileBytes;
+    Active = setrlimit(RLIMIT_AS, &Budget) == 0;
+#else
+    (void)FileBytes;
+#endif
+  }
+  ~ReaderMemoryBudget() {
+    if (Active)
+      setrlimit(RLIMIT_AS, &Saved);
+  }
+
+private:
+  rlimit Saved{};
+  bool Active = false;
+};
+
 // Reads and verifies Buffer into Ctx. *Faulted: the reader faulted, and Ctx
 // holds a half-built module that must not be destroyed.
 Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
@@ -87,6 +144,7 @@ Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
   std::string VerifyMsg;
   bool Invalid = false;
   std::string Complaint;
+  ReaderMemoryBudget Budget(Buffer.getBufferSize());
   std::string Stopped = runContained([&] {
     Complaint = checkAttributeGroups(Buffer);
     if (!Complaint.empty())
@@ -120,7 +178,9 @@ Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
 // Every symbol the app needs from outside must come from the engine's table.
 Error checkExternals(const Module &M, StringRef Path) {
   const StringMap<void *> &Host = hostSymbols();
+  constexpr unsigned Listed = 8;
   std::string Missing;
+  unsigned N = 0;
   for (const GlobalValue &GV : M.global_values()) {
     if (!GV.isDeclaration() || GV.use_empty())
       continue;
@@ -128,11 +188,13 @@ Error checkExternals(const Module &M, StringRef Path) {
       continue;
     if (Host.count(GV.getName()))
       continue;
-    Missing += Missing.empty() ? "" : ", ";
-    Missing += GV.getName();
+    if (N++ < Listed)
+      Missing += (Missing.empty() ? "" : ", ") + shown(GV.getName());
   }
-  if (Missing.empty())
+  if (N == 0)
     return Error::success();
+  if (N > Listed)
+    Missing += " and " + std::to_string(N - Listed) + " more";
   return loadError(LoadErrorKind::Unresolved,
                    Path + ": unresolved external symbols: " + Missing);
 }
@@ -147,13 +209,13 @@ Error checkTarget(Module &M, StringRef Path) {
   if (T.getArch() != Triple::x86_64 ||
       (T.getOS() != Triple::Linux && T.getOS() != Triple::UnknownOS))
     return loadError(LoadErrorKind::BadIR, Path + ": target triple '" +
-                                               M.getTargetTriple() +
+                                               shown(M.getTargetTriple()) +
                                                "' is not x86_64 Linux");
   if (M.getDataLayoutStr().empty())
     M.setDataLayout(X86_64DataLayout);
   if (M.getDataLayout() != DataLayout(X86_64DataLayout))
     return loadError(LoadErrorKind::BadIR, Path + ": data layout '" +
-                                               M.getDataLayoutStr() +
+                                               shown(M.getDataLayoutStr()) +
                                                "' does not match x86-64's '" +
                                                X86_64DataLayout + "'");
   return Error::success();
@@ -217,9 +279,8 @@ Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter,
   return loadAndPrepare(**Buffer, ForInterpreter, OutlineLoops);
 }
 
-Expected<PreparedModule> loadAndPrepare(MemoryBufferRef Buffer,
-                                        bool ForInterpreter,
-                                        bool OutlineLoops) {
+Expected<PreparedModule>
+loadAndPrepare(MemoryBufferRef Buffer, bool ForInterpreter, bool OutlineLoops) {
   StringRef Path = Buffer.getBufferIdentifier();
   PreparedModule P;
   P.Context = std::make_unique<LLVMContext>();
