@@ -398,14 +398,18 @@ void TieredEngine::resumeTierUps() {
 }
 
 void TieredEngine::compileForNextBoot() {
+  // Skips what this boot compiled since (or queued twice).
+  auto Done = [&](const CompileRequest &R) {
+    return R.Level <= Prof->currentTier(R.Id);
+  };
   size_t N = 0;
   for (const CompileRequest &R : ForNextBoot)
-    N += R.Level > Requested[R.Id];
+    N += !Done(R);
   if (N)
     errs() << "gts: compiling " << N << (N == 1 ? " function" : " functions")
            << " for the next boot\n";
   for (const CompileRequest &R : ForNextBoot) {
-    if (R.Level <= Requested[R.Id])
+    if (Done(R))
       continue;
     if (Error E = ensureCompileModule()) {
       errs() << "gts: warning: nothing compiled for the next boot: "
@@ -574,8 +578,14 @@ void TieredEngine::absorbInterpreterProfile(int Id) {
 }
 
 void TieredEngine::finish() {
+  // A boot that saves a snapshot compiles what the worker did not get to
+  // for the next one: in a short run the queue may hold the whole hot set
+  // (the resumed boot's climbs), and dropping it would delay convergence
+  // by a boot each time.
   if (Queue)
-    Queue->stop();
+    for (const CompileRequest &R : Queue->stop())
+      if (Opts.Boot)
+        ForNextBoot.push_back(R);
   for (size_t Id = 0; Id < App.Functions.size(); ++Id)
     absorbInterpreterProfile(static_cast<int>(Id));
 }

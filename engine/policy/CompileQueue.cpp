@@ -26,16 +26,19 @@ void CompileQueue::push(const CompileRequest &R) {
   Wake.notify_one();
 }
 
-void CompileQueue::stop() {
+std::vector<CompileRequest> CompileQueue::stop() {
+  std::vector<CompileRequest> Left;
   {
     std::lock_guard<std::mutex> G(Lock);
     if (Joined)
-      return;
+      return Left;
     Joined = Stopping = true;
+    Left.assign(Pending.begin(), Pending.end());
     Pending.clear();
   }
   Wake.notify_one();
   pthread_join(Worker, nullptr);
+  return Left;
 }
 
 void CompileQueue::work() {

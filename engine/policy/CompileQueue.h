@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <pthread.h>
+#include <vector>
 
 namespace gts {
 
@@ -27,8 +28,9 @@ public:
   ~CompileQueue() { stop(); }
 
   void push(const CompileRequest &R);
-  // Finishes the compilation in progress, drops the rest, joins the worker.
-  void stop();
+  // Finishes the compilation in progress, joins the worker and returns the
+  // requests it did not get to, oldest first.
+  std::vector<CompileRequest> stop();
 
 private:
   explicit CompileQueue(std::function<void(const CompileRequest &)> Compile)

@@ -69,10 +69,16 @@ double niceMax(double Max) {
   return 10 * Step;
 }
 
+const char *dashArray(int Dash) {
+  const char *const Styles[] = {"", " stroke-dasharray='6,3'",
+                                " stroke-dasharray='2,2'"};
+  return Styles[std::min<size_t>(Dash, std::size(Styles) - 1)];
+}
+
 struct Series {
   std::string Label;
   const char *Color;
-  bool Dashed;
+  int Dash; // 0 solid, then ever shorter dashes
   std::vector<std::pair<double, double>> Points; // (boot, value)
 };
 
@@ -122,7 +128,7 @@ public:
     for (size_t I = 0; I < All.size(); ++I) {
       const Series &S = All[I];
       OS << "<polyline fill='none' stroke-width='2' stroke='" << S.Color << "'"
-         << (S.Dashed ? " stroke-dasharray='5,3'" : "") << " points='";
+         << dashArray(S.Dash) << " points='";
       for (auto [Bt, V] : S.Points)
         OS << format("%.1f,%.1f ", X(Bt), Y(V));
       OS << "'/>\n";
@@ -133,7 +139,7 @@ public:
       OS << format("<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='%s' "
                    "stroke-width='2'%s/>\n",
                    Left + PlotW + 12, LY - 4, Left + PlotW + 32, LY - 4,
-                   S.Color, S.Dashed ? " stroke-dasharray='5,3'" : "")
+                   S.Color, dashArray(S.Dash))
          << format("<text x='%d' y='%d' font-size='11'>", Left + PlotW + 36, LY)
          << S.Label << "</text>\n";
     }
@@ -156,7 +162,7 @@ std::vector<Series> seriesOf(
       if (Dirs.size() > 1)
         S.Label += " (" + Dirs[D] + ")";
       S.Color = Colors[D % std::size(Colors)];
-      S.Dashed = V > 0;
+      S.Dash = static_cast<int>(V);
       for (const BootRecord &B : Histories[D])
         S.Points.emplace_back(B.Boot, Values[V].second(B));
       All.push_back(std::move(S));
@@ -173,7 +179,7 @@ void writeReportPlot(const std::vector<std::string> &Dirs,
   for (const auto &H : Histories)
     for (const BootRecord &B : H)
       MaxBoot = std::max<double>(MaxBoot, B.Boot);
-  int Height = Top + 3 * (PanelHeight + 50);
+  int Height = Top + 4 * (PanelHeight + 50);
   OS << format("<svg xmlns='http://www.w3.org/2000/svg' width='%d' "
                "height='%d' font-family='sans-serif'>\n",
                Width, Height)
@@ -183,11 +189,18 @@ void writeReportPlot(const std::vector<std::string> &Dirs,
           seriesOf(Dirs, Histories,
                    {{"run", [](const BootRecord &B) { return B.RunMillis; }},
                     {"compiling",
-                     [](const BootRecord &B) { return B.CompileMillis; }}}));
+                     [](const BootRecord &B) { return B.CompileMillis; }},
+                    {"first output", [](const BootRecord &B) {
+                       return std::max(0.0, B.FirstOutputMillis);
+                     }}}));
   P.panel(1, "Convergence: hot functions at their final tier", "ratio", MaxBoot,
           seriesOf(Dirs, Histories,
                    {{"ratio", [](const BootRecord &B) { return B.ratio(); }}}));
-  P.panel(2, "Object code kept in the snapshot", "KiB", MaxBoot,
+  P.panel(2, "Bytes loaded at boot (engine, app, snapshot)", "MiB", MaxBoot,
+          seriesOf(Dirs, Histories, {{"loaded", [](const BootRecord &B) {
+                                        return B.LoadedBytes / 1048576.0;
+                                      }}}));
+  P.panel(3, "Object code kept in the snapshot", "KiB", MaxBoot,
           seriesOf(Dirs, Histories, {{"code", [](const BootRecord &B) {
                                         return B.ObjectBytes / 1024.0;
                                       }}}));

@@ -251,6 +251,9 @@ void writeBoot(Writer &W, const BootRecord &B) {
   W.u32(B.Compilations);
   W.u32(B.LoadedFunctions);
   W.u64(B.ObjectBytes);
+  W.u64(B.LoadedBytes);
+  W.f64(B.FirstOutputMillis);
+  W.f64(B.OutputPerSecond);
   for (uint32_t N : B.FunctionsPerTier)
     W.u32(N);
   W.u32(B.Hot);
@@ -266,6 +269,9 @@ bool readBoot(Reader &R, BootRecord &B) {
   R.fixed(B.Compilations);
   R.fixed(B.LoadedFunctions);
   R.fixed(B.ObjectBytes);
+  R.fixed(B.LoadedBytes);
+  R.f64(B.FirstOutputMillis);
+  R.f64(B.OutputPerSecond);
   for (uint32_t &N : B.FunctionsPerTier)
     R.fixed(N);
   uint8_t Converged = 0;
@@ -444,15 +450,21 @@ void printSnapshot(const Snapshot &S, raw_ostream &OS) {
 }
 
 void printHistory(const std::vector<BootRecord> &History, raw_ostream &OS) {
-  OS << "boot      run ms compile ms  compiles  loaded   code KiB  hot  "
-        "ratio  converged  functions per tier (interp O0 O1 O2 O3 Os Oz)\n";
+  OS << "boot  loaded KiB  first out ms  out/s    run ms compile ms  "
+        "compiles  resumed  code KiB  hot  ratio  converged  functions per "
+        "tier (interp O0 O1 O2 O3 Os Oz)\n";
   for (const BootRecord &B : History) {
     std::string Tiers;
     for (uint32_t N : B.FunctionsPerTier)
       Tiers += " " + std::to_string(N);
-    OS << format("%-5u %10.1f %10.1f %9u %7u %10llu %4u %6.2f  %-9s %s\n",
-                 B.Boot, B.RunMillis, B.CompileMillis, B.Compilations,
-                 B.LoadedFunctions,
+    std::string First = B.FirstOutputMillis < 0
+                            ? "-"
+                            : formatv("{0:f1}", B.FirstOutputMillis).str();
+    OS << format("%-5u %10llu %13s %6.1f %9.1f %10.1f %9u %8u %9llu %4u %6.2f  "
+                 "%-9s %s\n",
+                 B.Boot, (unsigned long long)(B.LoadedBytes + 1023) / 1024,
+                 First.c_str(), B.OutputPerSecond, B.RunMillis, B.CompileMillis,
+                 B.Compilations, B.LoadedFunctions,
                  (unsigned long long)(B.ObjectBytes + 1023) / 1024, B.Hot,
                  B.ratio(), B.Converged ? "yes" : "no", Tiers.c_str());
   }
@@ -492,6 +504,9 @@ void printSnapshotJson(const Snapshot &S, raw_ostream &OS) {
                      {"compilations", (int64_t)B.Compilations},
                      {"loaded_functions", (int64_t)B.LoadedFunctions},
                      {"object_bytes", (int64_t)B.ObjectBytes},
+                     {"loaded_bytes", (int64_t)B.LoadedBytes},
+                     {"first_output_ms", B.FirstOutputMillis},
+                     {"output_per_second", B.OutputPerSecond},
                      {"functions_per_tier", std::move(Tiers)},
                      {"hot", (int64_t)B.Hot},
                      {"hot_at_final_tier", (int64_t)B.HotAtFinalTier},

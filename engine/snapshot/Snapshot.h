@@ -67,6 +67,13 @@ struct BootRecord {
   uint32_t Compilations = 0;
   uint32_t LoadedFunctions = 0; // functions whose code came from a snapshot
   uint64_t ObjectBytes = 0;     // object code saved
+  // What the boot cost its user: bytes read to start (the gts executable,
+  // the app, the snapshot resumed from), milliseconds from the process's
+  // start to the app's first output and its writes per second after that
+  // (runtime/OutputClock.h: for TinyLlama, time to first token and tok/s).
+  uint64_t LoadedBytes = 0;
+  double FirstOutputMillis = -1; // -1: no output
+  double OutputPerSecond = 0;
   std::array<uint32_t, 7> FunctionsPerTier{}; // by Tier, at exit
   // Convergence (policy/TierPolicy.h defines hot): hot functions, those of
   // them at their final tier, a hash of the hot set's names, and whether the
@@ -79,7 +86,7 @@ struct BootRecord {
 };
 
 struct Snapshot {
-  static constexpr uint32_t Version = 1;
+  static constexpr uint32_t Version = 2;
   uint32_t Boot = 0; // the boot that wrote it (boot_NNNN.snap)
   SnapshotConfig Config;
   std::vector<FunctionRecord> Functions;

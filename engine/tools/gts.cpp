@@ -9,6 +9,7 @@
 #include "../core/Engine.h"
 #include "../export/Export.h"
 #include "../ir/Prepare.h"
+#include "../runtime/OutputClock.h"
 #include "../snapshot/Report.h"
 #include "../snapshot/StateDir.h"
 
@@ -296,7 +297,20 @@ struct Boot {
   SnapshotConfig Config;
   uint32_t Number = 0;
   std::vector<BootRecord> History; // of the snapshot resumed
+  uint64_t ResumedBytes = 0;       // its file's size
 } ThisBoot;
+
+uint64_t fileBytes(const Twine &Path) {
+  uint64_t Size = 0;
+  return sys::fs::file_size(Path, Size) ? 0 : Size;
+}
+
+// What this boot read to start: the engine's executable, the app and the
+// snapshot resumed from (the app's own files are the app's business).
+uint64_t bytesLoaded() {
+  std::string Exe = sys::fs::getMainExecutable(nullptr, nullptr);
+  return fileBytes(Exe) + fileBytes(Input) + ThisBoot.ResumedBytes;
+}
 
 std::string tierCounts(const std::array<uint32_t, 7> &PerTier) {
   std::string S;
@@ -315,6 +329,9 @@ void saveSnapshot(const Engine &E) {
   S.History.insert(S.History.begin(), ThisBoot.History.begin(),
                    ThisBoot.History.end());
   BootRecord &B = S.History.back();
+  B.LoadedBytes = bytesLoaded();
+  B.FirstOutputMillis = outputTimes().FirstMillis;
+  B.OutputPerSecond = outputTimes().ratePerSecond();
   B.Converged = S.History.size() > 1 && B.ratio() > 0.95 &&
                 S.History.end()[-2].HotSetHash == B.HotSetHash;
   if (Error E = ThisBoot.Dir->keepApp(Input, S.Config.AppHash)) {
@@ -388,6 +405,7 @@ std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
     auto E = Engine::create(std::move(App), Opts);
     if (E && L) {
       ThisBoot.History = L->S.History;
+      ThisBoot.ResumedBytes = fileBytes(L->Path);
       errs() << "gts: boot " << ThisBoot.Number << ": resumed from " << L->Path
              << " (" << tierCounts(tiersOf(L->S)) << "; "
              << format("%.1f", millisSince(Start)) << " ms)\n";
@@ -520,5 +538,6 @@ int main(int argc, char **argv) {
   // Returns only if the app could not start; the engine stays alive until
   // the process exits.
   Engine *Running = E.release();
+  watchStdout(ProcessStart);
   failWith(Running->runMain(Args));
 }

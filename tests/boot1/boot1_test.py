@@ -391,7 +391,7 @@ def damage(img, n, how, work):
         elif how == "truncate":
             data = data[:-100]
         elif how == "version":
-            data[4:8] = (2).to_bytes(4, "little")
+            data[4:8] = (99).to_bytes(4, "little")  # no gts reads it
         f.seek(0)
         f.truncate()
         f.write(data)
@@ -403,7 +403,7 @@ def corrupt(a):
     failures = []
     work = tempfile.mkdtemp(prefix="gts-corrupt-")
     reasons = {"flip": "checksum mismatch", "truncate": "truncated",
-               "version": "version 2, this gts reads version 1"}
+               "version": "version 99, this gts reads version"}
     try:
         img = os.path.join(work, "corrupt.img")
         shutil.copyfile(a.image, img)

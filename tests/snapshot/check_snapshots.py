@@ -166,7 +166,7 @@ def case_corrupt(prog, other):
         os.truncate(p, os.path.getsize(p) - 100)
 
     def version(state):
-        patch(snap(state, 2), 4, (2).to_bytes(4, "little"))
+        patch(snap(state, 2), 4, (99).to_bytes(4, "little"))
 
     def not_snapshot(state):
         with open(snap(state, 2), "wb") as f:
@@ -180,7 +180,7 @@ def case_corrupt(prog, other):
 
     damaged(prog, "flipped", flip, "checksum mismatch", want)
     damaged(prog, "truncated", truncate, "truncated", want)
-    damaged(prog, "version", version, "version 2, this gts reads version 1",
+    damaged(prog, "version", version, "version 99, this gts reads version 2",
             want)
     damaged(prog, "garbage", not_snapshot, "not a snapshot", want)
     damaged(prog, "other_app", other_app, "another app", want)
@@ -200,12 +200,12 @@ def case_show(prog):
     state = fresh("show")
     boot(prog, state)
     p = run(["snapshot", "show", snap(state, 1)])
-    expect_in(p.stdout, "snapshot of boot 1 (format 1)", "show")
+    expect_in(p.stdout, "snapshot of boot 1 (format 2)", "show")
     expect_in(p.stdout, "function", "show")
     expect_in(p.stdout, "main ", "show")
     s = show_json(snap(state, 1))
     names = {f["name"] for f in s["functions"]}
-    if "main" not in names or s["boot"] != 1 or s["version"] != 1:
+    if "main" not in names or s["boot"] != 1 or s["version"] != 2:
         fail(f"json: {s}")
     bad = os.path.join(WORK, "show_bad.snap")
     with open(bad, "wb") as f:
@@ -239,16 +239,24 @@ def case_report(prog):
     if not re.match(r"dead code: 0 of 3 functions \(0\.0%\) and \d+ of \d+ IR "
                     r"instructions \(\d+\.\d%\) never ran$", dead):
         fail(f"report: {dead!r}")
-    if [r[0] for r in rows] != ["1", "2", "3", "4"] or rows[-1][7] != "1.00":
+    if [r[0] for r in rows] != ["1", "2", "3", "4"] or rows[-1][10] != "1.00":
         fail(f"report rows: {rows}")
+    # Bytes loaded: the engine and the app at least; the snapshot from boot 2.
+    least = (os.path.getsize(GTS) + os.path.getsize(prog)) // 1024
+    loaded = [int(r[1]) for r in rows]
+    if loaded[0] < least or not all(b > loaded[0] for b in loaded[1:]):
+        fail(f"report: bytes loaded {loaded}, at least {least} KiB")
+    # The program prints once: a time to first output, no rate.
+    if any(float(r[2]) <= 0 or float(r[2]) > float(r[4]) for r in rows):
+        fail(f"report: first output not within the run: {rows}")
     svg = ET.parse(plot).getroot()
     texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
     for want in ("boot", "milliseconds", "ratio", "KiB", "run"):
         if want not in texts:
             fail(f"plot lacks {want!r}: {texts}")
     lines = svg.findall("{http://www.w3.org/2000/svg}polyline")
-    if len(lines) != 4:
-        fail(f"plot has {len(lines)} series, expected 4")
+    if len(lines) != 6:
+        fail(f"plot has {len(lines)} series, expected 6")
     for args, code, msg in [
         (["report"], 64, "usage: gts report"),
         (["report", "--state", os.path.join(WORK, "nope")], 66,
