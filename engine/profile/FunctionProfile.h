@@ -22,10 +22,11 @@ struct FunctionCounters {
   // Sum over the timed calls of their inclusive cycles (rdtsc); the
   // interpreter weights its samples, see TimedCalls.
   uint64_t Cycles = 0;
-  // Calls that Cycles covers: lower JIT tiers time one call in 64, the top
-  // tiers none (unless --profile-top-tier). The interpreter times its first
-  // 256 calls and then one in 64 counted 64 times, so its Cycles already
-  // estimate all of its calls and it reports TimedCalls = Calls.
+  // Calls that Cycles covers: O0-O2 code times one call in 64, O3/Os/Oz
+  // code none (--profile-top-tier only counts its calls). The interpreter
+  // times its first 256 calls and then one in 64 counted 64 times, so its
+  // Cycles already estimate all of its calls and it reports TimedCalls =
+  // Calls.
   uint64_t TimedCalls = 0;
   uint64_t MinCycles = UINT64_MAX;
   uint64_t MaxCycles = 0;
