@@ -63,10 +63,11 @@ public:
   ~Interpreter();
 
   // Native-callable closure that interprets F (created once, cached). For a
-  // variadic F it is a 23-byte stub "movabs entryData(F), %r11; jmp
-  // varargThunk()" (in ffi_closure_alloc memory): the thunk saves the
-  // argument registers as a SysV register save area, so va_start sees the
-  // native caller's variadic arguments.
+  // variadic F, or one with vectors in its signature (libffi has no vector
+  // types), it is a 23-byte stub "movabs entryData(F), %r11; movabs
+  // varargThunk(), %r10; jmp *%r10" (in ffi_closure_alloc memory): the thunk
+  // saves the argument registers as a SysV register save area, so va_start
+  // sees the native caller's variadic arguments.
   llvm::Expected<void *> closureFor(llvm::Function &F);
   // For engine-built variadic entries: jump here with entryData(F) in r11
   // (stack and argument registers as the native caller left them).
