@@ -26,7 +26,6 @@ public:
   // The live counters, one array indexed by function id (__gts_counters).
   FunctionCounters *counters() { return Counters.data(); }
   FunctionCounters &counters(int Id) { return Counters[Id]; }
-  size_t size() const { return Functions.size(); }
 
   // Records that function Id now runs in tier To (thread-safe).
   void recordTierChange(int Id, Tier To, uint64_t AtCall);
