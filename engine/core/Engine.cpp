@@ -339,7 +339,7 @@ Error TieredEngine::resume(const Snapshot &S) {
   std::vector<int> Linked(S.Objects.size(), -1);
   for (const FunctionRecord &R : S.Functions) {
     int Id = App.idOf(*App.M->getFunction(R.Profile.Name));
-    Prof->restore(Id, R.Counters, R.Profile);
+    Prof->restore(Id, R.Profile);
     if (R.Object < 0)
       continue;
     const ObjectRecord &O = S.Objects[R.Object];
@@ -373,20 +373,12 @@ Error TieredEngine::resume(const Snapshot &S) {
 // What the resumed profile asks for (the policy decides): queued for the
 // compile thread at start, or, with one thread, compiled after the app.
 void TieredEngine::resumeTierUps() {
-  size_t N = App.Functions.size();
-  std::vector<uint64_t> Calls(N), Cycles(N);
-  std::vector<Tier> Current(N);
-  for (size_t Id = 0; Id < N; ++Id) {
-    const FunctionCounters &C = Prof->counters(static_cast<int>(Id));
-    Calls[Id] = C.Calls;
-    Cycles[Id] = estimatedCycles(C);
-    Current[Id] = Prof->currentTier(static_cast<int>(Id));
-  }
-  std::vector<Tier> Want = Policy.atResume(Calls, Cycles, Current);
-  for (size_t Id = 0; Id < N; ++Id) {
+  std::vector<FunctionProfile> Fns = Prof->records();
+  std::vector<Tier> Want = Policy.atResume(Fns);
+  for (size_t Id = 0; Id < Fns.size(); ++Id) {
     if (Want[Id] == Tier::Interp || Want[Id] <= Requested[Id])
       continue;
-    CompileRequest R{static_cast<int>(Id), Want[Id], Calls[Id]};
+    CompileRequest R{static_cast<int>(Id), Want[Id], Fns[Id].Counters.Calls};
     // With one thread, compiling now would delay the app's start: the app
     // runs from the saved code (climbing as usual) and these compiles run
     // when it has ended, for the next boot.
@@ -570,11 +562,8 @@ void TieredEngine::absorbInterpreterProfile(int Id) {
   if (!Interp || Absorbed[Id])
     return;
   Absorbed[Id] = true;
-  std::optional<FuncProfile> P = Interp->profile(*App.Functions[Id]);
-  if (!P)
-    return;
-  Prof->absorb(Id, {P->Calls, P->Cycles, P->MinCycles, P->MaxCycles,
-                    P->BlockCounts, P->BackEdges});
+  if (std::optional<FunctionProfile> P = Interp->profile(*App.Functions[Id]))
+    Prof->absorb(Id, *P);
 }
 
 void TieredEngine::finish() {
@@ -758,7 +747,7 @@ void countInstructions(const Function &F, FunctionRecord &R) {
   size_t I = 0;
   for (const BasicBlock &BB : F) {
     R.Instructions += BB.size();
-    if (PerBlock ? Blocks[I] > 0 : R.Counters.Calls > 0)
+    if (PerBlock ? Blocks[I] > 0 : R.Profile.Counters.Calls > 0)
       R.InstructionsRun += BB.size();
     ++I;
   }
@@ -770,7 +759,7 @@ void TieredEngine::recordConvergence(const std::vector<FunctionRecord> &Fns,
                                      BootRecord &B) const {
   std::vector<uint64_t> Cycles;
   for (const FunctionRecord &F : Fns)
-    Cycles.push_back(estimatedCycles(F.Counters));
+    Cycles.push_back(estimatedCycles(F.Profile.Counters));
   Tier Final = Opts.Pinned ? *Opts.Pinned : Tier::O3;
   std::string Names;
   for (int Id : TierPolicy::hotFunctions(Cycles)) {
@@ -805,7 +794,7 @@ Snapshot TieredEngine::snapshot() const {
   B.LoadedFunctions = static_cast<uint32_t>(LoadedFunctions);
   for (size_t Id = 0; Id < App.Functions.size(); ++Id) {
     FunctionRecord R;
-    std::tie(R.Counters, R.Profile) = Prof->record(static_cast<int>(Id));
+    R.Profile = Prof->record(static_cast<int>(Id));
     R.IrHash = StructuralHash(*App.Functions[Id], true);
     countInstructions(*App.Functions[Id], R);
     if (R.Profile.Current != Tier::Interp && Code[Id].Object >= 0) {

@@ -78,7 +78,7 @@ Error addSnapshot(const std::string &Path, const Snapshot &S,
       return exportError(ExportErrorKind::Mismatch,
                          Path + ": function " + R.Profile.Name +
                              " has other IR than in the other folders");
-    C.Calls += R.Counters.Calls;
+    C.Calls += R.Profile.Counters.Calls;
     for (size_t B = 0; B < C.Blocks.size(); ++B)
       C.Blocks[B] += R.Profile.BlockCounts[B];
   }

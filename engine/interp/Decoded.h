@@ -202,7 +202,7 @@ struct FuncState {
   std::deque<SwitchTable> Switches;
   std::deque<std::vector<int>> Shuffles;
   std::deque<VecIntrinsic> VecIntrinsics;
-  FuncProfile Prof; // calls and cycles; profile() derives the rest
+  FunctionCounters Prof; // calls and cycles; profile() derives the rest
   std::vector<uint64_t> Counters, BackEdges;              // by block index
   std::vector<std::pair<unsigned, unsigned>> Fallthrough; // uncounted edges
   uint64_t CallThreshold = 0, LoopThreshold = 0;

@@ -636,7 +636,7 @@ void exec(Impl *I, FuncState *FS, uint8_t *Fp, uint8_t *Ret);
 constexpr uint64_t ExactCycleCalls = 256, CycleSample = 64;
 
 void run(Impl &I, FuncState &FS, uint8_t *Fp, uint8_t *Ret) {
-  FuncProfile &P = FS.Prof;
+  FunctionCounters &P = FS.Prof;
   uint64_t N = ++P.Calls;
   ++FS.Counters[0];
   if (N == FS.CallThreshold && I.Env.onHot)

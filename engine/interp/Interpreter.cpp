@@ -400,12 +400,17 @@ void Interpreter::setLoopThreshold(Function &F, uint64_t N) {
   P->state(F).LoopThreshold = N;
 }
 
-std::optional<FuncProfile> Interpreter::profile(const Function &F) const {
+std::optional<FunctionProfile> Interpreter::profile(const Function &F) const {
   auto It = P->Funcs.find(&F);
   if (It == P->Funcs.end() || !It->second->Translated)
     return std::nullopt;
   const FuncState &S = *It->second;
-  FuncProfile Out = S.Prof;
+  FunctionProfile Out;
+  Out.Name = F.getName().str();
+  Out.Counters = S.Prof;
+  // Cycles estimate every call (samples are weighted), unless no call
+  // finished: one still running (a loop that moved to compiled code).
+  Out.Counters.TimedCalls = S.Prof.MinCycles == UINT64_MAX ? 0 : S.Prof.Calls;
   Out.BlockCounts.assign(S.Counters.begin(), S.Counters.end() - 1);
   for (auto [From, To] : S.Fallthrough) // in layout order
     Out.BlockCounts[To] += Out.BlockCounts[From];

@@ -1,7 +1,7 @@
 //===- Interpreter.h - gts tier 0: pre-decoded threaded interpreter -------===//
 //
-// The engine prepares one llvm::Module (prepareForInterp), assigns every
-// defined function a dense id, and owns two tables per id: entry[id] (stable
+// The engine prepares one llvm::Module (ir/Outline.h), assigns every defined
+// function a dense id, and owns two tables per id: entry[id] (stable
 // native stub, the value of @f) and slot[id] (current target: our closure at
 // first, JIT code later). Functions are translated once (the engine asks
 // canRun for every function at start) into a register-based decoded form
@@ -20,6 +20,8 @@
 //===----------------------------------------------------------------------===//
 #ifndef GTS_ENGINE_INTERP_INTERPRETER_H
 #define GTS_ENGINE_INTERP_INTERPRETER_H
+
+#include "../profile/FunctionProfile.h"
 
 #include "llvm/IR/Constant.h"
 #include "llvm/IR/Function.h"
@@ -52,15 +54,6 @@ struct InterpEnv {
   std::function<void(int Id)> onLoopHot;
 };
 
-// Per-function profile. Cycles are inclusive rdtsc cycles: exact for the
-// first 256 calls, then every 64th call is timed and counted 64 times
-// (rdtsc costs ~20 ns in a VM); Min/Max are over the timed calls.
-struct FuncProfile {
-  uint64_t Calls = 0, Cycles = 0, MinCycles = UINT64_MAX, MaxCycles = 0;
-  std::vector<uint64_t> BlockCounts; // by basic-block index in F
-  std::vector<uint64_t> BackEdges;   // by loop-header block index in F
-};
-
 struct FuncState;
 
 class Interpreter {
@@ -70,10 +63,11 @@ public:
   ~Interpreter();
 
   // Native-callable closure that interprets F (created once, cached). For a
-  // variadic F it is a 23-byte stub "movabs entryData(F), %r11; jmp
-  // varargThunk()" (in ffi_closure_alloc memory): the thunk saves the
-  // argument registers as a SysV register save area, so va_start sees the
-  // native caller's variadic arguments.
+  // variadic F, or one with vectors in its signature (libffi has no vector
+  // types), it is a 23-byte stub "movabs entryData(F), %r11; movabs
+  // varargThunk(), %r10; jmp *%r10" (in ffi_closure_alloc memory): the thunk
+  // saves the argument registers as a SysV register save area, so va_start
+  // sees the native caller's variadic arguments.
   llvm::Expected<void *> closureFor(llvm::Function &F);
   // For engine-built variadic entries: jump here with entryData(F) in r11
   // (stack and argument registers as the native caller left them).
@@ -97,10 +91,15 @@ public:
   void setCallThreshold(llvm::Function &F, uint64_t N);
   void setLoopThreshold(llvm::Function &F, uint64_t N);
 
-  // A copy of F's profile (none if F was never translated). Reads counters
-  // that interpreted code updates without synchronization: call it on the
-  // thread that runs the app (or once that thread is stopped).
-  std::optional<FuncProfile> profile(const llvm::Function &F) const;
+  // What the interpreter measured of F (none if F was never translated):
+  // calls; inclusive rdtsc cycles, exact for the first 256 calls, then every
+  // 64th call timed and counted 64 times (rdtsc costs ~20 ns in a VM), so
+  // TimedCalls = Calls (0 while the only call still runs); Min/Max over the
+  // timed calls; block counts by basic-block index and back-edge counts by
+  // loop-header block index in F. Reads counters that interpreted code
+  // updates without synchronization: call it on the thread that runs the app
+  // (or once that thread is stopped).
+  std::optional<FunctionProfile> profile(const llvm::Function &F) const;
   // Calls of F so far (0 if never translated); same thread rule.
   uint64_t calls(const llvm::Function &F) const;
 
@@ -114,11 +113,6 @@ private:
   explicit Interpreter(std::unique_ptr<Impl> I);
   std::unique_ptr<Impl> P;
 };
-
-// Cheap preparation of a module before translation: mem2reg on every
-// defined function, then (if OutlineLoops) every outermost loop that can be
-// extracted becomes its own function marked "gts-loop". No other optimization.
-llvm::Error prepareForInterp(llvm::Module &M, bool OutlineLoops = true);
 
 } // namespace gts
 

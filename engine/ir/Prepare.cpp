@@ -1,7 +1,7 @@
 #include "Prepare.h"
 #include "BitcodeCheck.h"
+#include "Outline.h"
 
-#include "../interp/Interpreter.h"
 #include "../runtime/HostSymbols.h"
 
 #include "llvm/ADT/SmallString.h"

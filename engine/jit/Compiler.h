@@ -2,7 +2,7 @@
 // code (ELF), the form that is linked into the process and kept for snapshots.
 #pragma once
 
-#include "../profile/Profile.h"
+#include "../core/Tier.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"

@@ -1,6 +1,6 @@
 #include "Instrument.h"
 
-#include "../profile/Profile.h"
+#include "../profile/FunctionProfile.h"
 
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"

@@ -19,7 +19,7 @@ struct InstrumentOptions {
 // Adds to F's entry: ++Calls, tier-up check Calls >= NextTierAt (calls
 // `void __gts_hot(i32 Id)`), and rdtsc timing of the call into Cycles,
 // TimedCalls, MinCycles and MaxCycles of record Id in the external array
-// `__gts_counters` (Profile.h's FunctionCounters).
+// `__gts_counters` (profile/FunctionProfile.h).
 void instrumentFunction(llvm::Function &F, int Id,
                         const InstrumentOptions &Opts);
 

@@ -1,7 +1,7 @@
 // Builds the module that one tier compilation turns into object code.
 #pragma once
 
-#include "../profile/Profile.h"
+#include "../core/Tier.h"
 #include "Instrument.h"
 
 #include "llvm/IR/Module.h"

@@ -1,7 +1,7 @@
 // Background compilation: requests run on one worker thread, in order.
 #pragma once
 
-#include "../profile/Profile.h"
+#include "../core/Tier.h"
 
 #include <condition_variable>
 #include <deque>

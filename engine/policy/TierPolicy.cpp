@@ -39,18 +39,22 @@ std::vector<int> TierPolicy::hotFunctions(const std::vector<uint64_t> &Cycles) {
   return Hot;
 }
 
-std::vector<Tier> TierPolicy::atResume(const std::vector<uint64_t> &Calls,
-                                       const std::vector<uint64_t> &Cycles,
-                                       const std::vector<Tier> &Current) const {
-  std::vector<Tier> Want(Calls.size(), Tier::Interp);
+std::vector<Tier>
+TierPolicy::atResume(const std::vector<FunctionProfile> &Fns) const {
+  std::vector<Tier> Want(Fns.size(), Tier::Interp);
+  std::vector<uint64_t> Cycles;
   // Counts of earlier boots that passed a threshold climb at once, as they
   // would have in the boot that counted them.
-  for (size_t Id = 0; Id < Calls.size(); ++Id)
-    if (std::optional<Step> S = stepAt(Calls[Id]); S && S->To > Current[Id])
+  for (size_t Id = 0; Id < Fns.size(); ++Id) {
+    const FunctionProfile &F = Fns[Id];
+    Cycles.push_back(estimatedCycles(F.Counters));
+    if (std::optional<Step> S = stepAt(F.Counters.Calls);
+        S && S->To > F.Current)
       Want[Id] = S->To;
+  }
   if (Kind == PolicyKind::Adaptive)
     for (int Id : hotFunctions(Cycles))
-      if (Current[Id] < Tier::O3)
+      if (Fns[Id].Current < Tier::O3)
         Want[Id] = Tier::O3;
   return Want;
 }

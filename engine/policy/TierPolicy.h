@@ -1,7 +1,7 @@
 // When a function climbs to which tier.
 #pragma once
 
-#include "../profile/Profile.h"
+#include "../profile/FunctionProfile.h"
 
 #include <array>
 #include <cstdint>
@@ -45,11 +45,9 @@ public:
   uint64_t nextAfter(Tier T) const;
 
   // At the start of a boot that resumes a profile: the tier each function
-  // should be compiled at now (Interp: leave it as it is). Calls and
-  // Cycles are the accumulated counts, Current the tier its code has.
-  std::vector<Tier> atResume(const std::vector<uint64_t> &Calls,
-                             const std::vector<uint64_t> &Cycles,
-                             const std::vector<Tier> &Current) const;
+  // (by id) should be compiled at now (Interp: leave it as it is), from its
+  // accumulated counts and the tier its code has.
+  std::vector<Tier> atResume(const std::vector<FunctionProfile> &Fns) const;
 
   // The functions that hold at least HotShare of the cycles (ids).
   static std::vector<int> hotFunctions(const std::vector<uint64_t> &Cycles);

@@ -34,7 +34,7 @@ void printDeadCode(const std::vector<const Snapshot *> &Snapshots,
       auto &[All, Ran] = Run[F.Profile.Name];
       All = F.Instructions;
       Ran = std::max(Ran, F.InstructionsRun);
-      Called[F.Profile.Name] |= F.Counters.Calls > 0;
+      Called[F.Profile.Name] |= F.Profile.Counters.Calls > 0;
     }
   uint64_t Functions = Run.size(), Dead = 0, Instructions = 0, NeverRan = 0;
   for (const auto &[Name, Counts] : Run) {

@@ -23,7 +23,6 @@ constexpr uint8_t Uncompressed = 0, Zstd = 1;
 // A decompressed object may not claim more than this (a bad size field must
 // not make us allocate gigabytes).
 constexpr uint64_t MaxObjectBytes = 256u << 20;
-constexpr size_t NumTiers = 7;
 
 class Writer {
 public:
@@ -146,7 +145,7 @@ bool readConfig(Reader &R, SnapshotConfig &C) {
 }
 
 void writeFunction(Writer &W, const FunctionRecord &F) {
-  const FunctionCounters &C = F.Counters;
+  const FunctionCounters &C = F.Profile.Counters;
   W.str(F.Profile.Name);
   W.u64(F.IrHash);
   W.u32(F.Instructions);
@@ -168,8 +167,7 @@ void writeFunction(Writer &W, const FunctionRecord &F) {
 }
 
 bool readFunction(Reader &R, FunctionRecord &F) {
-  FunctionCounters &C = F.Counters;
-  C.NextTierAt = UINT64_MAX;
+  FunctionCounters &C = F.Profile.Counters;
   R.str(F.Profile.Name);
   R.fixed(F.IrHash);
   R.fixed(F.Instructions);
@@ -443,8 +441,9 @@ void printSnapshot(const Snapshot &S, raw_ostream &OS) {
   for (const FunctionRecord &F : S.Functions)
     OS << format("%-32s %-6s %14llu %16llu %12zu\n", F.Profile.Name.c_str(),
                  tierName(F.Profile.Current).str().c_str(),
-                 (unsigned long long)F.Counters.Calls,
-                 (unsigned long long)F.Counters.Cycles, objectBytes(S, F));
+                 (unsigned long long)F.Profile.Counters.Calls,
+                 (unsigned long long)F.Profile.Counters.Cycles,
+                 objectBytes(S, F));
   OS << "\n";
   printHistory(S.History, OS);
 }
@@ -483,9 +482,9 @@ void printSnapshotJson(const Snapshot &S, raw_ostream &OS) {
         json::Object{{"name", F.Profile.Name},
                      {"ir_hash", utohexstr(F.IrHash)},
                      {"tier", tierName(F.Profile.Current)},
-                     {"calls", (int64_t)F.Counters.Calls},
-                     {"cycles", (int64_t)F.Counters.Cycles},
-                     {"timed_calls", (int64_t)F.Counters.TimedCalls},
+                     {"calls", (int64_t)F.Profile.Counters.Calls},
+                     {"cycles", (int64_t)F.Profile.Counters.Cycles},
+                     {"timed_calls", (int64_t)F.Profile.Counters.TimedCalls},
                      {"object_bytes", (int64_t)objectBytes(S, F)},
                      {"instructions", (int64_t)F.Instructions},
                      {"instructions_run", (int64_t)F.InstructionsRun},

@@ -7,7 +7,7 @@
 // next boot links it again (JITLink) wherever its memory lands.
 #pragma once
 
-#include "../profile/Profile.h"
+#include "../profile/FunctionProfile.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -37,8 +37,7 @@ struct SnapshotConfig {
 
 // One function under its stable key (name + hash of its IR).
 struct FunctionRecord {
-  FunctionProfile Profile; // name, tier, tier history, block counts
-  FunctionCounters Counters;
+  FunctionProfile Profile; // name, counters, tier, tier history, block counts
   uint64_t IrHash = 0;
   // IR instructions, and those in blocks seen running (all of them once the
   // function ran, when no block counts were taken).
@@ -74,7 +73,7 @@ struct BootRecord {
   uint64_t LoadedBytes = 0;
   double FirstOutputMillis = -1; // -1: no output
   double OutputPerSecond = 0;
-  std::array<uint32_t, 7> FunctionsPerTier{}; // by Tier, at exit
+  std::array<uint32_t, NumTiers> FunctionsPerTier{}; // by Tier, at exit
   // Convergence (policy/TierPolicy.h defines hot): hot functions, those of
   // them at their final tier, a hash of the hot set's names, and whether the
   // boot counts as converged (ratio > 0.95, same hot set as the boot before).

@@ -312,7 +312,7 @@ uint64_t bytesLoaded() {
   return fileBytes(Exe) + fileBytes(Input) + ThisBoot.ResumedBytes;
 }
 
-std::string tierCounts(const std::array<uint32_t, 7> &PerTier) {
+std::string tierCounts(const std::array<uint32_t, NumTiers> &PerTier) {
   std::string S;
   for (size_t T = 0; T < PerTier.size(); ++T)
     if (PerTier[T])
@@ -370,8 +370,8 @@ void report(const Engine &E) {
     saveSnapshot(E);
 }
 
-std::array<uint32_t, 7> tiersOf(const Snapshot &S) {
-  std::array<uint32_t, 7> PerTier{};
+std::array<uint32_t, NumTiers> tiersOf(const Snapshot &S) {
+  std::array<uint32_t, NumTiers> PerTier{};
   for (const FunctionRecord &F : S.Functions)
     ++PerTier[static_cast<int>(F.Profile.Current)];
   return PerTier;

@@ -22,6 +22,9 @@ want = [("O0", 100), ("O1", 1000), ("O2", 10000), ("O3", 100000)]
 assert got == want, got
 assert step["calls"] == 150000 and step["tier"] == "O3", step
 assert step["min_cycles"] > 0 and step["max_cycles"] >= step["min_cycles"]
+# Timed: the interpreter's 100 calls, then one in 64 of the O0-O2 calls;
+# none of the O3 calls, which --profile-top-tier only counts.
+assert 100000 // 64 <= step["timed_calls"] <= 100 + 100000 // 64 + 1, step
 assert fns["main"]["calls"] == 1
 print("profile json ok")
 PY

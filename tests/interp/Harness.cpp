@@ -1,4 +1,5 @@
 #include "Harness.h"
+#include "ir/Outline.h"
 #include "runtime/HostSymbols.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/IRReader/IRReader.h"

@@ -20,13 +20,14 @@ static int fail(const char *What, Error E, int Code) {
 
 static void printProfile(gts::Harness &H) {
   for (Function *F : H.Funcs)
-    if (std::optional<gts::FuncProfile> P = H.Interp->profile(*F)) {
+    if (std::optional<gts::FunctionProfile> P = H.Interp->profile(*F)) {
       uint64_t Back = 0;
       for (uint64_t B : P->BackEdges)
         Back += B;
-      errs() << "profile " << F->getName() << " calls=" << P->Calls
-             << " cycles=" << P->Cycles << " min=" << P->MinCycles
-             << " max=" << P->MaxCycles << " backedges=" << Back
+      errs() << "profile " << F->getName() << " calls=" << P->Counters.Calls
+             << " cycles=" << P->Counters.Cycles
+             << " min=" << P->Counters.MinCycles
+             << " max=" << P->Counters.MaxCycles << " backedges=" << Back
              << " entry-block=" << P->BlockCounts[0] << "\n";
     }
 }

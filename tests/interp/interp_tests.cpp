@@ -204,11 +204,14 @@ TEST(InterpProfile, CountsCallsBlocksAndBackEdges) {
   auto Sum = fn<int64_t (*)(int64_t)>(H, "sum");
   EXPECT_EQ(Sum(10), 45);
   EXPECT_EQ(Sum(5), 10);
-  std::optional<FuncProfile> P = H.Interp->profile(*H.M->getFunction("sum"));
+  std::optional<FunctionProfile> P =
+      H.Interp->profile(*H.M->getFunction("sum"));
   ASSERT_TRUE(P.has_value());
-  EXPECT_EQ(P->Calls, 2u);
-  EXPECT_GT(P->Cycles, 0u);
-  EXPECT_LE(P->MinCycles, P->MaxCycles);
+  EXPECT_EQ(P->Name, "sum");
+  EXPECT_EQ(P->Counters.Calls, 2u);
+  EXPECT_EQ(P->Counters.TimedCalls, 2u); // all of its calls, weighted
+  EXPECT_GT(P->Counters.Cycles, 0u);
+  EXPECT_LE(P->Counters.MinCycles, P->Counters.MaxCycles);
   ASSERT_EQ(P->BlockCounts.size(), 4u);
   EXPECT_EQ(P->BlockCounts[0], 2u);  // entry
   EXPECT_EQ(P->BlockCounts[1], 17u); // head: 11 + 6
@@ -239,9 +242,9 @@ TEST(InterpLoops, OutermostLoopsAreOutlined) {
       Loop = F;
   ASSERT_NE(Loop, nullptr);
   EXPECT_EQ(fn<int64_t (*)(int64_t)>(H, "sum")(100), 4950);
-  std::optional<FuncProfile> P = H.Interp->profile(*Loop);
+  std::optional<FunctionProfile> P = H.Interp->profile(*Loop);
   ASSERT_TRUE(P.has_value());
-  EXPECT_EQ(P->Calls, 1u);
+  EXPECT_EQ(P->Counters.Calls, 1u);
 }
 
 // Outlined form: state at the header lives in the caller's memory.
@@ -297,7 +300,7 @@ TEST(InterpLoops, HotLoopMovesRunningActivation) {
   EXPECT_EQ(fn<int64_t (*)(int64_t)>(H, "run")(1000), 499500);
   EXPECT_EQ(Fired, 1);
   EXPECT_EQ(ResumedAt, 10); // 10 iterations interpreted, rest native
-  std::optional<FuncProfile> P = H.Interp->profile(*Loop);
+  std::optional<FunctionProfile> P = H.Interp->profile(*Loop);
   ASSERT_TRUE(P.has_value());
   EXPECT_EQ(P->BackEdges[1], 10u);
 }
@@ -324,8 +327,8 @@ TEST(InterpLoops, PreparedLoopResumesInReplacement) {
   };
   H.Interp->setLoopThreshold(*Loop, 7);
   EXPECT_EQ(fn<int64_t (*)(int64_t)>(H, "sum")(50), 1225);
-  std::optional<FuncProfile> Mine = H.Interp->profile(*Loop);
-  std::optional<FuncProfile> Theirs = Other.Interp->profile(*OtherLoop);
+  std::optional<FunctionProfile> Mine = H.Interp->profile(*Loop);
+  std::optional<FunctionProfile> Theirs = Other.Interp->profile(*OtherLoop);
   ASSERT_TRUE(Mine && Theirs);
   uint64_t MineBack = 0, TheirBack = 0;
   for (uint64_t B : Mine->BackEdges)
@@ -333,7 +336,7 @@ TEST(InterpLoops, PreparedLoopResumesInReplacement) {
   for (uint64_t B : Theirs->BackEdges)
     TheirBack += B;
   EXPECT_EQ(MineBack, 7u);
-  EXPECT_EQ(Theirs->Calls, 1u);
+  EXPECT_EQ(Theirs->Counters.Calls, 1u);
   EXPECT_EQ(MineBack + TheirBack, 50u); // every iteration ran exactly once
 }
 

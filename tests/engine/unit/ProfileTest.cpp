@@ -54,3 +54,60 @@ TEST(Profile, UnwritablePathIsAnError) {
   EXPECT_TRUE(bool(E));
   consumeError(std::move(E));
 }
+
+// The interpreter's record adds up with what compiled code counted; a call
+// it did not time (still running when absorbed) adds no cycles.
+TEST(Profile, AbsorbsInterpreterRecords) {
+  Profile P({"f"});
+  FunctionCounters &C = P.counters(0);
+  C.Calls = 64;
+  C.TimedCalls = 1;
+  C.Cycles = 100;
+  C.MinCycles = C.MaxCycles = 100;
+  FunctionProfile Run;
+  Run.Counters.Calls = Run.Counters.TimedCalls = 10;
+  Run.Counters.Cycles = 700;
+  Run.Counters.MinCycles = 30;
+  Run.Counters.MaxCycles = 200;
+  Run.BlockCounts = {10, 4};
+  P.absorb(0, Run);
+  FunctionProfile Running;
+  Running.Counters.Calls = 1;
+  Running.BlockCounts = {1, 1};
+  P.absorb(0, Running);
+  FunctionProfile R = P.record(0);
+  EXPECT_EQ(R.Name, "f");
+  EXPECT_EQ(R.Counters.Calls, 75u);
+  EXPECT_EQ(R.Counters.TimedCalls, 11u);
+  EXPECT_EQ(R.Counters.Cycles, 800u);
+  EXPECT_EQ(R.Counters.MinCycles, 30u);
+  EXPECT_EQ(R.Counters.MaxCycles, 200u);
+  EXPECT_EQ(R.BlockCounts, (std::vector<uint64_t>{11, 5}));
+}
+
+// A saved record comes back whole, except the tier-up point, which is this
+// boot's.
+TEST(Profile, RestoreKeepsThisBootsTierUpPoint) {
+  Profile P({"f", "g"}, /*Boot=*/2);
+  P.counters(1).NextTierAt = 1000;
+  FunctionProfile Saved;
+  Saved.Name = "g";
+  Saved.Counters = {500, 100, 9000, 500, 3, 80};
+  Saved.Current = Tier::O1;
+  Saved.Changes = {{Tier::O1, 100, 2.5, 1}};
+  Saved.BackEdges = {0, 7};
+  P.restore(1, Saved);
+  FunctionProfile R = P.record(1);
+  EXPECT_EQ(R.Counters.Calls, 500u);
+  EXPECT_EQ(R.Counters.Cycles, 9000u);
+  EXPECT_EQ(R.Counters.NextTierAt, 1000u);
+  EXPECT_EQ(P.counters(1).NextTierAt, 1000u);
+  EXPECT_EQ(R.Current, Tier::O1);
+  ASSERT_EQ(R.Changes.size(), 1u);
+  EXPECT_EQ(R.Changes[0].Boot, 1u);
+  EXPECT_EQ(R.BackEdges, Saved.BackEdges);
+  P.recordTierChange(1, Tier::O2, 1000);
+  EXPECT_EQ(P.record(1).Changes.back().Boot, 2u);
+  EXPECT_EQ(P.records().size(), 2u);
+  EXPECT_EQ(P.records()[0].Counters.Calls, 0u);
+}

@@ -25,7 +25,7 @@ Snapshot sample() {
   F.Profile.Changes = {{Tier::O0, 100, 1.5, 1}, {Tier::O2, 10000, 9.0, 2}};
   F.Profile.BlockCounts = {40000, 39999, 1};
   F.Profile.BackEdges = {39999};
-  F.Counters = {80000, UINT64_MAX, 123456, 1000, 3, 900};
+  F.Profile.Counters = {80000, UINT64_MAX, 123456, 1000, 3, 900};
   F.IrHash = 77;
   F.Object = 1;
   F.Body = "__gts_f0_O2_b2_5";
@@ -66,8 +66,8 @@ TEST(Snapshot, RoundTrip) {
   const FunctionRecord &F = R->Functions[0];
   EXPECT_EQ(F.Profile.Name, "work");
   EXPECT_EQ(F.Profile.Current, Tier::O2);
-  EXPECT_EQ(F.Counters.Calls, 80000u);
-  EXPECT_EQ(F.Counters.MaxCycles, 900u);
+  EXPECT_EQ(F.Profile.Counters.Calls, 80000u);
+  EXPECT_EQ(F.Profile.Counters.MaxCycles, 900u);
   ASSERT_EQ(F.Profile.Changes.size(), 2u);
   EXPECT_EQ(F.Profile.Changes[1].AtCall, 10000u);
   EXPECT_EQ(F.Profile.Changes[1].Boot, 2u);
@@ -154,10 +154,16 @@ TEST(TierPolicy, AdaptiveStartsHotFunctionsAtO3) {
   std::vector<uint64_t> Cycles = {1000000, 5000, 800000, 10};
   std::vector<Tier> Current = {Tier::Interp, Tier::Interp, Tier::O1,
                                Tier::Interp};
+  std::vector<FunctionProfile> Fns(Calls.size());
+  for (size_t I = 0; I < Fns.size(); ++I) {
+    Fns[I].Counters.Calls = Fns[I].Counters.TimedCalls = Calls[I];
+    Fns[I].Counters.Cycles = Cycles[I];
+    Fns[I].Current = Current[I];
+  }
   EXPECT_EQ(
-      Seed.atResume(Calls, Cycles, Current),
+      Seed.atResume(Fns),
       (std::vector<Tier>{Tier::Interp, Tier::O0, Tier::Interp, Tier::Interp}));
-  EXPECT_EQ(Adaptive.atResume(Calls, Cycles, Current),
+  EXPECT_EQ(Adaptive.atResume(Fns),
             (std::vector<Tier>{Tier::O3, Tier::O0, Tier::O3, Tier::Interp}));
   EXPECT_EQ(TierPolicy::hotFunctions(Cycles), (std::vector<int>{0, 2}));
 }

@@ -1,4 +1,4 @@
-//===- Prepare.cpp - mem2reg and loop outlining before translation --------===//
+//===- Outline.cpp - mem2reg and loop outlining before translation --------===//
 //
 // Outlined loops give long-running loops their own function id, so the
 // engine can tier a loop up independently of its caller. Header phis are
@@ -7,7 +7,8 @@
 // again with the same arguments resumes the loop exactly at its header.
 //
 //===----------------------------------------------------------------------===//
-#include "Interpreter.h"
+#include "Outline.h"
+
 #include "llvm/Analysis/AssumptionCache.h"
 #include "llvm/Analysis/LoopInfo.h"
 #include "llvm/Analysis/ScalarEvolution.h"
@@ -42,7 +43,7 @@ bool outlinable(const Loop &L) {
     if (BB->hasAddressTaken() || isa<IndirectBrInst>(BB->getTerminator()))
       return false;
     for (Instruction &I : *BB) {
-      if (isa<AllocaInst>(I) || isa<PHINode>(I) && BB != L.getHeader())
+      if (isa<AllocaInst>(I) || (isa<PHINode>(I) && BB != L.getHeader()))
         continue; // handled by CodeExtractor / demotion
       auto *CB = dyn_cast<CallBase>(&I);
       if (!CB)
