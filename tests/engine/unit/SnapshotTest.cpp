@@ -88,7 +88,8 @@ TEST(Snapshot, EveryDamageIsNamed) {
   EXPECT_EQ(readError(Flipped), "checksum mismatch");
   std::string Version = Good;
   Version[4] = 9;
-  EXPECT_EQ(readError(Version), "version 9, this gts reads version 1");
+  EXPECT_EQ(readError(Version), "version 9, this gts reads version " +
+                                    std::to_string(gts::Snapshot::Version));
   // Every prefix is refused, none crashes.
   for (size_t N = 0; N < Good.size(); N += 7)
     EXPECT_NE(readError(Good.substr(0, N)), "");
