@@ -25,6 +25,7 @@ powercut   --trials N: QEMU killed at a seeded random instant of a trial
 Prints one line per failed check; exit status 1 if any, 2 on bad usage.
 """
 import argparse
+import hashlib
 import os
 import random
 import re
@@ -136,8 +137,18 @@ class Image:
             check(got is None, "boot %d: %s is still on the volume"
                   % (self.boots, path))
         else:
-            check(got == want, "boot %d: %s holds %r, expected %r"
-                  % (self.boots, path, got, want))
+            check(got == want, "boot %d: %s holds %s, expected %s"
+                  % (self.boots, path, show(got), show(want)))
+
+
+def show(data):
+    """Short text for a file's content in a failure line."""
+    if data is None:
+        return "nothing (absent)"
+    if len(data) <= 120:
+        return repr(data)
+    return "%d bytes (sha256 %s)" % (len(data),
+                                     hashlib.sha256(data).hexdigest()[:16])
 
 
 def hello_image(a, work, new, files=()):
