@@ -2,15 +2,12 @@
 #include "drivers/console.h"
 #include "drivers/poweroff.h"
 #include "init/boot_choice.h"
-#include "lib/string.h"
-#include "linux/files.h"
-#include "linux/process.h"
 
 namespace gts::init {
 namespace {
 
-constexpr char Current[] = "/CMDLINE.TXT", New[] = "/CMDLINE.NEW",
-               Bad[] = "/CMDLINE.BAD", Record[] = "/BOOT.TRY";
+constexpr const char *Current = CurrentFile, *New = NewFile, *Bad = BadFile,
+                     *Record = RecordFile;
 
 fs::Fat16 *vol;
 bool pending;
@@ -20,18 +17,19 @@ bool exists(const char *path) {
   return vol->stat(path, &st) == 0;
 }
 
-// Replaces /BOOT.TRY's content with `line` and a newline, then syncs. The
-// file is one sector: a power cut leaves the old or the new text (cut to
-// the old size at worst), which recordedReason() reads either way.
+// Replaces /BOOT.TRY's content with `line` (RecordBytes in all), then
+// syncs.
 int writeRecord(const char *line) {
-  char text[MaxReason + 1];
-  size_t n = ksnprintf(text, sizeof text, "%s\n", line);
+  char text[RecordBytes];
+  size_t n = ksnprintf(text, sizeof text, "%s", line);
+  for (; n < sizeof text; ++n)
+    text[n] = '\n';
   fs::Node *node;
   int r = vol->open(Record, fs::oflag::Creat, &node);
   if (r < 0)
     return r;
-  int64_t w = vol->write(node, 0, text, n);
-  r = w < 0 ? int(w) : vol->truncate(node, n);
+  int64_t w = vol->write(node, 0, text, sizeof text);
+  r = w < 0 ? int(w) : vol->truncate(node, sizeof text);
   vol->close(node);
   return r < 0 ? r : vol->sync();
 }
@@ -98,55 +96,6 @@ const char *startTrial() {
   return Current;
 }
 
-// The program path on the first line of `cmdline`, '/'-prefixed, into
-// out (256 bytes); false if there is none.
-bool programOf(const char *cmdline, char *out) {
-  fs::Node *node;
-  if (vol->open(cmdline, 0, &node) < 0)
-    return false;
-  int64_t n = vol->read(node, 0, out + 1, 254);
-  vol->close(node);
-  if (n <= 0)
-    return false;
-  out[0] = '/';
-  out[n + 1] = 0;
-  for (char *c = out + 1; *c; ++c)
-    if (*c == '\n' || *c == '\r')
-      *c = 0;
-  return out[1] != 0;
-}
-
-void protectIno(uint64_t ino) {
-  sys::Process &p = sys::process();
-  for (uint64_t &slot : p.protectedIno) {
-    if (slot == ino)
-      return;
-    if (!slot) {
-      slot = ino;
-      return;
-    }
-  }
-  kprintf("boot: too many boot files to protect\n");
-}
-
-// The file and every directory on its path: renaming a directory would
-// move the file away from the name the next boot looks up.
-void protectPath(const char *path) {
-  char prefix[sys::MaxPath];
-  size_t n = lib::strLength(path);
-  if (n >= sizeof prefix)
-    return;
-  for (size_t i = 1; i <= n; ++i) {
-    if (i < n && path[i] != '/')
-      continue;
-    lib::memCopy(prefix, path, i);
-    prefix[i] = 0;
-    fs::Stat st;
-    if (vol->stat(prefix, &st) == 0)
-      protectIno(st.ino);
-  }
-}
-
 } // namespace
 
 const char *chooseConfiguration(fs::Fat16 &volume) {
@@ -180,17 +129,9 @@ int failTrial(const char *reason) {
   return drivers::StatusTrialFailed;
 }
 
-int trialExit(int status) {
+bool confirmTrial() {
   if (!pending)
-    return status;
-  char reason[MaxReason];
-  endReason(status, sys::process().killedBy, reason);
-  return failTrial(reason);
-}
-
-void confirmTrial() {
-  if (!pending)
-    return;
+    return false;
   pending = false;
   // One sector write makes /CMDLINE.NEW the default (docs/FAT16.md,
   // rename); the record goes after, so a cut in between leaves a stale
@@ -204,26 +145,11 @@ void confirmTrial() {
               "reached main, but %s could not replace %s (error %d)", New,
               Current, r);
     failTrial(reason);
-    return;
+    return false;
   }
   removeRecord();
   kprintf("boot: the new configuration reached main; it is now the default\n");
-  protectBootFiles(sys::process().exePath);
-}
-
-void protectBootFiles(const char *exePath) {
-  for (uint64_t &slot : sys::process().protectedIno)
-    slot = 0;
-  protectPath("/KERNEL.BIN");
-  protectPath(Current);
-  protectPath(Record);
-  char program[256];
-  if (programOf(Current, program))
-    protectPath(program);
-  if (pending) {
-    protectPath(New);
-    protectPath(exePath);
-  }
+  return true;
 }
 
 } // namespace gts::init

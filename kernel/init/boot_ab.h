@@ -23,17 +23,9 @@ bool trialPending();
 // and returns drivers::StatusTrialFailed. The caller syncs and powers off.
 int failTrial(const char *reason);
 
-// sys::Process::onExit: a program ending before main fails its trial.
-int trialExit(int status);
-
-// Syscall 1000: the trial's configuration becomes the default (no-op
-// outside a trial).
-void confirmTrial();
-
-// Makes the files the next boot needs read-only for the program, with the
-// directories on their paths: /KERNEL.BIN, /CMDLINE.TXT and the program it
-// names, /BOOT.TRY, and during a trial /CMDLINE.NEW and its program
-// `exePath`.
-void protectBootFiles(const char *exePath);
+// Syscall 1000: the trial's configuration becomes the default. True if
+// it did (false outside a trial, or if the switch failed: then the trial
+// failed and the next boot falls back).
+bool confirmTrial();
 
 } // namespace gts::init

@@ -7,6 +7,11 @@
 
 namespace gts::init {
 
+// The chain's files, all in the volume's root.
+inline constexpr char CurrentFile[] = "/CMDLINE.TXT",
+                      NewFile[] = "/CMDLINE.NEW", BadFile[] = "/CMDLINE.BAD",
+                      RecordFile[] = "/BOOT.TRY";
+
 enum class BootChoice {
   Default,  // boot /CMDLINE.TXT
   Trial,    // /CMDLINE.NEW waits for its first boot
@@ -20,6 +25,10 @@ BootChoice chooseBoot(bool hasNew, bool hasTry);
 // What /BOOT.TRY holds from the start of a trial until its end is known.
 inline constexpr char TrialStarted[] = "started, no result";
 inline constexpr size_t MaxReason = 160; // bytes of a reason, NUL included
+// /BOOT.TRY always has this size (the line, then newlines): rewriting it
+// changes one sector and never its size, so a power cut leaves the old or
+// the new line, whole.
+inline constexpr size_t RecordBytes = MaxReason;
 
 // The reason in /BOOT.TRY's content `text` (n bytes; the program cannot
 // write the file, but a power cut can leave any prefix of it): the first

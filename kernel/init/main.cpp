@@ -18,6 +18,7 @@
 #include "elf/loader.h"
 #include "fs/fat16.h"
 #include "init/boot_ab.h"
+#include "init/boot_choice.h"
 #include "init/cmdline.h"
 #include "init/partition.h"
 #include "lib/string.h"
@@ -221,6 +222,82 @@ bool wantAudit(const init::Cmdline &cmd) {
 #endif
 }
 
+// The program path on the first line of `cmdline`, '/'-prefixed, into
+// out (256 bytes); false if there is none.
+bool programOf(const char *cmdline, char *out) {
+  fs::Node *node;
+  if (volume.open(cmdline, 0, &node) < 0)
+    return false;
+  int64_t n = volume.read(node, 0, out + 1, 254);
+  volume.close(node);
+  if (n <= 0)
+    return false;
+  out[0] = '/';
+  out[n + 1] = 0;
+  for (char *c = out + 1; *c; ++c)
+    if (*c == '\n' || *c == '\r')
+      *c = 0;
+  return out[1] != 0;
+}
+
+void protectIno(uint64_t ino) {
+  for (uint64_t &slot : sys::process().protectedIno) {
+    if (slot == ino)
+      return;
+    if (!slot) {
+      slot = ino;
+      return;
+    }
+  }
+  kprintf("boot: too many boot files to protect\n");
+}
+
+// The file and every directory on its path: renaming a directory would
+// move the file away from the name the next boot looks up.
+void protectPath(const char *path) {
+  char prefix[sys::MaxPath];
+  size_t n = lib::strLength(path);
+  if (n >= sizeof prefix)
+    return;
+  for (size_t i = 1; i <= n; ++i) {
+    if (i < n && path[i] != '/')
+      continue;
+    lib::memCopy(prefix, path, i);
+    prefix[i] = 0;
+    fs::Stat st;
+    if (volume.stat(prefix, &st) == 0)
+      protectIno(st.ino);
+  }
+}
+
+// The files the next boot needs, and the directories on their paths: the
+// program may read them, never change them (linux/fs.cpp answers EACCES /
+// EPERM). /KERNEL.BIN, /CMDLINE.TXT and the program it names, /BOOT.TRY,
+// and during a trial (init/boot_ab.h) /CMDLINE.NEW and its program.
+void protectBootFiles() {
+  for (uint64_t &slot : sys::process().protectedIno)
+    slot = 0;
+  protectPath("/KERNEL.BIN");
+  protectPath(init::CurrentFile);
+  protectPath(init::RecordFile);
+  char program[256];
+  if (programOf(init::CurrentFile, program))
+    protectPath(program);
+  if (init::trialPending()) {
+    protectPath(init::NewFile);
+    protectPath(sys::process().exePath);
+  }
+}
+
+// sys::Process::onExit: a program that ends before main fails its trial.
+int trialExit(int status) {
+  if (!init::trialPending())
+    return status;
+  char reason[init::MaxReason];
+  init::endReason(status, sys::process().killedBy, reason);
+  return init::failTrial(reason);
+}
+
 } // namespace
 
 extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
@@ -274,7 +351,10 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   sys::registerMisc();
   sys::registerMemfd();
   sys::registerThreads();
-  sys::registerGts(init::confirmTrial);
+  sys::registerGts([] {
+    if (init::confirmTrial())
+      protectBootFiles(); // the new configuration's files now
+  });
   sys::filesInit();
   sys::Process &proc = sys::process();
   proc.fs = &volume;
@@ -298,8 +378,8 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   proc.auditWx = wantAudit(cmd);
   if (proc.auditWx && mm::auditWx().violations)
     arch::panic("page-table audit failed");
-  init::protectBootFiles(proc.exePath);
-  proc.onExit = init::trialExit;
+  protectBootFiles();
+  proc.onExit = trialExit;
   uint64_t bootNs =
       (arch::rdtsc() - tscStart) * 1000 / (drivers::tscHz() / 1000000);
   kprintf("kernel: starting %s (%d args) %lu ms after kernel entry\n",

@@ -42,6 +42,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "boot1"))
 from qemu_test import fsck_partition, partition_offset  # noqa: E402
 
 STATUS_TRIAL_FAILED = 123  # drivers::StatusTrialFailed
+RECORD_BYTES = 160  # init::RecordBytes
 HELLO_STATUS = 5
 HELLO_LINE = "hello from gts user space: argc=2 argv[0]=/apps/hello"
 TRYING = "boot: trying the new configuration /CMDLINE.NEW (%s)"
@@ -214,7 +215,8 @@ def fail(a, work):
     img.boot(STATUS_TRIAL_FAILED,
              [FAILED % reason] + ([TRYING % "/abtrial"] if trying else []),
              [CONFIRMED, HELLO_LINE, "abtrial: main reached"])
-    img.expect_file("/BOOT.TRY", reason.encode() + b"\n")
+    # The reason, then newlines: the record's size never changes.
+    img.expect_file("/BOOT.TRY", reason.encode().ljust(RECORD_BYTES, b"\n"))
     img.expect_file("/CMDLINE.NEW", new)
     img.expect_file("/CMDLINE.TXT", txt)
     expect_fallback(img, txt, new, reason)
