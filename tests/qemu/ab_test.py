@@ -106,10 +106,10 @@ class Image:
         os.remove(dest)
         return data
 
-    def fsck(self, strict=True):
-        """fsck.fat -n: clean (and, if strict, not even marked dirty)."""
+    def fsck(self):
+        """fsck.fat -n: clean, not even marked dirty."""
         status, out = fsck_partition(self.path, os.path.join(self.work, "part"))
-        ok = status == 0 and (not strict or out.count("\n") == 2)
+        ok = status == 0 and out.count("\n") == 2
         check(ok, "boot %d: fsck.fat -n is not clean:\n%s" % (self.boots, out))
         return ok
 
@@ -280,8 +280,9 @@ def powercut(a, work):
               "(status %s)" % (i, status))
         check("abtrial: main reached" not in text,
               "trial %d: the trial reached main" % i)
-        # BOOT.TRY was synced before the trial started: nothing is in flight.
-        img.fsck(strict=False)
+        # /BOOT.TRY was synced before the trial started and the program
+        # writes nothing: the volume is clean as the cut left it.
+        img.fsck()
         expect_fallback(img, base.read("/CMDLINE.TXT"), new, NO_RESULT)
 
 
@@ -310,6 +311,9 @@ def main():
     try:
         globals()[a.mode](a, work)
     finally:
+        import powercut
+        for boot in list(powercut.running):  # interrupted: no QEMU left
+            boot.kill()
         shutil.rmtree(work, ignore_errors=True)
     for f in failures:
         print("ab_test: FAIL: " + f)
