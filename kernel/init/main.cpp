@@ -1,5 +1,6 @@
 // Kernel entry point: brings the machine up in dependency order, then runs
-// the program named by /CMDLINE.TXT and powers off with its exit status.
+// the program named by /CMDLINE.TXT (or on trial /CMDLINE.NEW: init/boot_ab.h)
+// and powers off with its exit status.
 #include "arch/cpu_features.h"
 #include "arch/gdt.h"
 #include "arch/pic.h"
@@ -16,6 +17,8 @@
 #include "drivers/virtio_blk.h"
 #include "elf/loader.h"
 #include "fs/fat16.h"
+#include "init/boot_ab.h"
+#include "init/boot_choice.h"
 #include "init/cmdline.h"
 #include "init/partition.h"
 #include "lib/string.h"
@@ -39,11 +42,18 @@ constexpr uint64_t MainStackBytes = 64 * 1024;
 drivers::VirtioBlk disk;
 fs::Fat16 volume;
 
+// During a trial of /CMDLINE.NEW, a boot failure is the trial's failure.
 [[noreturn]] void bootFailure(const char *what, const char *why) {
   kprintf("boot: %s: %s\n", what, why);
+  int status = drivers::StatusBootFailure;
+  if (init::trialPending()) {
+    char reason[256];
+    ksnprintf(reason, sizeof reason, "%s: %s", what, why);
+    status = init::failTrial(reason);
+  }
   if (volume.mounted())
     volume.unmount();
-  drivers::powerOff(drivers::StatusBootFailure);
+  drivers::powerOff(status);
 }
 
 // Ring 3 faults: a backtrace through the program's frame pointers (when it
@@ -61,9 +71,9 @@ void onUserFault(arch::TrapFrame *f) {
     kprintf("  %016lx\n", ret);
     rbp = reinterpret_cast<uint64_t *>(rbp)[0];
   }
-  kprintf("kernel: program killed by %s\n",
-          f->vector == 14 ? "a page fault" : "a CPU exception");
-  sys::exitProcess(drivers::StatusUserFault);
+  const char *why = f->vector == 14 ? "a page fault" : "a CPU exception";
+  kprintf("kernel: program killed by %s\n", why);
+  sys::killProcess(why);
 }
 
 // Zeroing frames by DMA from the empty gap between stage 2 (LBA 1..8) and
@@ -126,22 +136,22 @@ void mountDisk() {
           start, sectors >> 11, volume.freeClusters());
 }
 
-void readCmdline(init::Cmdline *cmd) {
+void readCmdline(const char *path, init::Cmdline *cmd) {
   static char text[8192];
   fs::Node *node;
-  if (volume.open("/CMDLINE.TXT", 0, &node) < 0)
-    bootFailure("/CMDLINE.TXT", "not found");
+  if (volume.open(path, 0, &node) < 0)
+    bootFailure(path, "not found");
   int64_t n = volume.read(node, 0, text, sizeof text - 1);
   fs::Stat st;
   volume.stat(node, &st);
   volume.close(node);
   if (n < 0)
-    bootFailure("/CMDLINE.TXT", "read error");
+    bootFailure(path, "read error");
   if (st.size >= sizeof text)
-    bootFailure("/CMDLINE.TXT", "longer than 8 KiB");
+    bootFailure(path, "longer than 8 KiB");
   text[n] = 0;
   if (const char *e = init::parseCmdline(text, cmd))
-    bootFailure("/CMDLINE.TXT", e);
+    bootFailure(path, e);
 }
 
 // Endless recursion (volatile frames keep it from becoming a loop).
@@ -212,16 +222,80 @@ bool wantAudit(const init::Cmdline &cmd) {
 #endif
 }
 
-// The files the next boot needs: the program may read them, never change
-// them (linux/fs.cpp answers EACCES / EPERM).
-void protectBootFiles() {
-  const char *const names[] = {"/KERNEL.BIN", "/CMDLINE.TXT"};
-  int n = 0;
-  for (const char *name : names) {
-    fs::Stat st;
-    if (volume.stat(name, &st) == 0)
-      sys::process().protectedIno[n++] = st.ino;
+// The program path on the first line of `cmdline`, '/'-prefixed, into
+// out (256 bytes); false if there is none.
+bool programOf(const char *cmdline, char *out) {
+  fs::Node *node;
+  if (volume.open(cmdline, 0, &node) < 0)
+    return false;
+  int64_t n = volume.read(node, 0, out + 1, 254);
+  volume.close(node);
+  if (n <= 0)
+    return false;
+  out[0] = '/';
+  out[n + 1] = 0;
+  for (char *c = out + 1; *c; ++c)
+    if (*c == '\n' || *c == '\r')
+      *c = 0;
+  return out[1] != 0;
+}
+
+void protectIno(uint64_t ino) {
+  for (uint64_t &slot : sys::process().protectedIno) {
+    if (slot == ino)
+      return;
+    if (!slot) {
+      slot = ino;
+      return;
+    }
   }
+  kprintf("boot: too many boot files to protect\n");
+}
+
+// The file and every directory on its path: renaming a directory would
+// move the file away from the name the next boot looks up.
+void protectPath(const char *path) {
+  char prefix[sys::MaxPath];
+  size_t n = lib::strLength(path);
+  if (n >= sizeof prefix)
+    return;
+  for (size_t i = 1; i <= n; ++i) {
+    if (i < n && path[i] != '/')
+      continue;
+    lib::memCopy(prefix, path, i);
+    prefix[i] = 0;
+    fs::Stat st;
+    if (volume.stat(prefix, &st) == 0)
+      protectIno(st.ino);
+  }
+}
+
+// The files the next boot needs, and the directories on their paths: the
+// program may read them, never change them (linux/fs.cpp answers EACCES /
+// EPERM). /KERNEL.BIN, /CMDLINE.TXT and the program it names, /BOOT.TRY,
+// and during a trial (init/boot_ab.h) /CMDLINE.NEW and its program.
+void protectBootFiles() {
+  for (uint64_t &slot : sys::process().protectedIno)
+    slot = 0;
+  protectPath("/KERNEL.BIN");
+  protectPath(init::CurrentFile);
+  protectPath(init::RecordFile);
+  char program[256];
+  if (programOf(init::CurrentFile, program))
+    protectPath(program);
+  if (init::trialPending()) {
+    protectPath(init::NewFile);
+    protectPath(sys::process().exePath);
+  }
+}
+
+// sys::Process::onExit: a program that ends before main fails its trial.
+int trialExit(int status) {
+  if (!init::trialPending())
+    return status;
+  char reason[init::MaxReason];
+  init::endReason(status, sys::process().killedBy, reason);
+  return init::failTrial(reason);
 }
 
 } // namespace
@@ -257,13 +331,17 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   if (!stackTop)
     arch::panic("no memory for the kernel stack");
   arch::syscallInit(stackTop);
-  sched::init(stackTop, [] { sys::exitProcess(drivers::StatusUserFault); });
+  sched::init(stackTop, [] { sys::killProcess("a deadlock"); });
   arch::setPageFaultHook(mm::userPageFault);
   arch::setUserFaultHook(onUserFault);
 
   mountDisk();
   static init::Cmdline cmd;
-  readCmdline(&cmd);
+  const char *cmdPath = init::chooseConfiguration(volume);
+  readCmdline(cmdPath, &cmd);
+  if (init::trialPending())
+    kprintf("boot: trying the new configuration %s (%s)\n", cmdPath,
+            cmd.argv[0]);
   selfTest(cmd);
 
   sys::registerFs();
@@ -273,6 +351,10 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   sys::registerMisc();
   sys::registerMemfd();
   sys::registerThreads();
+  sys::registerGts([] {
+    if (init::confirmTrial())
+      protectBootFiles(); // the new configuration's files now
+  });
   sys::filesInit();
   sys::Process &proc = sys::process();
   proc.fs = &volume;
@@ -297,6 +379,7 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   if (proc.auditWx && mm::auditWx().violations)
     arch::panic("page-table audit failed");
   protectBootFiles();
+  proc.onExit = trialExit;
   uint64_t bootNs =
       (arch::rdtsc() - tscStart) * 1000 / (drivers::tscHz() / 1000000);
   kprintf("kernel: starting %s (%d args) %lu ms after kernel entry\n",
