@@ -78,6 +78,9 @@ set(GTS_BOOT1_IMG ${CMAKE_BINARY_DIR}/boot1.img)
 set(GTS_BOOT1_ARGS "run /tinyllama.bc --state /state --sync-compile --trace-tiers --stats \
 --profile-out /stats.json --export-at-convergence=/NATIVE --runtime=/runtime \
 -- /stories260K.bin -z /tok512.bin -t 0 -n 128 -i \"Once upon a time\"")
-gts_boot1_image(boot1_image OUT ${GTS_BOOT1_IMG} ARGS "${GTS_BOOT1_ARGS}"
-  FILES ${GTS_BOOT1_APP_FILES} ${GTS_BOOT1_RUNTIME_FILES}
-  DEPENDS tinyllama_bc ${GTS_BOOT1_BC} gts_export_runtime)
+# (Once: this file is included from tests/export/ and tests/boot1/.)
+if(NOT TARGET boot1_image)
+  gts_boot1_image(boot1_image OUT ${GTS_BOOT1_IMG} ARGS "${GTS_BOOT1_ARGS}"
+    FILES ${GTS_BOOT1_APP_FILES} ${GTS_BOOT1_RUNTIME_FILES}
+    DEPENDS tinyllama_bc ${GTS_BOOT1_BC} gts_export_runtime)
+endif()
