@@ -95,3 +95,9 @@ pieces=(build/boot-files/stage1.bin build/boot-files/stage2.bin
 echo "boot payload: Boot 1 $(bytes "${pieces[@]}" build/engine/gts \
   build/apps/tinyllama/tinyllama.bc) bytes (engine and bitcode), native \
 $(bytes "${pieces[@]}" build/demo-native) bytes"
+echo "== the same export on the host, as a disk of its own (gts export --image) =="
+build/engine/gts export --state build/demo-state --image build/native.img \
+  --args "/stories260K.bin -z /tok512.bin -t 0 -n 128 -i 'Once upon a time'" \
+  --file $models/stories260K.bin:/stories260K.bin \
+  --file $models/tok512.bin:/tok512.bin
+echo "(boot it: scripts/qemu-run.sh build/native.img)"

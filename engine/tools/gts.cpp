@@ -540,7 +540,10 @@ int exportApp() {
       sys::fs::remove(O.Output);
     failWith(S.takeError());
   }
-  errs() << "gts: exported " << O.Output << " (" << S->ProgramBytes
+  // A program made only for the image is named as it will be there.
+  std::string Shown =
+      KeepProgram ? O.Output : I.Output + ":" + NativeProgramPath;
+  errs() << "gts: exported " << Shown << " (" << S->ProgramBytes
          << " bytes; functions: " << S->Hot << " hot at O3, " << S->Cold
          << " cold at Os, " << S->Never << " never run at Oz; "
          << S->JammedNests << " loop nests jammed behind a guard; profile: "
