@@ -6,7 +6,10 @@
 
 namespace gts::drivers {
 
-// Statuses the kernel itself reports (programs own 0..123).
+// Statuses the kernel itself reports (programs own 0..122).
+// A trial of /CMDLINE.NEW failed before main; the next boot falls back
+// (init/boot_ab.h).
+inline constexpr int StatusTrialFailed = 123;
 inline constexpr int StatusBootFailure = 125; // also stage 2's failures
 inline constexpr int StatusUserFault = 126;   // program killed by a fault
 inline constexpr int StatusKernelPanic = 127; // kernel exception or panic

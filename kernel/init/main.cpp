@@ -1,5 +1,6 @@
 // Kernel entry point: brings the machine up in dependency order, then runs
-// the program named by /CMDLINE.TXT and powers off with its exit status.
+// the program named by /CMDLINE.TXT (or on trial /CMDLINE.NEW: init/boot_ab.h)
+// and powers off with its exit status.
 #include "arch/cpu_features.h"
 #include "arch/gdt.h"
 #include "arch/pic.h"
@@ -16,6 +17,7 @@
 #include "drivers/virtio_blk.h"
 #include "elf/loader.h"
 #include "fs/fat16.h"
+#include "init/boot_ab.h"
 #include "init/cmdline.h"
 #include "init/partition.h"
 #include "lib/string.h"
@@ -39,11 +41,18 @@ constexpr uint64_t MainStackBytes = 64 * 1024;
 drivers::VirtioBlk disk;
 fs::Fat16 volume;
 
+// During a trial of /CMDLINE.NEW, a boot failure is the trial's failure.
 [[noreturn]] void bootFailure(const char *what, const char *why) {
   kprintf("boot: %s: %s\n", what, why);
+  int status = drivers::StatusBootFailure;
+  if (init::trialPending()) {
+    char reason[256];
+    ksnprintf(reason, sizeof reason, "%s: %s", what, why);
+    status = init::failTrial(reason);
+  }
   if (volume.mounted())
     volume.unmount();
-  drivers::powerOff(drivers::StatusBootFailure);
+  drivers::powerOff(status);
 }
 
 // Ring 3 faults: a backtrace through the program's frame pointers (when it
@@ -61,9 +70,9 @@ void onUserFault(arch::TrapFrame *f) {
     kprintf("  %016lx\n", ret);
     rbp = reinterpret_cast<uint64_t *>(rbp)[0];
   }
-  kprintf("kernel: program killed by %s\n",
-          f->vector == 14 ? "a page fault" : "a CPU exception");
-  sys::exitProcess(drivers::StatusUserFault);
+  const char *why = f->vector == 14 ? "a page fault" : "a CPU exception";
+  kprintf("kernel: program killed by %s\n", why);
+  sys::killProcess(why);
 }
 
 // Zeroing frames by DMA from the empty gap between stage 2 (LBA 1..8) and
@@ -126,22 +135,22 @@ void mountDisk() {
           start, sectors >> 11, volume.freeClusters());
 }
 
-void readCmdline(init::Cmdline *cmd) {
+void readCmdline(const char *path, init::Cmdline *cmd) {
   static char text[8192];
   fs::Node *node;
-  if (volume.open("/CMDLINE.TXT", 0, &node) < 0)
-    bootFailure("/CMDLINE.TXT", "not found");
+  if (volume.open(path, 0, &node) < 0)
+    bootFailure(path, "not found");
   int64_t n = volume.read(node, 0, text, sizeof text - 1);
   fs::Stat st;
   volume.stat(node, &st);
   volume.close(node);
   if (n < 0)
-    bootFailure("/CMDLINE.TXT", "read error");
+    bootFailure(path, "read error");
   if (st.size >= sizeof text)
-    bootFailure("/CMDLINE.TXT", "longer than 8 KiB");
+    bootFailure(path, "longer than 8 KiB");
   text[n] = 0;
   if (const char *e = init::parseCmdline(text, cmd))
-    bootFailure("/CMDLINE.TXT", e);
+    bootFailure(path, e);
 }
 
 // Endless recursion (volatile frames keep it from becoming a loop).
@@ -212,18 +221,6 @@ bool wantAudit(const init::Cmdline &cmd) {
 #endif
 }
 
-// The files the next boot needs: the program may read them, never change
-// them (linux/fs.cpp answers EACCES / EPERM).
-void protectBootFiles() {
-  const char *const names[] = {"/KERNEL.BIN", "/CMDLINE.TXT"};
-  int n = 0;
-  for (const char *name : names) {
-    fs::Stat st;
-    if (volume.stat(name, &st) == 0)
-      sys::process().protectedIno[n++] = st.ino;
-  }
-}
-
 } // namespace
 
 extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
@@ -257,13 +254,17 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   if (!stackTop)
     arch::panic("no memory for the kernel stack");
   arch::syscallInit(stackTop);
-  sched::init(stackTop, [] { sys::exitProcess(drivers::StatusUserFault); });
+  sched::init(stackTop, [] { sys::killProcess("a deadlock"); });
   arch::setPageFaultHook(mm::userPageFault);
   arch::setUserFaultHook(onUserFault);
 
   mountDisk();
   static init::Cmdline cmd;
-  readCmdline(&cmd);
+  const char *cmdPath = init::chooseConfiguration(volume);
+  readCmdline(cmdPath, &cmd);
+  if (init::trialPending())
+    kprintf("boot: trying the new configuration %s (%s)\n", cmdPath,
+            cmd.argv[0]);
   selfTest(cmd);
 
   sys::registerFs();
@@ -273,6 +274,7 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   sys::registerMisc();
   sys::registerMemfd();
   sys::registerThreads();
+  sys::registerGts(init::confirmTrial);
   sys::filesInit();
   sys::Process &proc = sys::process();
   proc.fs = &volume;
@@ -296,7 +298,8 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
   proc.auditWx = wantAudit(cmd);
   if (proc.auditWx && mm::auditWx().violations)
     arch::panic("page-table audit failed");
-  protectBootFiles();
+  init::protectBootFiles(proc.exePath);
+  proc.onExit = init::trialExit;
   uint64_t bootNs =
       (arch::rdtsc() - tscStart) * 1000 / (drivers::tscHz() / 1000000);
   kprintf("kernel: starting %s (%d args) %lu ms after kernel entry\n",

@@ -133,7 +133,7 @@ int64_t raise(uint64_t sig) {
     return 0;
   kprintf("kernel: program killed by signal %lu%s\n", sig,
           sig == 6 ? " (SIGABRT)" : "");
-  exitProcess(drivers::StatusUserFault);
+  killProcess("a signal");
 }
 
 bool isSelf(int64_t pid) { return pid == 1 || pid == 0 || pid == -1; }
@@ -191,12 +191,19 @@ void exitProcess(int status) {
           "use, peak %lu MiB)\n",
           status, mm::userResidentBytes() >> 20,
           mm::userPeakResidentBytes() >> 20);
+  if (theProcess.onExit)
+    status = theProcess.onExit(status);
   if (theProcess.fs && theProcess.fs->mounted()) {
     int r = theProcess.fs->unmount();
     if (r < 0)
       kprintf("kernel: disk sync failed (%d)\n", r);
   }
   drivers::powerOff(status);
+}
+
+void killProcess(const char *why) {
+  theProcess.killedBy = why;
+  exitProcess(drivers::StatusUserFault);
 }
 
 void registerProcess() {

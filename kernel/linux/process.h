@@ -18,8 +18,15 @@ struct Process {
   uint64_t mmapCursor = MmapTop; // grows down
   bool diskFlushes = false;      // the device can commit its cache
   bool auditWx = false;          // page-table audit at exit (mm/wx_audit.h)
-  // /KERNEL.BIN and /CMDLINE.TXT (Stat::ino; 0: none): read-only.
-  uint64_t protectedIno[2] = {};
+  // The boot files and their directories (Stat::ino; 0: none): the
+  // program may read them, never change them (init/boot_ab.h).
+  // Four files, two programs with paths of up to 255 bytes (128 levels).
+  uint64_t protectedIno[4 + 2 * 128] = {};
+  // Set just before the kernel ends the program ("a page fault", ...).
+  const char *killedBy = nullptr;
+  // Runs in exitProcess before the disk is synced; returns the status to
+  // power off with (the A/B trial's end, init/boot_ab.h).
+  int (*onExit)(int status) = nullptr;
 };
 
 // Whether `ino` is one of the boot files the program may not change.
@@ -28,5 +35,7 @@ bool isProtectedIno(uint64_t ino);
 Process &process();
 // Syncs and unmounts the file system, then powers off with `status`.
 [[noreturn]] void exitProcess(int status);
+// The same for a program the kernel ends: `why` completes "killed by".
+[[noreturn]] void killProcess(const char *why);
 
 } // namespace gts::sys

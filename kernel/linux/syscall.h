@@ -1,6 +1,6 @@
 // Linux x86-64 system call layer: the frame built by arch/syscall_entry.S,
 // errno values, and the handlers, one family per file (fs, mm, time,
-// process, misc). Handlers take the six raw argument registers and return
+// process, misc, gts). Handlers take the six raw argument registers and return
 // a result or a negative errno.
 #pragma once
 #include <stddef.h>
@@ -38,6 +38,8 @@ void registerProcess();
 void registerMisc();
 void registerMemfd();
 void registerThreads();
+// gts's own calls (linux/gts.cpp); `onMainReached` runs on syscall 1000.
+void registerGts(void (*onMainReached)());
 void add(unsigned number, Handler h);
 
 // Random bytes (RDRAND when the CPU has it), also for AT_RANDOM.
