@@ -40,7 +40,7 @@ from qemu_test import fsck_partition, partition_offset  # noqa: E402
 
 BOS = 1
 # Whole lines other writers put on the console between the app's writes.
-NOISE = re.compile(rb"(gts|kernel|qemu_test|qemu-run): [^\n]*\n")
+NOISE = re.compile(rb"(gts|kernel|boot|qemu_test|qemu-run): [^\n]*\n")
 ID_LINE = re.compile(rb"(\d+)\n")
 # The app's last stderr line. A program whose stdout is fully buffered
 # (musl: no terminal) writes the final newline at exit, after it.
