@@ -29,6 +29,8 @@ namespace {
 Expected<std::unique_ptr<TargetMachine>> createMachine(const Triple &TT) {
   InitializeNativeTarget();
   InitializeNativeTargetAsmPrinter();
+  // The gts_main_reached call is inline assembly (MainReached.cpp).
+  InitializeNativeTargetAsmParser();
   std::string Err;
   const Target *T = TargetRegistry::lookupTarget(TT.str(), Err);
   if (!T)
@@ -100,10 +102,12 @@ Expected<std::string> compileModule(Module &M, ExportSummary &Summary) {
 }
 
 Error linkProgram(StringRef Object, StringRef Runtime, StringRef Output) {
+  // Beside the output, whose folder is known to be writable (the guest has
+  // no /tmp).
   SmallString<128> ObjPath;
   int Fd;
   if (std::error_code EC =
-          sys::fs::createTemporaryFile("gts-export", "o", Fd, ObjPath))
+          sys::fs::createUniqueFile(Output + "-%%%%%%.o", Fd, ObjPath))
     return exportError(ExportErrorKind::CantCreate,
                        "cannot create a temporary object: " + EC.message());
   {
@@ -124,7 +128,11 @@ Error linkProgram(StringRef Object, StringRef Runtime, StringRef Output) {
   // Hot and cold code keep their .text.hot / .text.unlikely prefixes and
   // land apart; sections nothing refers to (unused C library code) go.
   // Our memcpy and qsort come before libc.a, so musl's are not used.
+  // One thread: the kernel runs one. The output is written, not mapped:
+  // the kernel maps files privately, without write-back.
   const char *Args[] = {"ld.lld",
+                        "--threads=1",
+                        "--no-mmap-output-file",
                         "-static",
                         "--gc-sections",
                         "--strip-all",

@@ -145,6 +145,8 @@ Expected<ExportSummary> exportProgram(const ExportOptions &O) {
     return App.takeError();
   if (Error E = applyProfile(*App->M, *Profile, Summary))
     return std::move(E);
+  if (Error E = insertMainReached(*App->M))
+    return std::move(E);
   auto Object = compileModule(*App->M, Summary);
   if (!Object)
     return Object.takeError();

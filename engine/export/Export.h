@@ -3,9 +3,11 @@
 // (docs/EXPORT.md).
 #pragma once
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,9 @@ enum class ExportErrorKind {
   NoRuntime,  // the C library folder is incomplete
   CantCreate, // the output cannot be written
   Link,       // code generation or the link failed
+  NoTool,     // a program the image builder needs is not installed
+  NoFile,     // a file to put on the image is missing
+  Image,      // the image builder failed
 };
 
 class ExportError : public llvm::ErrorInfo<ExportError> {
@@ -56,5 +61,45 @@ struct ExportSummary {
 // Builds Options.Output. App load errors come back as LoadError
 // (ir/Prepare.h), the rest as ExportError.
 llvm::Expected<ExportSummary> exportProgram(const ExportOptions &Options);
+
+// --- Bootable image (gts export --image, Image.cpp) ---
+
+// Where the program goes on the volume.
+inline constexpr const char *NativeProgramPath = "/NATIVE";
+
+struct ImageOptions {
+  std::string Program;   // the exported program
+  std::string Output;    // the disk image to write
+  std::string BootFiles; // stage1.bin, stage2.bin, kernel.bin, mkimage.py
+  std::string Args;      // the program's arguments, split like a shell
+  std::vector<std::string> Files; // SRC[:DEST] data files
+};
+
+// Bytes of what is booted (the payload) and of the data files.
+struct ImageSummary {
+  uint64_t Stage1 = 0, Stage2 = 0, Kernel = 0, Program = 0, Files = 0;
+  uint64_t payload() const { return Stage1 + Stage2 + Kernel + Program; }
+};
+
+// Everything buildImage needs but the program: checked before an export.
+llvm::Error checkImageInputs(const ImageOptions &Options);
+llvm::Expected<ImageSummary> buildImage(const ImageOptions &Options);
+
+// --- The next boot's configuration (gts run --export-at-convergence) ---
+
+// The kernel's A/B files, in the folder of the exported program (the
+// volume's root in the guest): the trial configuration the program writes,
+// and what the kernel renames it to when the trial fails.
+inline constexpr const char *TrialCmdline = "CMDLINE.NEW";
+inline constexpr const char *FailedCmdline = "CMDLINE.BAD";
+
+// Why no export may be made next to Program now, if so: a trial is pending
+// or has failed.
+std::optional<std::string> pendingTrial(llvm::StringRef Program);
+
+// Exports to Options.Output (via Output.TMP, synced and renamed), then
+// writes CMDLINE.NEW beside it: the program followed by AppArgs.
+llvm::Expected<ExportSummary>
+exportForNextBoot(ExportOptions Options, llvm::ArrayRef<std::string> AppArgs);
 
 } // namespace gts

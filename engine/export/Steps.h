@@ -48,6 +48,12 @@ llvm::Expected<std::string> compileModule(llvm::Module &M,
 llvm::Error linkProgram(llvm::StringRef Object, llvm::StringRef Runtime,
                         llvm::StringRef Output);
 
+// Syscall number of gts_main_reached (kernel/linux, docs/KERNEL.md).
+constexpr uint64_t GtsMainReachedSyscall = 1000;
+
+// Makes main's first act a gts_main_reached syscall (MainReached.cpp).
+llvm::Error insertMainReached(llvm::Module &M);
+
 llvm::Error exportError(ExportErrorKind Kind, const llvm::Twine &Msg);
 
 } // namespace gts

@@ -46,7 +46,8 @@ Error writeAll(int Fd, StringRef Data, const Twine &Path) {
   return Error::success();
 }
 
-// Writes Data to Path and makes it durable before returning.
+} // namespace
+
 Error writeDurably(const std::string &Path, StringRef Data) {
   int Fd = ::open(Path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (Fd < 0)
@@ -69,8 +70,6 @@ Error syncDir(const std::string &Dir) {
   ::close(Fd);
   return R == 0 ? Error::success() : ioError("cannot sync", Dir);
 }
-
-} // namespace
 
 std::string StateDir::fileName(uint32_t Boot) {
   std::string S;

@@ -16,6 +16,12 @@
 
 namespace gts {
 
+// Writes Data to Path and makes it durable (fsync) before returning; on
+// failure no file is left.
+llvm::Error writeDurably(const std::string &Path, llvm::StringRef Data);
+// Makes the folder's entries (a rename, a new file) durable.
+llvm::Error syncDir(const std::string &Dir);
+
 class StateDir {
 public:
   // Lists DIR (created if missing). Errors: DIR cannot be created or read.

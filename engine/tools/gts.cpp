@@ -4,6 +4,8 @@
 //   gts snapshot show FILE [--json]
 //   gts report --state DIR [--state DIR...] [--plot OUT.svg]
 //   gts export --state DIR [--state DIR...] [APP.bc] -o PROGRAM
+//   gts export --state DIR [APP.bc] --image OUT.img [--args "..."]
+//              [--file SRC[:DEST]]... [--boot-files DIR]
 //
 // Exit status: the app's own, or one of ExitCode below when gts cannot run it.
 #include "../core/Engine.h"
@@ -20,6 +22,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Support/xxhash.h"
 #include "llvm/TargetParser/Host.h"
@@ -101,6 +104,16 @@ cl::opt<std::string>
           cl::desc("Resume from the newest valid DIR/boot_NNNN.snap and save "
                    "this boot's snapshot there at exit"),
           cl::value_desc("DIR"), cl::sub(RunCmd), cl::cat(Cat));
+cl::opt<std::string> ExportAtConvergence(
+    "export-at-convergence",
+    cl::desc("With --state: once a boot has converged, export the app to PATH "
+             "and write CMDLINE.NEW beside it (the next boot's trial)"),
+    cl::value_desc("PATH"), cl::sub(RunCmd), cl::cat(Cat));
+cl::opt<std::string>
+    RunRuntime("runtime",
+               cl::desc("C library folder for --export-at-convergence"),
+               cl::init(GTS_EXPORT_RUNTIME), cl::value_desc("DIR"),
+               cl::sub(RunCmd), cl::cat(Cat));
 cl::opt<unsigned> Keep("keep",
                        cl::desc("Snapshots kept in the state folder, the new "
                                 "one included (default 3)"),
@@ -140,6 +153,25 @@ cl::opt<std::string>
                            "and compiler-rt builtins"),
                   cl::init(GTS_EXPORT_RUNTIME), cl::value_desc("DIR"),
                   cl::sub(ExportCmd), cl::cat(Cat));
+cl::opt<std::string> ExportImage("image",
+                                 cl::desc("Also build a bootable disk image "
+                                          "with only the program as /NATIVE"),
+                                 cl::value_desc("OUT.img"), cl::sub(ExportCmd),
+                                 cl::cat(Cat));
+cl::opt<std::string> ImageArgs("args",
+                               cl::desc("--image: the program's arguments, "
+                                        "split like a shell"),
+                               cl::sub(ExportCmd), cl::cat(Cat));
+cl::list<std::string> ImageFiles("file",
+                                 cl::desc("--image: a data file (repeatable)"),
+                                 cl::value_desc("SRC[:DEST]"),
+                                 cl::sub(ExportCmd), cl::cat(Cat));
+cl::opt<std::string>
+    BootFiles("boot-files",
+              cl::desc("--image: folder with stage1.bin, stage2.bin, "
+                       "kernel.bin and mkimage.py"),
+              cl::init(GTS_BOOT_FILES), cl::value_desc("DIR"),
+              cl::sub(ExportCmd), cl::cat(Cat));
 
 const auto ProcessStart = std::chrono::steady_clock::now();
 
@@ -242,12 +274,18 @@ int exitCodeFor(ExportErrorKind K) {
   case ExportErrorKind::CantCreate:
     return CantCreate;
   case ExportErrorKind::Link:
+  case ExportErrorKind::Image:
     return Software;
+  case ExportErrorKind::NoTool:
+    return Unavailable;
+  case ExportErrorKind::NoFile:
+    return NoInput;
   }
   return Software;
 }
 
-[[noreturn]] void failWith(Error Err) {
+// The documented exit code and the one-line message of Err.
+std::pair<int, std::string> describe(Error Err) {
   int Code = Software;
   std::string Msg;
   handleAllErrors(
@@ -261,6 +299,11 @@ int exitCodeFor(ExportErrorKind K) {
         Msg = X.Msg;
       },
       [&](const ErrorInfoBase &E) { Msg = E.message(); });
+  return {Code, Msg};
+}
+
+[[noreturn]] void failWith(Error Err) {
+  auto [Code, Msg] = describe(std::move(Err));
   fail(Code, Msg);
 }
 
@@ -321,7 +364,8 @@ std::string tierCounts(const std::array<uint32_t, NumTiers> &PerTier) {
   return S;
 }
 
-void saveSnapshot(const Engine &E) {
+// Saves this boot's snapshot; whether the system has converged.
+bool saveSnapshot(const Engine &E) {
   Snapshot S = E.snapshot();
   S.Boot = ThisBoot.Number;
   S.Config = ThisBoot.Config;
@@ -353,6 +397,32 @@ void saveSnapshot(const Engine &E) {
          << " of them at their final tier (ratio " << format("%.2f", B.ratio())
          << "), " << (B.ObjectBytes + 1023) / 1024 << " KiB of code; "
          << (B.Converged ? "converged" : "not converged") << "\n";
+  return B.Converged;
+}
+
+// After a converged boot: the native program and the next boot's trial
+// configuration (docs/EXPORT.md). A failure ends gts like a failed save.
+void exportAtConvergence() {
+  if (std::optional<std::string> Why = pendingTrial(ExportAtConvergence)) {
+    errs() << "gts: not exporting: " << *Why << "\n";
+    return;
+  }
+  // Copies: LLD resets every command-line option when it links.
+  ExportOptions O{Input, {State}, ExportAtConvergence, RunRuntime};
+  std::vector<std::string> Args(AppArgs.begin(), AppArgs.end());
+  auto S = exportForNextBoot(O, Args);
+  if (!S) {
+    auto [Code, Msg] = describe(S.takeError());
+    errs() << "gts: error: export at convergence: " << Msg << "\n";
+    std::_Exit(Code);
+  }
+  SmallString<256> New(O.Output);
+  sys::path::remove_filename(New);
+  sys::path::append(New, TrialCmdline);
+  errs() << "gts: exported " << O.Output << " ("
+         << (S->ProgramBytes + 1023) / 1024 << " KiB) for the next boot\n"
+         << "gts: wrote " << New << ": " << O.Output
+         << (Args.empty() ? "" : " ") << join(Args, " ") << "\n";
 }
 
 // Runs when the app ends, with the final profile.
@@ -366,8 +436,8 @@ void report(const Engine &E) {
       errs() << "gts: error: " << toString(std::move(Err)) << "\n";
       std::_Exit(CantCreate);
     }
-  if (ThisBoot.Dir)
-    saveSnapshot(E);
+  if (ThisBoot.Dir && saveSnapshot(E) && !ExportAtConvergence.empty())
+    exportAtConvergence();
 }
 
 std::array<uint32_t, NumTiers> tiersOf(const Snapshot &S) {
@@ -438,10 +508,31 @@ int showSnapshot() {
   return 0;
 }
 
+// gts export --image: the program next to the image unless -o names it.
+std::string programForImage() {
+  if (!ExportOut.empty())
+    return ExportOut;
+  SmallString<256> P;
+  int Fd;
+  if (std::error_code EC =
+          sys::fs::createUniqueFile(ExportImage + "-%%%%%%.native", Fd, P))
+    fail(CantCreate,
+         ExportImage + ": cannot create a file beside it: " + EC.message());
+  ::close(Fd);
+  return std::string(P);
+}
+
+void printImage(const ImageOptions &I, const ImageSummary &S) {
+  errs() << "gts: image " << I.Output << ": payload " << S.payload()
+         << " bytes (stage 1 " << S.Stage1 << ", stage 2 " << S.Stage2
+         << ", kernel " << S.Kernel << ", program " << S.Program
+         << "), data files " << S.Files << " bytes\n";
+}
+
 int exportApp() {
-  if (ExportStates.empty() || ExportOut.empty())
-    fail(Usage, "usage: gts export --state DIR [--state DIR...] [APP.bc] -o "
-                "PROGRAM");
+  if (ExportStates.empty() || (ExportOut.empty() && ExportImage.empty()))
+    fail(Usage, "usage: gts export --state DIR [--state DIR...] [APP.bc] "
+                "(-o PROGRAM | --image OUT.img)");
   // Without APP, the copy the first state folder keeps.
   std::string App = ExportApp;
   if (App.empty()) {
@@ -450,16 +541,40 @@ int exportApp() {
       fail(NoInput, ExportStates[0] + ": no app kept there (give APP.bc)");
     App = *Kept;
   }
-  // A copy: LLD resets every command-line option when it links.
-  ExportOptions O{App, ExportStates, ExportOut, ExportRuntime};
+  // Copies: LLD resets every command-line option when it links.
+  ImageOptions I{
+      "", ExportImage, BootFiles, ImageArgs,
+      std::vector<std::string>(ImageFiles.begin(), ImageFiles.end())};
+  if (!I.Output.empty())
+    if (Error E = checkImageInputs(I))
+      failWith(std::move(E));
+  ExportOptions O{App, ExportStates,
+                  I.Output.empty() ? std::string(ExportOut) : programForImage(),
+                  ExportRuntime};
+  bool KeepProgram = I.Output.empty() || !ExportOut.empty();
   auto S = exportProgram(O);
-  if (!S)
+  if (!S) {
+    if (!KeepProgram)
+      sys::fs::remove(O.Output);
     failWith(S.takeError());
-  errs() << "gts: exported " << O.Output << " (" << S->ProgramBytes
+  }
+  // A program made only for the image is named as it will be there.
+  std::string Shown =
+      KeepProgram ? O.Output : I.Output + ":" + NativeProgramPath;
+  errs() << "gts: exported " << Shown << " (" << S->ProgramBytes
          << " bytes; functions: " << S->Hot << " hot at O3, " << S->Cold
          << " cold at Os, " << S->Never << " never run at Oz; "
          << S->JammedNests << " loop nests jammed behind a guard; profile: "
          << join(S->Snapshots, ", ") << ")\n";
+  if (I.Output.empty())
+    return 0;
+  I.Program = O.Output;
+  auto Image = buildImage(I);
+  if (!KeepProgram)
+    sys::fs::remove(O.Output);
+  if (!Image)
+    failWith(Image.takeError());
+  printImage(I, *Image);
   return 0;
 }
 
@@ -520,6 +635,8 @@ int main(int argc, char **argv) {
                 "| gts export ...");
   if (Input.empty())
     fail(Usage, "gts run: no app given");
+  if (!ExportAtConvergence.empty() && State.empty())
+    fail(Usage, "--export-at-convergence needs --state");
   EngineOptions Opts = parseOptions();
   Opts.AtExit = report;
   raiseStackLimit();

@@ -40,8 +40,11 @@ from qemu_test import fsck_partition, partition_offset  # noqa: E402
 
 BOS = 1
 # Whole lines other writers put on the console between the app's writes.
-NOISE = re.compile(rb"(gts|kernel|qemu_test|qemu-run): [^\n]*\n")
+NOISE = re.compile(rb"(gts|kernel|boot|qemu_test|qemu-run): [^\n]*\n")
 ID_LINE = re.compile(rb"(\d+)\n")
+# The app's last stderr line. A program whose stdout is fully buffered
+# (musl: no terminal) writes the final newline at exit, after it.
+RATE_LINE = re.compile(rb"achieved tok/s: [0-9.]+\n")
 
 
 def load_pieces(path):
@@ -113,6 +116,9 @@ def split_console(out, pieces):
         pos += len(want)
         prev = token
     pos = skip_noise(out, pos)
+    m = RATE_LINE.match(out, pos)
+    if m:
+        pos = skip_noise(out, m.end())
     if not out.startswith(b"\n", pos):
         raise ValueError("after %d ids: expected the final newline, got %r"
                          % (len(ids), out[pos:pos + 40]))
