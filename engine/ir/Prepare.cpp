@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <new>
 
 #include <cstring>
 #include <fstream>
@@ -80,17 +81,25 @@ void leaveContained(void *, const char *Reason, bool) {
   abort(); // not reached: only installed while a context runs
 }
 
+// A failed operator new (std::vector inside the reader, past the memory
+// budget below) would throw std::bad_alloc through LLVM, which is built
+// without exceptions: std::terminate. Leave the context instead, whether or
+// not the driver installed LLVM's own new handler (InitLLVM does).
+void newFailed() { leaveContained(nullptr, "out of memory", false); }
+
 // Runs Fn; returns an empty string, or why it did not return.
 std::string runContained(function_ref<void()> Fn) {
   CrashRecoveryContext::Enable();
   install_fatal_error_handler(leaveContained);
   install_bad_alloc_error_handler(leaveContained);
+  std::new_handler OuterNewHandler = std::set_new_handler(newFailed);
   StopReason[0] = '\0';
   bool Ok;
   {
     CrashRecoveryContext CRC;
     Ok = CRC.RunSafely(Fn);
   }
+  std::set_new_handler(OuterNewHandler);
   remove_bad_alloc_error_handler();
   remove_fatal_error_handler();
   CrashRecoveryContext::Disable(); // later faults are the app's: report them

@@ -12,8 +12,12 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <functional>
+
+#include <unistd.h>
 
 using namespace llvm;
 
@@ -43,7 +47,20 @@ void countModule(const gts::PreparedModule &App) {
             std::min<unsigned>(I.getNumOperands(), 7));
 }
 
+// std::terminate is never a way out of loading (a std::bad_alloc thrown
+// through LLVM once was): fail here, before the abort that crash recovery
+// would take for an ordinary fault.
+[[noreturn]] void terminated() {
+  fputs("ir_fuzz: std::terminate while loading\n", stderr);
+  _exit(3);
+}
+
 } // namespace
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+  std::set_terminate(terminated);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   // A copy ends in NUL, as the IR text lexer requires (files do too).
