@@ -6,6 +6,7 @@
 #include "../jit/TierUnit.h"
 #include "../policy/CompileQueue.h"
 #include "../policy/TierPolicy.h"
+#include "../runtime/AppHeap.h"
 #include "../runtime/HostSymbols.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -182,6 +183,9 @@ const StringMap<void *> &appSymbols() {
     StringMap<void *> T = hostSymbols();
     T["exit"] = reinterpret_cast<void *>(&gtsExit);
     T["atexit"] = reinterpret_cast<void *>(&gtsAtExit);
+    T["malloc"] = reinterpret_cast<void *>(&appMalloc);
+    T["calloc"] = reinterpret_cast<void *>(&appCalloc);
+    T["free"] = reinterpret_cast<void *>(&appFree);
     return T;
   }();
   return Table;

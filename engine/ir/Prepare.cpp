@@ -113,13 +113,13 @@ std::string runContained(function_ref<void()> Fn) {
 // a global initializer whose constant refers to itself grows the reader's
 // worklist without end, gigabytes in seconds). While it reads, the process
 // may grow by a budget proportional to the file; past it an allocation
-// fails and the reader stops, contained like any fault. Not under the
-// sanitizers, whose shadow memory needs a huge address space; our kernel
-// accepts and ignores the limit (memory running out is contained there).
+// fails and the reader stops, contained like any fault. The budget counts
+// from the current size, so the sanitizers' reserved shadow memory is
+// inside it; our kernel accepts and ignores the limit (memory running out
+// is contained there).
 class ReaderMemoryBudget {
 public:
   explicit ReaderMemoryBudget(size_t FileBytes) {
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
     std::ifstream Statm("/proc/self/statm");
     uint64_t Pages = 0;
     if (!(Statm >> Pages) || getrlimit(RLIMIT_AS, &Saved) != 0 ||
@@ -129,9 +129,6 @@ public:
     Budget.rlim_cur =
         Pages * sysconf(_SC_PAGESIZE) + (1ull << 30) + 256ull * FileBytes;
     Active = setrlimit(RLIMIT_AS, &Budget) == 0;
-#else
-    (void)FileBytes;
-#endif
   }
   ~ReaderMemoryBudget() {
     if (Active)
