@@ -14,8 +14,11 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cxxabi.h>
 #include <exception>
 #include <functional>
+#include <string>
+#include <typeinfo>
 
 #include <unistd.h>
 
@@ -49,20 +52,40 @@ void countModule(const gts::PreparedModule &App) {
 
 // std::terminate is never a way out of loading (a std::bad_alloc thrown
 // through LLVM once was): fail here, before the abort that crash recovery
-// would take for an ordinary fault.
+// would take for an ordinary fault, keeping the input where libFuzzer keeps
+// its crash inputs (-artifact_prefix).
+std::string TerminateInputPath = "terminate-input";
+const uint8_t *CurrentData;
+size_t CurrentSize;
+
 [[noreturn]] void terminated() {
-  fputs("ir_fuzz: std::terminate while loading\n", stderr);
+  // The harness is built without exceptions: name the type, do not catch.
+  const std::type_info *Type = abi::__cxa_current_exception_type();
+  const char *What = Type ? Type->name() : "no exception";
+  fprintf(stderr, "ir_fuzz: std::terminate while loading (%s); input in %s\n",
+          What, TerminateInputPath.c_str());
+  if (FILE *F = fopen(TerminateInputPath.c_str(), "wb")) {
+    fwrite(CurrentData, 1, CurrentSize, F);
+    fclose(F);
+  }
   _exit(3);
 }
 
 } // namespace
 
-extern "C" int LLVMFuzzerInitialize(int *, char ***) {
+extern "C" int LLVMFuzzerInitialize(int *Argc, char ***Argv) {
+  StringRef Prefix = "-artifact_prefix=";
+  for (int I = 1; I < *Argc; ++I)
+    if (StringRef Arg = (*Argv)[I]; Arg.starts_with(Prefix))
+      TerminateInputPath =
+          (Arg.drop_front(Prefix.size()) + "terminate-input").str();
   std::set_terminate(terminated);
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  CurrentData = Data;
+  CurrentSize = Size;
   // A copy ends in NUL, as the IR text lexer requires (files do too).
   auto Buffer = MemoryBuffer::getMemBufferCopy(
       StringRef(reinterpret_cast<const char *>(Data), Size), "fuzz.bc");
