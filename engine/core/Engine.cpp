@@ -834,7 +834,7 @@ void TieredEngine::exitApp(int Status) {
 Error TieredEngine::runMain(const std::vector<std::string> &Args) {
   collectDestructors();
   if (Error E = runConstructors())
-    return std::move(E);
+    return E;
   std::vector<char *> Argv;
   for (const std::string &A : Args)
     Argv.push_back(const_cast<char *>(A.c_str()));
