@@ -348,10 +348,14 @@ uint64_t fileBytes(const Twine &Path) {
   return sys::fs::file_size(Path, Size) ? 0 : Size;
 }
 
+const char *ProgramPath = ""; // argv[0]
+
 // What this boot read to start: the engine's executable, the app and the
-// snapshot resumed from (the app's own files are the app's business).
+// snapshot resumed from (the app's own files are the app's business). Our
+// kernel has no /proc/self/exe: there the executable is found from argv[0].
 uint64_t bytesLoaded() {
-  std::string Exe = sys::fs::getMainExecutable(nullptr, nullptr);
+  std::string Exe = sys::fs::getMainExecutable(
+      ProgramPath, reinterpret_cast<void *>(&bytesLoaded));
   return fileBytes(Exe) + fileBytes(Input) + ThisBoot.ResumedBytes;
 }
 
@@ -617,6 +621,7 @@ int reportBoots() {
 
 int main(int argc, char **argv) {
   InitLLVM X(argc, argv);
+  ProgramPath = argv[0];
   cl::HideUnrelatedOptions(Cat);
   std::string Errors;
   raw_string_ostream ErrOS(Errors);

@@ -338,13 +338,19 @@ def mcopy_to(img, src, path):
 
 
 def no_recompiles(snap, gts):
-    """Failures if any boot compiled more than its own climbs."""
+    """Failures if any boot compiled more than its own climbs or counts
+    fewer bytes loaded than the engine's own file."""
     r = subprocess.run([gts, "snapshot", "show", snap, "--json"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if r.returncode != 0:
         return ["gts snapshot show %s: %s" % (snap, r.stderr.decode())]
     s = json.loads(r.stdout)
     failures = []
+    for b in s["boots"]:
+        if b["loaded_bytes"] < os.path.getsize(gts):
+            failures.append("boot %d: %d bytes loaded, less than the engine "
+                            "alone (%d)" % (b["boot"], b["loaded_bytes"],
+                                            os.path.getsize(gts)))
     for b in s["boots"][1:]:
         climbs = sum(1 for f in s["functions"] for c in f["tier_changes"]
                      if c["boot"] == b["boot"])
