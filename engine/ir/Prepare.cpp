@@ -86,55 +86,6 @@ void leaveContained(void *, const char *Reason, bool) {
   abort(); // not reached: only installed while a context runs
 }
 
-// A failed operator new (std::vector inside the reader, past the memory
-// budget below) would throw std::bad_alloc through LLVM, which is built
-// without exceptions: std::terminate. Leave the context instead, whether or
-// not the driver installed LLVM's own new handler (InitLLVM does).
-void newFailed() { leaveContained(nullptr, "out of memory", false); }
-
-// Other C++ library exceptions still reach std::terminate: LLVM 19's inline
-// asm constraint parser builds a std::string of a negative length from
-// "=r,r@" (std::length_error; llvm-as-19 aborts on it too). Leave the context
-// from the terminate handler, naming the exception without allocating
-// ("St12length_error" gives "length_error"). The exception object is
-// leaked, like everything the reader built.
-[[noreturn]] void readerThrew() {
-  static char Reason[96];
-  const std::type_info *Type = abi::__cxa_current_exception_type();
-  const char *Name = Type ? Type->name() : "unknown";
-  if (Name[0] == 'S' && Name[1] == 't')
-    Name += 2;
-  while (isdigit(static_cast<unsigned char>(*Name)))
-    ++Name;
-  snprintf(Reason, sizeof Reason, "C++ exception %s", Name);
-  leaveContained(nullptr, Reason, false);
-  abort(); // not reached
-}
-
-// Runs Fn; returns an empty string, or why it did not return.
-std::string runContained(function_ref<void()> Fn) {
-  CrashRecoveryContext::Enable();
-  install_fatal_error_handler(leaveContained);
-  install_bad_alloc_error_handler(leaveContained);
-  std::new_handler OuterNewHandler = std::set_new_handler(newFailed);
-  std::terminate_handler OuterTerminate = std::set_terminate(readerThrew);
-  StopReason[0] = '\0';
-  bool Ok;
-  {
-    CrashRecoveryContext CRC;
-    Ok = CRC.RunSafely(Fn);
-  }
-  std::set_terminate(OuterTerminate);
-  std::set_new_handler(OuterNewHandler);
-  remove_bad_alloc_error_handler();
-  remove_fatal_error_handler();
-  CrashRecoveryContext::Disable(); // later faults are the app's: report them
-  if (Ok)
-    return "";
-  return StopReason[0] ? "LLVM's reader stopped: " + std::string(StopReason)
-                       : "LLVM's reader faulted on it";
-}
-
 // Some malformed files make LLVM's reader loop while it allocates (LLVM 19:
 // a global initializer whose constant refers to itself grows the reader's
 // worklist without end, gigabytes in seconds). While it reads, the process
@@ -166,6 +117,59 @@ private:
   bool Active = false;
 };
 
+// A failed operator new (std::vector inside the reader, past the memory
+// budget below) would throw std::bad_alloc through LLVM, which is built
+// without exceptions: std::terminate. Leave the context instead, whether or
+// not the driver installed LLVM's own new handler (InitLLVM does).
+void newFailed() { leaveContained(nullptr, "out of memory", false); }
+
+// Other C++ library exceptions still reach std::terminate: LLVM 19's inline
+// asm constraint parser builds a std::string of a negative length from
+// "=r,r@" (std::length_error; llvm-as-19 aborts on it too). Leave the context
+// from the terminate handler, naming the exception without allocating
+// ("St12length_error" gives "length_error"). The exception object is
+// leaked, like everything the reader built.
+[[noreturn]] void readerThrew() {
+  static char Reason[96];
+  const std::type_info *Type = abi::__cxa_current_exception_type();
+  const char *Name = Type ? Type->name() : "unknown";
+  if (Name[0] == 'S' && Name[1] == 't')
+    Name += 2;
+  while (isdigit(static_cast<unsigned char>(*Name)))
+    ++Name;
+  snprintf(Reason, sizeof Reason, "C++ exception %s", Name);
+  leaveContained(nullptr, Reason, false);
+  abort(); // not reached
+}
+
+// Runs Fn within the memory budget of a file of FileBytes; returns an
+// empty string, or why it did not return. The budget ends with Fn: what Fn
+// left allocated when it was stopped may fill it, and the error reported
+// next must still be able to allocate.
+std::string runContained(function_ref<void()> Fn, size_t FileBytes) {
+  CrashRecoveryContext::Enable();
+  install_fatal_error_handler(leaveContained);
+  install_bad_alloc_error_handler(leaveContained);
+  std::new_handler OuterNewHandler = std::set_new_handler(newFailed);
+  std::terminate_handler OuterTerminate = std::set_terminate(readerThrew);
+  StopReason[0] = '\0';
+  bool Ok;
+  {
+    ReaderMemoryBudget Budget(FileBytes);
+    CrashRecoveryContext CRC;
+    Ok = CRC.RunSafely(Fn);
+  }
+  std::set_terminate(OuterTerminate);
+  std::set_new_handler(OuterNewHandler);
+  remove_bad_alloc_error_handler();
+  remove_fatal_error_handler();
+  CrashRecoveryContext::Disable(); // later faults are the app's: report them
+  if (Ok)
+    return "";
+  return StopReason[0] ? "LLVM's reader stopped: " + std::string(StopReason)
+                       : "LLVM's reader faulted on it";
+}
+
 // Reads and verifies Buffer into Ctx. *Faulted: the reader faulted, and Ctx
 // holds a half-built module that must not be destroyed.
 Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
@@ -176,15 +180,16 @@ Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
   std::string VerifyMsg;
   bool Invalid = false;
   std::string Complaint;
-  ReaderMemoryBudget Budget(Buffer.getBufferSize());
-  std::string Stopped = runContained([&] {
-    Complaint = checkAttributeGroups(Buffer);
-    if (!Complaint.empty())
-      return;
-    M = parseIR(Buffer, Diag, Ctx);
-    raw_string_ostream VOS(VerifyMsg);
-    Invalid = M && verifyModule(*M, &VOS);
-  });
+  std::string Stopped = runContained(
+      [&] {
+        Complaint = checkAttributeGroups(Buffer);
+        if (!Complaint.empty())
+          return;
+        M = parseIR(Buffer, Diag, Ctx);
+        raw_string_ostream VOS(VerifyMsg);
+        Invalid = M && verifyModule(*M, &VOS);
+      },
+      Buffer.getBufferSize());
   *Faulted = !Stopped.empty();
   if (*Faulted) {
     (void)M.release();

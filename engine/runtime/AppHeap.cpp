@@ -40,7 +40,11 @@ struct BlockCache {
 // a thread that ends stay allocated (at most BytesPerClass per class).
 thread_local BlockCache Cache;
 
-void *take(size_t Chunk) {
+// A cached block for a request of Bytes, or null.
+void *take(size_t Bytes) {
+  size_t Chunk = ChunkFor(Bytes);
+  if (Chunk > LargestCached)
+    return nullptr;
   size_t Class = Chunk / 16;
   FreeBlock *B = Cache.Head[Class];
   if (!B)
@@ -53,22 +57,16 @@ void *take(size_t Chunk) {
 } // namespace
 
 void *appMalloc(size_t Size) {
-  size_t Chunk = ChunkFor(Size);
-  if (Chunk <= LargestCached)
-    if (void *B = take(Chunk))
-      return B;
-  return malloc(Size);
+  void *B = take(Size);
+  return B ? B : malloc(Size);
 }
 
 void *appCalloc(size_t Count, size_t Size) {
   size_t Bytes;
   if (__builtin_mul_overflow(Count, Size, &Bytes))
     return calloc(Count, Size); // glibc's ENOMEM
-  size_t Chunk = ChunkFor(Bytes);
-  if (Chunk <= LargestCached)
-    if (void *B = take(Chunk))
-      return memset(B, 0, Bytes);
-  return calloc(Count, Size);
+  void *B = take(Bytes);
+  return B ? memset(B, 0, Bytes) : calloc(Count, Size);
 }
 
 void appFree(void *Block) {

@@ -346,11 +346,12 @@ def no_recompiles(snap, gts):
         return ["gts snapshot show %s: %s" % (snap, r.stderr.decode())]
     s = json.loads(r.stdout)
     failures = []
+    engine_bytes = os.path.getsize(gts)
     for b in s["boots"]:
-        if b["loaded_bytes"] < os.path.getsize(gts):
+        if b["loaded_bytes"] < engine_bytes:
             failures.append("boot %d: %d bytes loaded, less than the engine "
                             "alone (%d)" % (b["boot"], b["loaded_bytes"],
-                                            os.path.getsize(gts)))
+                                            engine_bytes))
     for b in s["boots"][1:]:
         climbs = sum(1 for f in s["functions"] for c in f["tier_changes"]
                      if c["boot"] == b["boot"])

@@ -50,10 +50,12 @@ void countModule(const gts::PreparedModule &App) {
             std::min<unsigned>(I.getNumOperands(), 7));
 }
 
-// std::terminate is never a way out of loading (a std::bad_alloc thrown
-// through LLVM once was): fail here, before the abort that crash recovery
-// would take for an ordinary fault, keeping the input where libFuzzer keeps
-// its crash inputs (-artifact_prefix).
+// std::terminate is never a way out of loading. While LLVM reads, gts's own
+// terminate handler turns it into a load error (engine/ir/Prepare.cpp);
+// anywhere else, or if that handler were lost, this one fails the run at
+// once, before the abort that crash recovery would take for an ordinary
+// fault, keeping the input where libFuzzer keeps its crash inputs
+// (-artifact_prefix).
 std::string TerminateInputPath = "terminate-input";
 const uint8_t *CurrentData;
 size_t CurrentSize;
