@@ -29,6 +29,7 @@ IrqHandler irqHandlers[16];
 PageFaultHook pageFaultHook;
 UserFaultHook userFaultHook;
 PreemptHook preemptHook;
+TickHook tickHook;
 
 const char *const names[32] = {"divide error",
                                "debug",
@@ -134,6 +135,7 @@ void setIrqHandler(unsigned line, IrqHandler h) { irqHandlers[line] = h; }
 void setPageFaultHook(PageFaultHook h) { pageFaultHook = h; }
 void setUserFaultHook(UserFaultHook h) { userFaultHook = h; }
 void setPreemptHook(PreemptHook h) { preemptHook = h; }
+void setTickHook(TickHook h) { tickHook = h; }
 
 } // namespace gts::arch
 
@@ -144,6 +146,8 @@ extern "C" void trapDispatch(TrapFrame *f) {
     unsigned line = unsigned(f->vector - 32);
     if (irqHandlers[line])
       irqHandlers[line](f);
+    if (line == 0 && tickHook)
+      tickHook(f);
     picEoi(line);
     // Threads switch only here (tick from ring 3) and in blocking calls.
     // The switch happens with the kernel's GS, like in a syscall.

@@ -28,6 +28,10 @@ void setUserFaultHook(UserFaultHook h);
 using PreemptHook = void (*)();
 void setPreemptHook(PreemptHook h);
 
+// Called at every timer tick with the interrupted frame (the sampler).
+using TickHook = void (*)(const TrapFrame *);
+void setTickHook(TickHook h);
+
 // Kernel backtrace from a frame pointer.
 void printBacktrace(uint64_t rbp);
 [[noreturn]] void panic(const char *fmt, ...)

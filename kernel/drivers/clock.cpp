@@ -85,12 +85,16 @@ void clockInit() {
   nsPerTsc32 = (1000000000ull << 32) / hz;
   tscBoot = arch::rdtsc();
   bootEpochNs = readRtcSeconds() * 1000000000ll;
-  outb(0x43, 0x34); // channel 0, lo/hi, mode 2 (rate generator)
-  constexpr uint16_t div = PitHz / TickHz;
-  outb(0x40, div & 0xFF);
-  outb(0x40, div >> 8);
+  setTickHz(TickHz);
   arch::setIrqHandler(0, onTick);
   arch::picUnmask(0);
+}
+
+void setTickHz(unsigned tickHz) {
+  uint16_t div = uint16_t(PitHz / tickHz);
+  outb(0x43, 0x34); // channel 0, lo/hi, mode 2 (rate generator)
+  outb(0x40, div & 0xFF);
+  outb(0x40, div >> 8);
 }
 
 uint64_t tscHz() { return hz; }

@@ -11,5 +11,7 @@ uint64_t tscHz();
 uint64_t monotonicNs();
 int64_t realtimeNs(); // Unix epoch
 inline constexpr unsigned TickHz = 100;
+// Reprograms the tick (the sampler); preemption follows it.
+void setTickHz(unsigned hz);
 
 } // namespace gts::drivers

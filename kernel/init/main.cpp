@@ -30,6 +30,7 @@
 #include "mm/pmm.h"
 #include "mm/user_memory.h"
 #include "mm/wx_audit.h"
+#include "sched/sampler.h"
 #include "sched/scheduler.h"
 
 using namespace gts;
@@ -222,6 +223,24 @@ bool wantAudit(const init::Cmdline &cmd) {
 #endif
 }
 
+// ENV GTS_KERNEL_PROFILE=HZ in /CMDLINE.TXT: sample the program at HZ
+// (sched/sampler.h).
+void startSampler(const init::Cmdline &cmd) {
+  constexpr char Key[] = "GTS_KERNEL_PROFILE=";
+  for (int i = 0; i < cmd.envc; ++i) {
+    const char *c = cmd.envp[i];
+    size_t k = 0;
+    while (Key[k] && c[k] == Key[k])
+      ++k;
+    if (Key[k])
+      continue;
+    unsigned hz = 0;
+    for (c += k; *c >= '0' && *c <= '9' && hz < 100000; ++c)
+      hz = hz * 10 + unsigned(*c - '0');
+    sched::samplerStart(hz);
+  }
+}
+
 // The program path on the first line of `cmdline`, '/'-prefixed, into
 // out (256 bytes); false if there is none.
 bool programOf(const char *cmdline, char *out) {
@@ -384,5 +403,6 @@ extern "C" [[noreturn]] void kernelMain(uint64_t bootInfoPhys) {
       (arch::rdtsc() - tscStart) * 1000 / (drivers::tscHz() / 1000000);
   kprintf("kernel: starting %s (%d args) %lu ms after kernel entry\n",
           proc.exePath, cmd.argc, bootNs / 1000000);
+  startSampler(cmd);
   arch::enterUser(prog.entry, prog.rsp);
 }

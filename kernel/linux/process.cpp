@@ -8,6 +8,7 @@
 #include "linux/user_access.h"
 #include "mm/user_memory.h"
 #include "mm/wx_audit.h"
+#include "sched/sampler.h"
 
 namespace gts::sys {
 namespace {
@@ -191,6 +192,7 @@ void exitProcess(int status) {
           "use, peak %lu MiB)\n",
           status, mm::userResidentBytes() >> 20,
           mm::userPeakResidentBytes() >> 20);
+  sched::samplerReport();
   if (theProcess.onExit)
     status = theProcess.onExit(status);
   if (theProcess.fs && theProcess.fs->mounted()) {

@@ -1,0 +1,25 @@
+// Spins in one named function for 400 ms of wall time, for the kernel's
+// sampling profiler (qemu_profile): most samples must land in
+// spin_for_profile.
+#include <stdio.h>
+#include <time.h>
+
+static double nowMs(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+__attribute__((noinline)) unsigned long spin_for_profile(double ms) {
+  volatile unsigned long x = 0;
+  double end = nowMs() + ms;
+  while (nowMs() < end)
+    for (int i = 0; i < 10000000; ++i)
+      x = x * 6364136223846793005ul + 1442695040888963407ul;
+  return x;
+}
+
+int main(void) {
+  printf("spin: %lx\n", spin_for_profile(400));
+  return 0;
+}
