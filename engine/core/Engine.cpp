@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <x86intrin.h>
 
 extern char **environ;
 
@@ -157,9 +158,15 @@ private:
   size_t LoadedFunctions = 0;
   std::chrono::steady_clock::time_point Started =
       std::chrono::steady_clock::now();
+  uint64_t StartedTsc = __rdtsc();
+  uint64_t AppCycles = 0;        // engine start to the app's exit, what cycles
+                                 // shares are of (not the compiles after it)
+  uint64_t EarlierRunCycles = 0; // of the boots the resumed profile spans
   // The snapshot being resumed, during init() only.
   const Snapshot *Resume = nullptr;
-  // Compiles a resumed profile asked for, left to the end of an in-place run.
+  bool Resumed = false;
+  // Compiles left to the end of an in-place run: what a resumed profile
+  // asked for, and the climbs a warm boot defers (TierPolicy.h).
   std::vector<CompileRequest> ForNextBoot;
   std::unique_ptr<CompileQueue> Queue;
   std::unique_ptr<Interpreter> Interp;
@@ -224,9 +231,13 @@ Error TieredEngine::init() {
   Prof = std::make_unique<Profile>(Names, Opts.Boot);
   Code.assign(App.Functions.size(), {});
   Resume = Opts.Resume;
-  if (Resume)
+  Resumed = Resume != nullptr;
+  if (Resume) {
     if (Error E = checkResume(*Resume))
       return E;
+    for (const BootRecord &B : Resume->History)
+      EarlierRunCycles += B.RunCycles;
+  }
   auto C = Compiler::create(Opts.Cpu);
   if (!C)
     return C.takeError();
@@ -378,7 +389,7 @@ Error TieredEngine::resume(const Snapshot &S) {
 // compile thread at start, or, with one thread, compiled after the app.
 void TieredEngine::resumeTierUps() {
   std::vector<FunctionProfile> Fns = Prof->records();
-  std::vector<Tier> Want = Policy.atResume(Fns);
+  std::vector<Tier> Want = Policy.atResume(Fns, EarlierRunCycles);
   for (size_t Id = 0; Id < Fns.size(); ++Id) {
     if (Want[Id] == Tier::Interp || Want[Id] <= Requested[Id])
       continue;
@@ -394,19 +405,25 @@ void TieredEngine::resumeTierUps() {
 }
 
 void TieredEngine::compileForNextBoot() {
-  // Skips what this boot compiled since (or queued twice).
-  auto Done = [&](const CompileRequest &R) {
-    return R.Level <= Prof->currentTier(R.Id);
-  };
-  size_t N = 0;
-  for (const CompileRequest &R : ForNextBoot)
-    N += !Done(R);
-  if (N)
-    errs() << "gts: compiling " << N << (N == 1 ? " function" : " functions")
-           << " for the next boot\n";
+  // One compile per function, at the highest tier asked for; none for what
+  // this boot compiled since.
+  std::vector<CompileRequest> Todo;
   for (const CompileRequest &R : ForNextBoot) {
-    if (Done(R))
-      continue;
+    auto Same = llvm::find_if(
+        Todo, [&](const CompileRequest &T) { return T.Id == R.Id; });
+    if (Same == Todo.end())
+      Todo.push_back(R);
+    else if (R.Level > Same->Level)
+      *Same = R;
+  }
+  llvm::erase_if(Todo, [&](const CompileRequest &R) {
+    return R.Level <= Prof->currentTier(R.Id);
+  });
+  if (!Todo.empty())
+    errs() << "gts: compiling " << Todo.size()
+           << (Todo.size() == 1 ? " function" : " functions")
+           << " for the next boot\n";
+  for (const CompileRequest &R : Todo) {
     if (Error E = ensureCompileModule()) {
       errs() << "gts: warning: nothing compiled for the next boot: "
              << toString(std::move(E)) << "\n";
@@ -663,8 +680,14 @@ void TieredEngine::onHot(int Id) {
   std::optional<TierPolicy::Step> S = Policy.stepAt(Calls);
   FunctionCounters &C = Prof->counters(Id);
   C.NextTierAt = S ? S->NextAt : Policy.first();
-  if (S && S->To > Requested[Id])
-    request({Id, S->To, Calls});
+  if (!S || S->To <= Requested[Id])
+    return;
+  if (!Queue && Resumed && Policy.defersInPlaceClimb(Prof->currentTier(Id))) {
+    Requested[Id] = S->To;
+    ForNextBoot.push_back({Id, S->To, Calls});
+    return;
+  }
+  request({Id, S->To, Calls});
 }
 
 // A loop outlined into function Id ran LoopThreshold back-edges in the
@@ -758,17 +781,25 @@ void countInstructions(const Function &F, FunctionRecord &R) {
 }
 
 // The seed's ConvergenceState for this boot: how many hot functions run at
-// their final tier, and which functions are hot.
+// their final tier, and which functions are hot. Tiered, code at O3 counts
+// as hot: only hot code gets there, and it no longer counts its cycles.
 void TieredEngine::recordConvergence(const std::vector<FunctionRecord> &Fns,
                                      BootRecord &B) const {
   std::vector<uint64_t> Cycles;
   for (const FunctionRecord &F : Fns)
     Cycles.push_back(estimatedCycles(F.Profile.Counters));
   Tier Final = Opts.Pinned ? *Opts.Pinned : Tier::O3;
+  std::vector<bool> Hot(Fns.size(), false);
+  for (int Id :
+       TierPolicy::hotFunctions(Cycles, EarlierRunCycles + B.RunCycles))
+    Hot[Id] = true;
   std::string Names;
-  for (int Id : TierPolicy::hotFunctions(Cycles)) {
+  for (size_t Id = 0; Id < Fns.size(); ++Id) {
+    bool AtFinal = Fns[Id].Profile.Current == Final;
+    if (!Hot[Id] && !(AtFinal && !Opts.Pinned))
+      continue;
     ++B.Hot;
-    B.HotAtFinalTier += Fns[Id].Profile.Current == Final;
+    B.HotAtFinalTier += AtFinal;
     Names += Fns[Id].Profile.Name + '\n';
   }
   B.HotSetHash = xxh3_64bits(arrayRefFromStringRef(Names));
@@ -793,6 +824,7 @@ Snapshot TieredEngine::snapshot() const {
   BootRecord B;
   B.Boot = Opts.Boot;
   B.RunMillis = millisSince(Started);
+  B.RunCycles = AppCycles;
   B.CompileMillis = CompileMillis;
   B.Compilations = static_cast<uint32_t>(Compilations);
   B.LoadedFunctions = static_cast<uint32_t>(LoadedFunctions);
@@ -822,6 +854,7 @@ void TieredEngine::exitApp(int Status) {
   static bool Exiting = false;
   if (!Exiting) {
     Exiting = true;
+    AppCycles = __rdtsc() - StartedTsc;
     finish();
     std::fflush(nullptr);
     compileForNextBoot();

@@ -1,7 +1,5 @@
 #include "TierPolicy.h"
 
-#include <algorithm>
-
 namespace gts {
 
 std::optional<TierPolicy::Step> TierPolicy::stepAt(uint64_t Calls) const {
@@ -28,19 +26,17 @@ uint64_t TierPolicy::nextAfter(Tier T) const {
   }
 }
 
-std::vector<int> TierPolicy::hotFunctions(const std::vector<uint64_t> &Cycles) {
-  uint64_t Max = 0;
-  for (uint64_t C : Cycles)
-    Max = std::max(Max, C);
+std::vector<int> TierPolicy::hotFunctions(const std::vector<uint64_t> &Cycles,
+                                          uint64_t RunCycles) {
   std::vector<int> Hot;
   for (size_t Id = 0; Id < Cycles.size(); ++Id)
-    if (Max && static_cast<double>(Cycles[Id]) >= HotShare * Max)
+    if (RunCycles && static_cast<double>(Cycles[Id]) >= HotShare * RunCycles)
       Hot.push_back(static_cast<int>(Id));
   return Hot;
 }
 
-std::vector<Tier>
-TierPolicy::atResume(const std::vector<FunctionProfile> &Fns) const {
+std::vector<Tier> TierPolicy::atResume(const std::vector<FunctionProfile> &Fns,
+                                       uint64_t RunCycles) const {
   std::vector<Tier> Want(Fns.size(), Tier::Interp);
   std::vector<uint64_t> Cycles;
   // Counts of earlier boots that passed a threshold climb at once, as they
@@ -53,7 +49,7 @@ TierPolicy::atResume(const std::vector<FunctionProfile> &Fns) const {
       Want[Id] = S->To;
   }
   if (Kind == PolicyKind::Adaptive)
-    for (int Id : hotFunctions(Cycles))
+    for (int Id : hotFunctions(Cycles, RunCycles))
       if (Fns[Id].Current < Tier::O3)
         Want[Id] = Tier::O3;
   return Want;

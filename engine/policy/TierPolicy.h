@@ -15,7 +15,7 @@ enum class PolicyKind {
   // The seed's rule: call counts alone, accumulated across boots.
   Seed,
   // Call counts within a boot, and what earlier boots measured: a function
-  // that held at least HotShare of the cycles starts at O3.
+  // that held at least HotShare of their cycles starts at O3.
   Adaptive,
 };
 
@@ -25,8 +25,11 @@ public:
   explicit TierPolicy(std::array<uint64_t, 4> Thresholds,
                       PolicyKind Kind = PolicyKind::Adaptive)
       : Thresholds(Thresholds), Kind(Kind) {}
-  // A hot function's cycles, as a share of the largest function's (cycles
-  // are inclusive: main's are about the whole run).
+  // A hot function's cycles (inclusive), as a share of the whole runs of
+  // the same boots. Not of the largest function's, as it was: top-tier code
+  // does not count, so main's cycles stopped at O3 while interpreted ones
+  // kept growing, and against that frozen maximum every function that ran
+  // each boot became "hot" after enough boots (the hot set never settled).
   static constexpr double HotShare = 0.01;
 
   // The call count at which a function that starts in the interpreter is
@@ -46,11 +49,25 @@ public:
 
   // At the start of a boot that resumes a profile: the tier each function
   // (by id) should be compiled at now (Interp: leave it as it is), from its
-  // accumulated counts and the tier its code has.
-  std::vector<Tier> atResume(const std::vector<FunctionProfile> &Fns) const;
+  // accumulated counts and the tier its code has. RunCycles: the cycles of
+  // the boots those counts span.
+  std::vector<Tier> atResume(const std::vector<FunctionProfile> &Fns,
+                             uint64_t RunCycles) const;
 
-  // The functions that hold at least HotShare of the cycles (ids).
-  static std::vector<int> hotFunctions(const std::vector<uint64_t> &Cycles);
+  // In a boot that resumed a profile, with the app's own thread compiling:
+  // whether a call-count climb of code that is already compiled waits for
+  // the end of the run (compiled then, for the next boot). The adaptive
+  // policy has put earlier boots' hot set at O3 already, so such a climb is
+  // of a function that was cold; compiling it in place would stop the app
+  // for code that cannot pay back in this boot (under TCG, 0.7 s before
+  // boot 2's first token). Interpreted code still compiles in place.
+  bool defersInPlaceClimb(Tier From) const {
+    return Kind == PolicyKind::Adaptive && From != Tier::Interp;
+  }
+
+  // The functions (ids) whose Cycles reach HotShare of RunCycles.
+  static std::vector<int> hotFunctions(const std::vector<uint64_t> &Cycles,
+                                       uint64_t RunCycles);
 
 private:
   std::array<uint64_t, 4> Thresholds;

@@ -245,6 +245,7 @@ bool readObject(Reader &R, ObjectRecord &O) {
 void writeBoot(Writer &W, const BootRecord &B) {
   W.u32(B.Boot);
   W.f64(B.RunMillis);
+  W.u64(B.RunCycles);
   W.f64(B.CompileMillis);
   W.u32(B.Compilations);
   W.u32(B.LoadedFunctions);
@@ -263,6 +264,7 @@ void writeBoot(Writer &W, const BootRecord &B) {
 bool readBoot(Reader &R, BootRecord &B) {
   R.fixed(B.Boot);
   R.f64(B.RunMillis);
+  R.fixed(B.RunCycles);
   R.f64(B.CompileMillis);
   R.fixed(B.Compilations);
   R.fixed(B.LoadedFunctions);
@@ -499,6 +501,7 @@ void printSnapshotJson(const Snapshot &S, raw_ostream &OS) {
     Boots.push_back(
         json::Object{{"boot", (int64_t)B.Boot},
                      {"run_ms", B.RunMillis},
+                     {"run_cycles", (int64_t)B.RunCycles},
                      {"compile_ms", B.CompileMillis},
                      {"compilations", (int64_t)B.Compilations},
                      {"loaded_functions", (int64_t)B.LoadedFunctions},

@@ -62,6 +62,7 @@ struct ObjectRecord {
 struct BootRecord {
   uint32_t Boot = 0;
   double RunMillis = 0;     // engine start to exit
+  uint64_t RunCycles = 0;   // the same span in rdtsc cycles (hot shares)
   double CompileMillis = 0; // spent compiling (all threads)
   uint32_t Compilations = 0;
   uint32_t LoadedFunctions = 0; // functions whose code came from a snapshot
@@ -85,7 +86,7 @@ struct BootRecord {
 };
 
 struct Snapshot {
-  static constexpr uint32_t Version = 2;
+  static constexpr uint32_t Version = 3;
   uint32_t Boot = 0; // the boot that wrote it (boot_NNNN.snap)
   SnapshotConfig Config;
   std::vector<FunctionRecord> Functions;

@@ -162,9 +162,12 @@ TEST(TierPolicy, AdaptiveStartsHotFunctionsAtO3) {
     Fns[I].Current = Current[I];
   }
   EXPECT_EQ(
-      Seed.atResume(Fns),
+      Seed.atResume(Fns, 80000000),
       (std::vector<Tier>{Tier::Interp, Tier::O0, Tier::Interp, Tier::Interp}));
-  EXPECT_EQ(Adaptive.atResume(Fns),
+  EXPECT_EQ(Adaptive.atResume(Fns, 80000000),
             (std::vector<Tier>{Tier::O3, Tier::O0, Tier::O3, Tier::Interp}));
-  EXPECT_EQ(TierPolicy::hotFunctions(Cycles), (std::vector<int>{0, 2}));
+  EXPECT_EQ(TierPolicy::hotFunctions(Cycles, 80000000),
+            (std::vector<int>{0, 2}));
+  EXPECT_EQ(TierPolicy::hotFunctions(Cycles, 90000000), (std::vector<int>{0}));
+  EXPECT_TRUE(TierPolicy::hotFunctions(Cycles, 0).empty());
 }
