@@ -495,12 +495,22 @@ Error TieredEngine::startInterpreted() {
   std::vector<int> ThunkIds;
   for (size_t Id = 0; Id < App.Functions.size(); ++Id) {
     Function &F = *App.Functions[Id];
+    // Saved code runs it, never the interpreter: no translation (a warm
+    // start's largest setup cost), and its entry only needs to link.
+    if (Code[Id].Object >= 0) {
+      if (thunkable(F, CompileContext)) {
+        Thunks.push_back(
+            {&F, thunkDataSymbol(Id), "__gts_i" + std::to_string(Id)});
+        ThunkIds.push_back(static_cast<int>(Id));
+      }
+      continue;
+    }
     Error Why = Interp->canRun(F);
     if (!Why && thunkable(F, CompileContext)) {
       Thunks.push_back(
           {&F, thunkDataSymbol(Id), "__gts_i" + std::to_string(Id)});
       ThunkIds.push_back(static_cast<int>(Id));
-    } else if (!Why && Code[Id].Object < 0) {
+    } else if (!Why) {
       auto Closure = Interp->closureFor(F);
       if (Closure)
         J->setTarget(static_cast<int>(Id), *Closure);
@@ -513,16 +523,12 @@ Error TieredEngine::startInterpreted() {
         return make_error<LoadError>(LoadErrorKind::Unsupported,
                                      "cannot interpret " + F.getName().str() +
                                          ": " + Msg);
-      if (Code[Id].Object >= 0)
-        continue; // its saved code runs
       errs() << "gts: " << F.getName() << " starts at O0: " << Msg << "\n";
       Compiled.Targets.push_back(static_cast<int>(Id));
       Prof->setInitialTier(static_cast<int>(Id), Tier::O0);
       Prof->counters(static_cast<int>(Id)).NextTierAt = Opts.Thresholds[1];
       continue;
     }
-    if (Code[Id].Object >= 0)
-      continue; // its saved code runs
     if (Tiered) {
       // Calls of earlier boots count towards the first threshold; past it,
       // resumeTierUps() asks for a compile.
@@ -546,9 +552,18 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                                        const std::vector<int> &Ids) {
   if (Thunks.empty())
     return Error::success();
+  // Functions that saved code runs keep a dormant entry: linked, never
+  // adopted (a boot that could not interpret one left it out of the saved
+  // entries object, so it is not looked up either).
+  auto Dormant = [&](size_t I) { return Code[Ids[I]].Object >= 0; };
   StringMap<void *> Data;
   for (size_t I = 0; I < Ids.size(); ++I) {
-    auto D = Interp->entryData(*App.Functions[Ids[I]]);
+    Function &F = *App.Functions[Ids[I]];
+    if (Dormant(I)) {
+      Data[Thunks[I].DataSymbol] = Interp->dormantEntryData(F);
+      continue;
+    }
+    auto D = Interp->entryData(F);
     if (!D)
       return D.takeError();
     Data[Thunks[I].DataSymbol] = *D;
@@ -566,12 +581,13 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
   if (E)
     return E;
   for (size_t I = 0; I < Ids.size(); ++I) {
+    if (Dormant(I))
+      continue;
     auto Entry = J->lookup(Thunks[I].Name);
     if (!Entry)
       return Entry.takeError();
     Interp->adoptEntry(*App.Functions[Ids[I]], *Entry);
-    if (Code[Ids[I]].Object < 0)
-      J->setTarget(Ids[I], *Entry);
+    J->setTarget(Ids[I], *Entry);
   }
   return Error::success();
 }

@@ -381,6 +381,8 @@ Expected<void *> Interpreter::entryData(Function &F) {
   return &FS;
 }
 
+void *Interpreter::dormantEntryData(Function &F) { return &P->state(F); }
+
 void Interpreter::adoptEntry(Function &F, void *Code) {
   P->setEntry(P->state(F), Code);
 }

@@ -81,6 +81,10 @@ public:
   using EntryHandler = void (*)(void *Ret, void **Args, void *Data);
   static EntryHandler entryHandler();
   llvm::Expected<void *> entryData(llvm::Function &F);
+  // The same address without checking the signature: for the entry of a
+  // function that other code runs and the interpreter never will (its
+  // symbol must still resolve where a saved entries object refers to it).
+  void *dormantEntryData(llvm::Function &F);
   void adoptEntry(llvm::Function &F, void *Code);
   // Translates F (if not yet) and checks its signature; the Error names the
   // unsupported construct.

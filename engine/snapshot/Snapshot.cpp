@@ -1,7 +1,6 @@
 #include "Snapshot.h"
 
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/Compression.h"
 #include "llvm/Support/EndianStream.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -10,6 +9,8 @@
 
 #include <cstring>
 #include <link.h>
+#include <memory>
+#include <zstd.h>
 
 using namespace llvm;
 
@@ -193,23 +194,33 @@ bool readFunction(Reader &R, FunctionRecord &F) {
   return R.ok();
 }
 
-void writeObject(Writer &W, const ObjectRecord &O) {
+// Objects are zstd frames, one per object, through one context per
+// snapshot: ZSTD_decompress (and LLVM's wrapper) allocate and set up a
+// ~100 KiB context per call, which was most of a warm start's snapshot read.
+struct ZstdFree {
+  void operator()(ZSTD_CCtx *C) const { ZSTD_freeCCtx(C); }
+  void operator()(ZSTD_DCtx *D) const { ZSTD_freeDCtx(D); }
+};
+using CompressContext = std::unique_ptr<ZSTD_CCtx, ZstdFree>;
+using DecompressContext = std::unique_ptr<ZSTD_DCtx, ZstdFree>;
+
+void writeObject(Writer &W, const ObjectRecord &O, ZSTD_CCtx *C) {
   W.u8(static_cast<uint8_t>(O.Kind));
   W.u8(static_cast<uint8_t>(O.Level));
-  ArrayRef<uint8_t> Raw(reinterpret_cast<const uint8_t *>(O.Bytes.data()),
-                        O.Bytes.size());
-  SmallVector<uint8_t, 0> Packed;
-  bool Compress = compression::zstd::isAvailable();
+  std::string Packed(ZSTD_compressBound(O.Bytes.size()), '\0');
   // Level 1: saving happens at every exit; a higher level costs more time
   // than the few KiB it saves on the disk.
-  if (Compress)
-    compression::zstd::compress(Raw, Packed, 1);
+  size_t N = C ? ZSTD_compressCCtx(C, Packed.data(), Packed.size(),
+                                   O.Bytes.data(), O.Bytes.size(), 1)
+               : 0;
+  bool Compress = N && !ZSTD_isError(N);
+  Packed.resize(Compress ? N : 0);
   W.u8(Compress ? Zstd : Uncompressed);
   W.u64(O.Bytes.size());
-  W.str(Compress ? toStringRef(ArrayRef<uint8_t>(Packed)) : StringRef(O.Bytes));
+  W.str(Compress ? StringRef(Packed) : StringRef(O.Bytes));
 }
 
-bool readObject(Reader &R, ObjectRecord &O) {
+bool readObject(Reader &R, ObjectRecord &O, ZSTD_DCtx *D) {
   uint8_t Kind, Compression;
   uint64_t RawSize;
   std::string Stored;
@@ -232,13 +243,16 @@ bool readObject(Reader &R, ObjectRecord &O) {
   }
   if (Compression != Zstd)
     return R.fail("unknown compression " + Twine(Compression));
-  if (!compression::zstd::isAvailable())
-    return R.fail("zstd-compressed object, this gts has no zstd");
-  SmallVector<uint8_t, 0> Raw;
-  if (Error E = compression::zstd::decompress(
-          arrayRefFromStringRef(Stored), Raw, static_cast<size_t>(RawSize)))
-    return R.fail("bad compressed object: " + toString(std::move(E)));
-  O.Bytes.assign(Raw.begin(), Raw.end());
+  if (!D)
+    return R.fail("no memory for a zstd context");
+  O.Bytes.resize(RawSize);
+  size_t N = ZSTD_decompressDCtx(D, O.Bytes.data(), O.Bytes.size(),
+                                 Stored.data(), Stored.size());
+  if (ZSTD_isError(N))
+    return R.fail(Twine("bad compressed object: ") + ZSTD_getErrorName(N));
+  if (N != RawSize)
+    return R.fail("bad compressed object: " + Twine(N) + " bytes, not " +
+                  Twine(RawSize));
   return true;
 }
 
@@ -329,8 +343,9 @@ void writeSnapshot(const Snapshot &S, raw_ostream &OS) {
   writeConfig(W, S.Config);
   for (const FunctionRecord &F : S.Functions)
     writeFunction(W, F);
+  CompressContext C(ZSTD_createCCtx());
   for (const ObjectRecord &O : S.Objects)
-    writeObject(W, O);
+    writeObject(W, O, C.get());
   for (const BootRecord &B : S.History)
     writeBoot(W, B);
 
@@ -382,8 +397,9 @@ Expected<Snapshot> readSnapshot(MemoryBufferRef Buffer) {
     for (FunctionRecord &F : S.Functions)
       if (!readFunction(R, F))
         break;
+    DecompressContext D(ZSTD_createDCtx());
     for (ObjectRecord &O : S.Objects)
-      if (!readObject(R, O))
+      if (!readObject(R, O, D.get()))
         break;
     for (BootRecord &B : S.History)
       if (!readBoot(R, B))

@@ -77,7 +77,8 @@ struct BootRecord {
   std::array<uint32_t, NumTiers> FunctionsPerTier{}; // by Tier, at exit
   // Convergence (policy/TierPolicy.h defines hot): hot functions, those of
   // them at their final tier, a hash of the hot set's names, and whether the
-  // boot counts as converged (ratio > 0.95, same hot set as the boot before).
+  // boot counts as converged (ratio > 0.95, and the same hot set as the boot
+  // before or that boot's ratio > 0.95 too).
   uint32_t Hot = 0;
   uint32_t HotAtFinalTier = 0;
   uint64_t HotSetHash = 0;

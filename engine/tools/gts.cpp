@@ -380,8 +380,13 @@ bool saveSnapshot(const Engine &E) {
   B.LoadedBytes = bytesLoaded();
   B.FirstOutputMillis = outputTimes().FirstMillis;
   B.OutputPerSecond = outputTimes().ratePerSecond();
-  B.Converged = S.History.size() > 1 && B.ratio() > 0.95 &&
-                S.History.end()[-2].HotSetHash == B.HotSetHash;
+  // The seed's ratio, held: the hot set is the one the boot before found,
+  // or that boot had its ratio already (a function that turns hot later,
+  // near the 1% line, does not undo convergence while the ratio holds).
+  const BootRecord *Before =
+      S.History.size() > 1 ? &S.History.end()[-2] : nullptr;
+  B.Converged = Before && B.ratio() > 0.95 &&
+                (Before->HotSetHash == B.HotSetHash || Before->ratio() > 0.95);
   if (Error E = ThisBoot.Dir->keepApp(Input, S.Config.AppHash)) {
     errs() << "gts: error: app not kept in the state folder: "
            << toString(std::move(E)) << "\n";
