@@ -314,13 +314,17 @@ const ObjectRecord *TieredEngine::savedObject(ObjectKind Kind) const {
   return nullptr;
 }
 
-// Links Obj and keeps a copy of its bytes for the next snapshot.
+// Links Obj and keeps a copy of its bytes for the next snapshot. The JIT
+// gets a copy of its own: it links lazily, at the first lookup of a symbol,
+// which may come after the snapshot Obj was read from is gone (a saved data
+// object that only a lazily translated function refers to).
 Error TieredEngine::linkObject(ObjectKind Kind, Tier Level,
                                std::unique_ptr<MemoryBuffer> Obj) {
   Objects.push_back({Kind, Level,
                      MemoryBuffer::getMemBufferCopy(
                          Obj->getBuffer(), Obj->getBufferIdentifier())});
-  return J->addObject(std::move(Obj));
+  return J->addObject(MemoryBuffer::getMemBufferCopy(
+      Obj->getBuffer(), Obj->getBufferIdentifier()));
 }
 
 Error TieredEngine::compileAndLink(Module &M, ObjectKind Kind, Tier Level,
@@ -505,7 +509,11 @@ Error TieredEngine::startInterpreted() {
       }
       continue;
     }
-    Error Why = Interp->canRun(F);
+    // Resumed, the rest ran in the interpreter (or could have) in the boot
+    // that saved the snapshot, with this IR and this build: what it cannot
+    // run starts at O0, and that code is saved. So it is translated at its
+    // first call, if any, not here.
+    Error Why = Resumed ? Error::success() : Interp->canRun(F);
     if (!Why && thunkable(F, CompileContext)) {
       Thunks.push_back(
           {&F, thunkDataSymbol(Id), "__gts_i" + std::to_string(Id)});
