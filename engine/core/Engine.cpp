@@ -497,16 +497,17 @@ Error TieredEngine::startInterpreted() {
   Compiled.Boot = Opts.Boot;
   std::vector<ThunkRequest> Thunks;
   std::vector<int> ThunkIds;
+  auto AddThunk = [&](Function &F, size_t Id) {
+    Thunks.push_back({&F, thunkDataSymbol(Id), "__gts_i" + std::to_string(Id)});
+    ThunkIds.push_back(static_cast<int>(Id));
+  };
   for (size_t Id = 0; Id < App.Functions.size(); ++Id) {
     Function &F = *App.Functions[Id];
     // Saved code runs it, never the interpreter: no translation (a warm
     // start's largest setup cost), and its entry only needs to link.
     if (Code[Id].Object >= 0) {
-      if (thunkable(F, CompileContext)) {
-        Thunks.push_back(
-            {&F, thunkDataSymbol(Id), "__gts_i" + std::to_string(Id)});
-        ThunkIds.push_back(static_cast<int>(Id));
-      }
+      if (thunkable(F, CompileContext))
+        AddThunk(F, Id);
       continue;
     }
     // Resumed, the rest ran in the interpreter (or could have) in the boot
@@ -515,9 +516,7 @@ Error TieredEngine::startInterpreted() {
     // first call, if any, not here.
     Error Why = Resumed ? Error::success() : Interp->canRun(F);
     if (!Why && thunkable(F, CompileContext)) {
-      Thunks.push_back(
-          {&F, thunkDataSymbol(Id), "__gts_i" + std::to_string(Id)});
-      ThunkIds.push_back(static_cast<int>(Id));
+      AddThunk(F, Id);
     } else if (!Why) {
       auto Closure = Interp->closureFor(F);
       if (Closure)
