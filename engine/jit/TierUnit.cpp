@@ -1,6 +1,7 @@
 #include "TierUnit.h"
 
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
@@ -13,18 +14,17 @@ namespace gts {
 
 namespace {
 
-bool holdsBlockAddress(const Constant *C) {
-  if (isa<BlockAddress>(C))
-    return true;
-  // A global is a reference, not part of this constant (and globals may
-  // refer to each other in cycles).
+// Calls Visit on every block address in C. A global is a reference, not
+// part of this constant (and globals may refer to each other in cycles).
+void forEachBlockAddress(const Constant *C,
+                         function_ref<void(const BlockAddress &)> Visit) {
+  if (const auto *BA = dyn_cast<BlockAddress>(C))
+    return Visit(*BA);
   if (isa<GlobalValue>(C))
-    return false;
+    return;
   for (const Use &Op : C->operands())
-    if (const auto *CO = dyn_cast<Constant>(Op.get());
-        CO && holdsBlockAddress(CO))
-      return true;
-  return false;
+    if (const auto *CO = dyn_cast<Constant>(Op.get()))
+      forEachBlockAddress(CO, Visit);
 }
 
 // Functions reachable from Roots through direct calls.
@@ -39,54 +39,26 @@ SetVector<Function *> directCallees(ArrayRef<Function *> Roots) {
   return Seen;
 }
 
-void makeDeclaration(Function &F) {
-  F.deleteBody();
-  F.setLinkage(GlobalValue::ExternalLinkage);
-  F.setComdat(nullptr);
-}
-
 bool hasBlockAddressUses(const Function &F) {
   return any_of(F.users(), [](const User *U) { return isa<BlockAddress>(U); });
+}
+
+// A label table goes into a unit that compiles the one function it points
+// into, when that function uses it.
+bool tableBelongsTo(const GlobalVariable &G, ArrayRef<Function *> Targets) {
+  bool AllInTargets = true;
+  forEachBlockAddress(G.getInitializer(), [&](const BlockAddress &BA) {
+    AllInTargets &= is_contained(Targets, BA.getFunction());
+  });
+  return AllInTargets && any_of(G.users(), [&](const User *U) {
+           auto *I = dyn_cast<Instruction>(U);
+           return I && is_contained(Targets, I->getFunction());
+         });
 }
 
 void eraseGlobal(GlobalVariable &G) {
   G.replaceAllUsesWith(PoisonValue::get(G.getType()));
   G.eraseFromParent();
-}
-
-// Keeps the label tables that targets use as private copies and erases the
-// others. Runs before bodies are deleted: a table must never outlive the
-// blocks it points to.
-void localizeBlockAddressTables(Module &M, ArrayRef<Function *> Targets) {
-  for (GlobalVariable &G : make_early_inc_range(M.globals())) {
-    if (!isBlockAddressTable(G))
-      continue;
-    bool UsedByTarget = any_of(G.users(), [&](const User *U) {
-      auto *I = dyn_cast<Instruction>(U);
-      return I && is_contained(Targets, I->getFunction());
-    });
-    if (!UsedByTarget) {
-      eraseGlobal(G);
-      continue;
-    }
-    G.setLinkage(GlobalValue::InternalLinkage);
-    G.setVisibility(GlobalValue::DefaultVisibility);
-  }
-}
-
-void declareGlobals(Module &M) {
-  for (GlobalVariable &G : M.globals()) {
-    if (G.isDeclaration() || G.hasLocalLinkage())
-      continue;
-    if (G.isConstant()) {
-      G.setLinkage(GlobalValue::AvailableExternallyLinkage);
-      G.setComdat(nullptr);
-      continue;
-    }
-    G.setInitializer(nullptr);
-    G.setLinkage(GlobalValue::ExternalLinkage);
-    G.setComdat(nullptr);
-  }
 }
 
 // Renames target F to its body symbol and gives every use but block addresses
@@ -131,57 +103,98 @@ Constant *remapBlockAddresses(Constant *C, ValueToValueMapTy &VMap) {
 
 // CloneModule copies initializers before function bodies, so block addresses
 // in a copied table still point into Base (and VMap caches those copies):
-// build the tables again from the mapped blocks.
-void remapBlockAddressTables(const Module &Base, ValueToValueMapTy &VMap) {
-  for (const GlobalVariable &G : Base.globals())
-    if (isBlockAddressTable(G))
-      cast<GlobalVariable>(VMap[&G])->setInitializer(remapBlockAddresses(
-          const_cast<Constant *>(G.getInitializer()), VMap));
+// build the tables again from the mapped blocks. The tables a unit does not
+// define are erased: no code of the unit may jump through them.
+void remapBlockAddressTables(
+    const Module &Base, ValueToValueMapTy &VMap,
+    const SmallPtrSetImpl<const GlobalValue *> &Defined) {
+  for (const GlobalVariable &G : Base.globals()) {
+    if (!isBlockAddressTable(G))
+      continue;
+    auto *Copy = cast<GlobalVariable>(VMap[&G]);
+    if (!Defined.contains(&G)) {
+      eraseGlobal(*Copy);
+      continue;
+    }
+    Copy->setInitializer(
+        remapBlockAddresses(const_cast<Constant *>(G.getInitializer()), VMap));
+    Copy->setLinkage(GlobalValue::InternalLinkage);
+    Copy->setVisibility(GlobalValue::DefaultVisibility);
+  }
+}
+
+std::unique_ptr<Module>
+cloneDefining(const Module &Base, ValueToValueMapTy &VMap,
+              const SmallPtrSetImpl<const GlobalValue *> &Defined) {
+  // Aliases keep their definitions, as in the app.
+  std::unique_ptr<Module> M =
+      CloneModule(Base, VMap, [&](const GlobalValue *GV) {
+        return isa<GlobalAlias>(GV) || isa<GlobalIFunc>(GV) ||
+               Defined.contains(GV);
+      });
+  remapBlockAddressTables(Base, VMap, Defined);
+  return M;
+}
+
+void makeAvailableExternally(GlobalValue &GV) {
+  GV.setLinkage(GlobalValue::AvailableExternallyLinkage);
+  GV.setVisibility(GlobalValue::DefaultVisibility);
+  if (auto *GO = dyn_cast<GlobalObject>(&GV))
+    GO->setComdat(nullptr);
 }
 
 } // namespace
 
 bool isBlockAddressTable(const GlobalVariable &G) {
-  return G.hasInitializer() && holdsBlockAddress(G.getInitializer());
+  bool Holds = false;
+  if (G.hasInitializer())
+    forEachBlockAddress(G.getInitializer(),
+                        [&](const BlockAddress &) { Holds = true; });
+  return Holds;
 }
 
+// Only what the unit defines is copied (a tier-up compiles one function of
+// a module of hundreds); everything else becomes a declaration.
 UnitModule buildTierUnit(const Module &Base,
                          const std::vector<Function *> &Functions,
                          const UnitRequest &Request) {
-  ValueToValueMapTy VMap;
-  std::unique_ptr<Module> M = CloneModule(Base, VMap);
-  remapBlockAddressTables(Base, VMap);
-  std::vector<Function *> Targets;
+  std::vector<Function *> BaseTargets;
   for (int Id : Request.Targets)
-    Targets.push_back(cast<Function>(VMap[Functions[Id]]));
+    BaseTargets.push_back(Functions[Id]);
+  SmallPtrSet<const GlobalValue *, 32> Defined(BaseTargets.begin(),
+                                               BaseTargets.end());
+  SmallPtrSet<const GlobalValue *, 32> Inlinable;
+  if (Request.Level != Tier::O0)
+    for (Function *F : directCallees(BaseTargets))
+      if (!Defined.contains(F) && !hasBlockAddressUses(*F))
+        Inlinable.insert(F);
+  for (const GlobalVariable &G : Base.globals())
+    if (isBlockAddressTable(G) ? tableBelongsTo(G, BaseTargets)
+                               : G.isConstant() && G.hasInitializer())
+      Defined.insert(&G);
+  Defined.insert(Inlinable.begin(), Inlinable.end());
 
-  localizeBlockAddressTables(*M, Targets);
-  SetVector<Function *> Keep = directCallees(Targets);
-  for (Function &F : *M) {
-    if (F.isDeclaration() || is_contained(Targets, &F))
-      continue;
-    bool Inlinable = Request.Level != Tier::O0 && Keep.contains(&F) &&
-                     !hasBlockAddressUses(F);
-    if (Inlinable) {
-      F.setLinkage(GlobalValue::AvailableExternallyLinkage);
-      F.setVisibility(GlobalValue::DefaultVisibility);
-      F.setComdat(nullptr);
-    } else {
-      makeDeclaration(F);
-    }
-  }
-  declareGlobals(*M);
+  ValueToValueMapTy VMap;
+  std::unique_ptr<Module> M = cloneDefining(Base, VMap, Defined);
+  for (const GlobalValue *GV : Inlinable)
+    makeAvailableExternally(*cast<GlobalValue>(VMap[GV]));
+  // Constants stay available so that loads of them fold; they live in the
+  // data unit.
+  for (const GlobalVariable &G : Base.globals())
+    if (Defined.contains(&G) && !isBlockAddressTable(G) && !G.hasLocalLinkage())
+      makeAvailableExternally(*cast<GlobalValue>(VMap[&G]));
 
   UnitModule U;
-  for (size_t I = 0; I < Targets.size(); ++I) {
+  for (size_t I = 0; I < BaseTargets.size(); ++I) {
+    auto *Target = cast<Function>(VMap[BaseTargets[I]]);
     std::string Body = "__gts_f" + std::to_string(Request.Targets[I]) + "_" +
                        tierName(Request.Level).str() + "_b" +
                        std::to_string(Request.Boot) + "_" +
                        std::to_string(Request.Seq);
-    splitEntryFromBody(*Targets[I], Body, Request.DirectCallsBetweenTargets);
-    instrumentFunction(*Targets[I], Request.Targets[I], Request.Instrument);
+    splitEntryFromBody(*Target, Body, Request.DirectCallsBetweenTargets);
+    instrumentFunction(*Target, Request.Targets[I], Request.Instrument);
     if (is_contained(Request.LocalTargets, Request.Targets[I])) {
-      Targets[I]->setLinkage(GlobalValue::InternalLinkage);
+      Target->setLinkage(GlobalValue::InternalLinkage);
       Body.clear();
     }
     U.BodySymbols.push_back(Body);
@@ -191,12 +204,12 @@ UnitModule buildTierUnit(const Module &Base,
 }
 
 std::unique_ptr<Module> buildDataUnit(const Module &Base) {
-  std::unique_ptr<Module> M = CloneModule(Base);
-  localizeBlockAddressTables(*M, {});
-  for (Function &F : *M)
-    if (!F.isDeclaration())
-      makeDeclaration(F);
-  return M;
+  SmallPtrSet<const GlobalValue *, 32> Defined;
+  for (const GlobalVariable &G : Base.globals())
+    if (!isBlockAddressTable(G))
+      Defined.insert(&G);
+  ValueToValueMapTy VMap;
+  return cloneDefining(Base, VMap, Defined);
 }
 
 } // namespace gts
