@@ -9,9 +9,8 @@
 #include "../runtime/AppHeap.h"
 #include "../runtime/HostSymbols.h"
 
+#include "llvm/ADT/Sequence.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Bitcode/BitcodeReader.h"
-#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/StructuralHash.h"
 #include "llvm/Support/raw_ostream.h"
@@ -198,29 +197,30 @@ const StringMap<void *> &appSymbols() {
   return Table;
 }
 
-// The compiler's copy of the app is made at the first compilation (on the
-// app's thread, see request()): a boot whose code all comes from a snapshot
-// never pays for it.
+// The compiler's copy of the app, made on the thread that compiles: a boot
+// whose code all comes from a snapshot never pays for it, and the app's
+// thread never does when there is a compile thread.
 Error TieredEngine::ensureCompileModule() {
   return CompileModule ? Error::success() : initCompileModule();
 }
 
 Error TieredEngine::initCompileModule() {
-  SmallVector<char, 0> Bitcode;
-  raw_svector_ostream OS(Bitcode);
-  WriteBitcodeToFile(*App.M, OS);
-  auto M = parseBitcodeFile(
-      MemoryBufferRef(StringRef(Bitcode.data(), Bitcode.size()), "app"),
-      CompileContext);
+  auto M = prepareCopy(App, CompileContext);
   if (!M)
     return M.takeError();
-  CompileModule = std::move(*M);
-  for (Function &F : *CompileModule)
+  std::vector<Function *> Fns;
+  for (Function &F : **M)
     if (!F.isDeclaration())
-      CompileFunctions.push_back(&F);
-  if (CompileFunctions.size() != App.Functions.size())
+      Fns.push_back(&F);
+  bool Same = Fns.size() == App.Functions.size() &&
+              llvm::all_of(llvm::seq(Fns.size()), [&](size_t I) {
+                return Fns[I]->getName() == App.Functions[I]->getName();
+              });
+  if (!Same)
     return createStringError(inconvertibleErrorCode(),
-                             "bitcode round trip changed the function list");
+                             "preparing the app again gave other functions");
+  CompileModule = std::move(*M);
+  CompileFunctions = std::move(Fns);
   return Error::success();
 }
 
@@ -345,10 +345,9 @@ Error TieredEngine::linkData() {
   if (const ObjectRecord *Saved = savedObject(ObjectKind::Data))
     return linkObject(ObjectKind::Data, Tier::O0,
                       MemoryBuffer::getMemBuffer(Saved->Bytes, "data", false));
-  if (Error E = ensureCompileModule())
-    return E;
-  return compileAndLink(*buildDataUnit(*CompileModule), ObjectKind::Data,
-                        Tier::O0, "data");
+  // From the app's own module, on the app's thread: nothing else uses it yet.
+  return compileAndLink(*buildDataUnit(*App.M), ObjectKind::Data, Tier::O0,
+                        "data");
 }
 
 // Counts continue from the snapshot; saved code is linked and installed at
@@ -549,8 +548,6 @@ Error TieredEngine::startInterpreted() {
     return E;
   if (Compiled.Targets.empty())
     return Error::success();
-  if (Error E = ensureCompileModule())
-    return E;
   return compileAndInstall(Compiled);
 }
 
@@ -625,6 +622,8 @@ void TieredEngine::finish() {
 
 Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   std::lock_guard<std::mutex> G(CompileLock);
+  if (Error E = ensureCompileModule())
+    return E;
   UnitModule U = buildTierUnit(*CompileModule, CompileFunctions, R);
   if (Error E = compileAndLink(*U.M, ObjectKind::Unit, R.Level,
                                "unit" + std::to_string(R.Seq)))
@@ -683,11 +682,6 @@ uint64_t TieredEngine::callsSoFar(int Id) {
 }
 
 void TieredEngine::request(const CompileRequest &R) {
-  if (Error E = ensureCompileModule()) {
-    errs() << "gts: warning: " << App.Functions[R.Id]->getName()
-           << " stays in its tier: " << toString(std::move(E)) << "\n";
-    return;
-  }
   Requested[R.Id] = R.Level;
   if (Queue)
     Queue->push(R);

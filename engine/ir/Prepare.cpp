@@ -301,6 +301,23 @@ void stripO0Artifacts(Function &F) {
     F.removeFnAttr(A);
 }
 
+// The steps after checking, shared with prepareCopy: they must give the same
+// module from the same bytes.
+Error prepareBodies(Module &M, bool ForInterpreter, bool OutlineLoops) {
+  if (ForInterpreter)
+    if (Error E = prepareForInterp(M, OutlineLoops))
+      return E;
+  for (Function &F : M)
+    if (!F.isDeclaration())
+      stripO0Artifacts(F);
+  return Error::success();
+}
+
+void externalizeAll(Module &M) {
+  for (GlobalValue &GV : M.global_values())
+    externalize(GV);
+}
+
 } // namespace
 
 Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter,
@@ -337,20 +354,35 @@ loadAndPrepare(MemoryBufferRef Buffer, bool ForInterpreter, bool OutlineLoops) {
     return std::move(E);
   if (Error E = checkExternals(*P.M, Path))
     return std::move(E);
-  if (ForInterpreter)
-    if (Error E = prepareForInterp(*P.M, OutlineLoops))
-      return std::move(E);
+  if (Error E = prepareBodies(*P.M, ForInterpreter, OutlineLoops))
+    return std::move(E);
   for (Function &F : *P.M) {
     if (F.isDeclaration())
       continue;
-    stripO0Artifacts(F);
     P.Ids[&F] = static_cast<int>(P.Functions.size());
     P.Functions.push_back(&F);
     P.PrivateToCallers.push_back(F.hasLocalLinkage() && !F.hasAddressTaken());
   }
-  for (GlobalValue &GV : P.M->global_values())
-    externalize(GV);
+  externalizeAll(*P.M);
+  P.Source = MemoryBuffer::getMemBufferCopy(Buffer.getBuffer(), Path);
+  P.ForInterpreter = ForInterpreter;
+  P.OutlineLoops = OutlineLoops;
   return std::move(P);
+}
+
+Expected<std::unique_ptr<Module>> prepareCopy(const PreparedModule &P,
+                                              LLVMContext &Ctx) {
+  SMDiagnostic Diag;
+  std::unique_ptr<Module> M = parseIR(P.Source->getMemBufferRef(), Diag, Ctx);
+  if (!M)
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot read the app again: " + Diag.getMessage());
+  if (Error E = checkTarget(*M, P.Source->getBufferIdentifier()))
+    return std::move(E);
+  if (Error E = prepareBodies(*M, P.ForInterpreter, P.OutlineLoops))
+    return std::move(E);
+  externalizeAll(*M);
+  return std::move(M);
 }
 
 } // namespace gts

@@ -4,6 +4,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/MemoryBufferRef.h"
 
 #include <memory>
@@ -22,6 +23,10 @@ struct PreparedModule {
   // direct calls uses it. A unit holding all of its callers may keep it
   // local, as clang does, so that it inlines like a static function.
   std::vector<bool> PrivateToCallers;
+  // The bytes it was read from and how it was prepared, for prepareCopy.
+  std::unique_ptr<llvm::MemoryBuffer> Source;
+  bool ForInterpreter = false;
+  bool OutlineLoops = false;
   // Dense id of a defined function, or -1.
   int idOf(const llvm::Function &F) const {
     auto It = Ids.find(&F);
@@ -74,5 +79,12 @@ llvm::Expected<PreparedModule> loadAndPrepare(llvm::StringRef Path,
 llvm::Expected<PreparedModule> loadAndPrepare(llvm::MemoryBufferRef Buffer,
                                               bool ForInterpreter,
                                               bool OutlineLoops = true);
+
+// The same module again in Ctx, read from P.Source and prepared the same way
+// (so its functions have P's ids): a copy for another thread, as an LLVM
+// context is used by one thread at a time. Cheaper than writing P.M as
+// bitcode, and it does not read P.M, which the app's thread may be using.
+llvm::Expected<std::unique_ptr<llvm::Module>>
+prepareCopy(const PreparedModule &P, llvm::LLVMContext &Ctx);
 
 } // namespace gts
