@@ -120,6 +120,7 @@ private:
   Error linkData();
   Error startPinned(Tier Level);
   Error startInterpreted();
+  void startCompileThread();
   void resumeTierUps();
   void compileForNextBoot();
   Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
@@ -246,6 +247,8 @@ Error TieredEngine::init() {
   if (!NewJit)
     return NewJit.takeError();
   J = std::move(*NewJit);
+  if (!Opts.Pinned && !Opts.SyncCompile)
+    startCompileThread();
   StringMap<void *> Symbols = appSymbols();
   // The app's own definition of a C library name (C lets a program define
   // rand) wins, as with a C linker: its entry takes the name.
@@ -274,15 +277,29 @@ Error TieredEngine::init() {
                                       : startPinned(*Opts.Pinned))
     return E;
   Resume = nullptr;
-  if (!Opts.Pinned && !Opts.SyncCompile) {
-    Queue = CompileQueue::start([this](const CompileRequest &R) { tierUp(R); });
-    if (!Queue)
-      errs() << "gts: no compile thread (cannot start threads): compiling "
-                "in place, as with --sync-compile\n";
-  }
   if (Opts.Resume && !Opts.Pinned)
     resumeTierUps();
   return Error::success();
+}
+
+// The compile thread starts while the app's thread gets the interpreter
+// ready (the rest of init() compiles in the app's own context, on the
+// app's thread). On a cold start, where compiles soon follow, it makes the
+// compiler's copy of the app meanwhile; a resumed boot may compile nothing.
+void TieredEngine::startCompileThread() {
+  std::function<void()> Prepare;
+  if (!Opts.Resume)
+    Prepare = [this] {
+      std::lock_guard<std::mutex> G(CompileLock);
+      // An error here is reported by the first compilation, which tries
+      // again.
+      consumeError(ensureCompileModule());
+    };
+  Queue = CompileQueue::start([this](const CompileRequest &R) { tierUp(R); },
+                              std::move(Prepare));
+  if (!Queue)
+    errs() << "gts: no compile thread (cannot start threads): compiling "
+              "in place, as with --sync-compile\n";
 }
 
 // Every record must belong to a function of this app with the same IR; the
@@ -505,7 +522,7 @@ Error TieredEngine::startInterpreted() {
     // Saved code runs it, never the interpreter: no translation (a warm
     // start's largest setup cost), and its entry only needs to link.
     if (Code[Id].Object >= 0) {
-      if (thunkable(F, CompileContext))
+      if (thunkable(F, App.M->getContext()))
         AddThunk(F, Id);
       continue;
     }
@@ -514,7 +531,7 @@ Error TieredEngine::startInterpreted() {
     // run starts at O0, and that code is saved. So it is translated at its
     // first call, if any, not here.
     Error Why = Resumed ? Error::success() : Interp->canRun(F);
-    if (!Why && thunkable(F, CompileContext)) {
+    if (!Why && thunkable(F, App.M->getContext())) {
       AddThunk(F, Id);
     } else if (!Why) {
       auto Closure = Interp->closureFor(F);
@@ -580,7 +597,7 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                    MemoryBuffer::getMemBuffer(Saved->Bytes, "entries", false));
   else
     E = compileAndLink(
-        *buildEntryThunks(CompileContext, Comp->dataLayout(), Thunks),
+        *buildEntryThunks(App.M->getContext(), Comp->dataLayout(), Thunks),
         ObjectKind::Entries, Tier::O0, "interp-entries");
   if (E)
     return E;

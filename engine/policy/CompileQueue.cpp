@@ -5,8 +5,10 @@
 namespace gts {
 
 std::unique_ptr<CompileQueue>
-CompileQueue::start(std::function<void(const CompileRequest &)> Compile) {
-  std::unique_ptr<CompileQueue> Q(new CompileQueue(std::move(Compile)));
+CompileQueue::start(std::function<void(const CompileRequest &)> Compile,
+                    std::function<void()> Prepare) {
+  std::unique_ptr<CompileQueue> Q(
+      new CompileQueue(std::move(Compile), std::move(Prepare)));
   // pthread_create reports failure; std::thread would throw.
   if (pthread_create(&Q->Worker, nullptr, workerMain, Q.get()) != 0)
     return nullptr;
@@ -42,6 +44,8 @@ std::vector<CompileRequest> CompileQueue::stop() {
 }
 
 void CompileQueue::work() {
+  if (Prepare)
+    Prepare();
   std::unique_lock<std::mutex> G(Lock);
   while (true) {
     Wake.wait(G, [this] { return Stopping || !Pending.empty(); });

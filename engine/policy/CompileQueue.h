@@ -23,8 +23,10 @@ class CompileQueue {
 public:
   // Null when no thread can be started (our kernel runs one thread): the
   // caller then compiles in place.
+  // The worker runs Prepare (if any) before the first request.
   static std::unique_ptr<CompileQueue>
-  start(std::function<void(const CompileRequest &)> Compile);
+  start(std::function<void(const CompileRequest &)> Compile,
+        std::function<void()> Prepare = {});
   ~CompileQueue() { stop(); }
 
   void push(const CompileRequest &R);
@@ -33,12 +35,14 @@ public:
   std::vector<CompileRequest> stop();
 
 private:
-  explicit CompileQueue(std::function<void(const CompileRequest &)> Compile)
-      : Compile(std::move(Compile)) {}
+  CompileQueue(std::function<void(const CompileRequest &)> Compile,
+               std::function<void()> Prepare)
+      : Compile(std::move(Compile)), Prepare(std::move(Prepare)) {}
   static void *workerMain(void *Self);
   void work();
 
   std::function<void(const CompileRequest &)> Compile;
+  std::function<void()> Prepare;
   std::deque<CompileRequest> Pending;
   std::mutex Lock;
   std::condition_variable Wake;
