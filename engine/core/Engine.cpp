@@ -729,7 +729,7 @@ void TieredEngine::onHot(int Id) {
 void TieredEngine::onLoopHot(int Id) {
   Prof->counters(Id).NextTierAt = UINT64_MAX;
   if (Requested[Id] < Tier::O3)
-    request({Id, Tier::O3, callsSoFar(Id)});
+    request({Id, Tier::O3, callsSoFar(Id), /*Urgent=*/true});
 }
 
 // The (priority, function id) entries of llvm.global_ctors or

@@ -23,7 +23,16 @@ void *CompileQueue::workerMain(void *Self) {
 void CompileQueue::push(const CompileRequest &R) {
   {
     std::lock_guard<std::mutex> G(Lock);
-    Pending.push_back(R);
+    // What this request reaches, no waiting one for the function needs to.
+    std::erase_if(Pending, [&](const CompileRequest &P) {
+      return P.Id == R.Id && P.Level <= R.Level;
+    });
+    auto At =
+        R.Urgent
+            ? std::find_if(Pending.begin(), Pending.end(),
+                           [](const CompileRequest &P) { return !P.Urgent; })
+            : Pending.end();
+    Pending.insert(At, R);
   }
   Wake.notify_one();
 }
@@ -53,12 +62,6 @@ void CompileQueue::work() {
       return;
     CompileRequest R = Pending.front();
     Pending.pop_front();
-    // A function that climbed again while queued goes straight to the top.
-    bool Superseded =
-        std::any_of(Pending.begin(), Pending.end(),
-                    [&](const CompileRequest &P) { return P.Id == R.Id; });
-    if (Superseded)
-      continue;
     G.unlock();
     Compile(R);
     G.lock();

@@ -1,4 +1,5 @@
-// Background compilation: requests run on one worker thread, in order.
+// Background compilation: requests run on one worker thread, urgent ones
+// first, otherwise in order.
 #pragma once
 
 #include "../core/Tier.h"
@@ -17,6 +18,9 @@ struct CompileRequest {
   int Id;
   Tier Level;
   uint64_t AtCall; // The call count that asked for it.
+  // An interpreted loop is running and moves to this code at its next
+  // header: it goes before the waiting requests that are not urgent.
+  bool Urgent = false;
 };
 
 class CompileQueue {
