@@ -123,6 +123,7 @@ private:
   void startCompileThread();
   void resumeTierUps();
   void compileForNextBoot();
+  Error installEntryStubs(const std::vector<int> &Ids);
   Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                            const std::vector<int> &Ids);
   void absorbInterpreterProfile(int Id);
@@ -259,7 +260,6 @@ Error TieredEngine::init() {
   Symbols["__gts_hot"] = reinterpret_cast<void *>(&gtsHot);
   Symbols[EntryHandlerSymbol] =
       reinterpret_cast<void *>(Interpreter::entryHandler());
-  Symbols[VarargHandlerSymbol] = Interpreter::varargThunk();
   if (Error E = J->defineAbsolute(Symbols))
     return E;
   if (Error E = J->createEntries(Names))
@@ -511,6 +511,7 @@ Error TieredEngine::startInterpreted() {
   UnitRequest Compiled{
       {}, Tier::O0, Seq++, instrumentFor(Tier::O0, true, false)};
   Compiled.Boot = Opts.Boot;
+  std::vector<int> StubIds; // Entries without compiled code.
   std::vector<ThunkRequest> Thunks;
   std::vector<int> ThunkIds;
   auto AddThunk = [&](Function &F, size_t Id) {
@@ -522,7 +523,7 @@ Error TieredEngine::startInterpreted() {
     // Saved code runs it, never the interpreter: no translation (a warm
     // start's largest setup cost), and its entry only needs to link.
     if (Code[Id].Object >= 0) {
-      if (thunkable(F, App.M->getContext()))
+      if (!Interpreter::hasEntryStub(F) && thunkable(F, App.M->getContext()))
         AddThunk(F, Id);
       continue;
     }
@@ -531,7 +532,9 @@ Error TieredEngine::startInterpreted() {
     // run starts at O0, and that code is saved. So it is translated at its
     // first call, if any, not here.
     Error Why = Resumed ? Error::success() : Interp->canRun(F);
-    if (!Why && thunkable(F, App.M->getContext())) {
+    if (!Why && Interpreter::hasEntryStub(F)) {
+      StubIds.push_back(static_cast<int>(Id));
+    } else if (!Why && thunkable(F, App.M->getContext())) {
       AddThunk(F, Id);
     } else if (!Why) {
       auto Closure = Interp->closureFor(F);
@@ -561,6 +564,8 @@ Error TieredEngine::startInterpreted() {
       Interp->setLoopThreshold(F, Opts.LoopThreshold);
     }
   }
+  if (Error E = installEntryStubs(StubIds))
+    return E;
   if (Error E = installEntryThunks(Thunks, ThunkIds))
     return E;
   if (Compiled.Targets.empty())
@@ -568,7 +573,24 @@ Error TieredEngine::startInterpreted() {
   return compileAndInstall(Compiled);
 }
 
-// JIT-compiled native entries into the interpreter (see EntryThunks.h).
+// Native entries into the interpreter that need no compiling: most
+// signatures have one (Interpreter::hasEntryStub).
+Error TieredEngine::installEntryStubs(const std::vector<int> &Ids) {
+  auto Stubs = J->writeCode(
+      Ids.size(), Interpreter::EntryStubBytes, [&](size_t I, void *Mem) {
+        return Interp->writeEntryStub(*App.Functions[Ids[I]], Mem);
+      });
+  if (!Stubs)
+    return Stubs.takeError();
+  for (size_t I = 0; I < Ids.size(); ++I) {
+    Interp->adoptEntry(*App.Functions[Ids[I]], (*Stubs)[I]);
+    J->setTarget(Ids[I], (*Stubs)[I]);
+  }
+  return Error::success();
+}
+
+// JIT-compiled native entries into the interpreter, for the signatures
+// without a stub (see EntryThunks.h).
 Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                                        const std::vector<int> &Ids) {
   if (Thunks.empty())

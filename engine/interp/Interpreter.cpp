@@ -149,7 +149,8 @@ extern "C" void gts_interp_va_thunk();
 // Variadic functions need the caller's register save area, which libffi
 // closures do not expose: "movabs $FS, %r11; movabs $thunk, %r10; jmp *%r10".
 static bool writeVaStub(void *Mem, FuncState *FS) {
-  static_assert(sizeof(ffi_closure) >= 23, "stub does not fit");
+  static_assert(sizeof(ffi_closure) >= Interpreter::EntryStubBytes,
+                "stub does not fit");
   uint8_t *P = static_cast<uint8_t *>(Mem);
   void *Thunk = reinterpret_cast<void *>(gts_interp_va_thunk);
   P[0] = 0x49, P[1] = 0xBB;
@@ -366,8 +367,30 @@ static void entryFromNative(void *Ret, void **Args, void *Data) {
   closureEntry(nullptr, Ret, Args, Data);
 }
 
-void *Interpreter::varargThunk() {
-  return reinterpret_cast<void *>(gts_interp_va_thunk);
+// What gts_interp_va_entry reads and writes as the SysV ABI passes it.
+static bool plainScalar(Type *T) {
+  return T->isPointerTy() || T->isFloatTy() || T->isDoubleTy() ||
+         (T->isIntegerTy() && T->getIntegerBitWidth() <= 64);
+}
+
+bool Interpreter::hasEntryStub(const Function &F) {
+  if (F.isVarArg())
+    return true;
+  Type *RT = F.getReturnType();
+  if (!RT->isVoidTy() && !plainScalar(RT))
+    return false;
+  return all_of(F.args(), [](const Argument &A) {
+    return plainScalar(A.getType()) && !A.hasByValAttr() &&
+           !A.hasStructRetAttr() && !A.hasInRegAttr();
+  });
+}
+
+Error Interpreter::writeEntryStub(Function &F, void *Mem) {
+  FuncState &FS = P->state(F);
+  if (Error E = P->prepareSignature(FS))
+    return E;
+  writeVaStub(Mem, &FS);
+  return Error::success();
 }
 
 Interpreter::EntryHandler Interpreter::entryHandler() {

@@ -64,14 +64,19 @@ public:
 
   // Native-callable closure that interprets F (created once, cached). For a
   // variadic F, or one with vectors in its signature (libffi has no vector
-  // types), it is a 23-byte stub "movabs entryData(F), %r11; movabs
-  // varargThunk(), %r10; jmp *%r10" (in ffi_closure_alloc memory): the thunk
-  // saves the argument registers as a SysV register save area, so va_start
-  // sees the native caller's variadic arguments.
+  // types), it is the stub of writeEntryStub (in ffi_closure_alloc memory):
+  // its routine saves the argument registers as a SysV register save area,
+  // so va_start sees the native caller's variadic arguments.
   llvm::Expected<void *> closureFor(llvm::Function &F);
-  // For engine-built variadic entries: jump here with entryData(F) in r11
-  // (stack and argument registers as the native caller left them).
-  static void *varargThunk();
+  // Native entries without libffi or compiled code, for a variadic F or one
+  // whose parameters and result are integers of up to 64 bits, pointers,
+  // float or double (no byval, sret or inreg): a stub of EntryStubBytes,
+  // "movabs $state, %r11; movabs $entry, %r10; jmp *%r10", into a routine
+  // that saves the argument registers and reads them by F's signature.
+  // The caller puts it in executable memory and adopts it (adoptEntry).
+  static constexpr size_t EntryStubBytes = 23;
+  static bool hasEntryStub(const llvm::Function &F);
+  llvm::Error writeEntryStub(llvm::Function &F, void *Mem);
   // Native entries built by the engine instead of libffi closures (which
   // need writable+executable memory): a non-variadic function with F's
   // signature that calls entryHandler()(Ret, Args, entryData(F)) with the

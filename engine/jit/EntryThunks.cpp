@@ -1,7 +1,6 @@
 #include "EntryThunks.h"
 
 #include "llvm/IR/IRBuilder.h"
-#include "llvm/IR/InlineAsm.h"
 
 using namespace llvm;
 
@@ -119,26 +118,11 @@ void buildThunk(Module &M, const ThunkRequest &Q) {
     B.CreateRet(B.CreateLoad(RetTy, RetBuf));
 }
 
-// movabs $Data, %r11; movabs $Handler, %r10; jmp *%r10
-void buildVarargStub(Module &M, const ThunkRequest &Q) {
-  LLVMContext &Ctx = M.getContext();
-  Function *F = Function::Create(FunctionType::get(Type::getVoidTy(Ctx), false),
-                                 GlobalValue::ExternalLinkage, Q.Name, M);
-  F->addFnAttr(Attribute::Naked);
-  F->addFnAttr(Attribute::NoUnwind);
-  IRBuilder<> B(BasicBlock::Create(Ctx, "entry", F));
-  std::string Asm = "movabsq $$" + Q.DataSymbol + ", %r11\n\tmovabsq $$" +
-                    VarargHandlerSymbol + ", %r10\n\tjmpq *%r10";
-  B.CreateCall(InlineAsm::get(FunctionType::get(B.getVoidTy(), false), Asm, "",
-                              /*hasSideEffects=*/true));
-  B.CreateUnreachable();
-}
-
 } // namespace
 
 bool thunkable(const Function &F, LLVMContext &Ctx) {
   if (F.isVarArg())
-    return true;
+    return false;
   if (!mapType(F.getReturnType(), Ctx))
     return false;
   for (Type *P : F.getFunctionType()->params())
@@ -156,10 +140,7 @@ buildEntryThunks(LLVMContext &Ctx, const DataLayout &DL,
   auto M = std::make_unique<Module>("interp-entries", Ctx);
   M->setDataLayout(DL);
   for (const ThunkRequest &Q : Reqs)
-    if (Q.Target->isVarArg())
-      buildVarargStub(*M, Q);
-    else
-      buildThunk(*M, Q);
+    buildThunk(*M, Q);
   return M;
 }
 

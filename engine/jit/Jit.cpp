@@ -66,6 +66,32 @@ void Jit::setTarget(int Id, void *Code) {
   Targets[Id].store(Code, std::memory_order_release);
 }
 
+Expected<std::vector<void *>>
+Jit::writeCode(size_t Count, size_t Bytes,
+               function_ref<Error(size_t, void *)> Write) {
+  std::vector<void *> Pieces;
+  if (Count == 0)
+    return Pieces;
+  std::error_code EC;
+  sys::MemoryBlock Block = sys::Memory::allocateMappedMemory(
+      Count * Bytes, nullptr, sys::Memory::MF_READ | sys::Memory::MF_WRITE, EC);
+  if (EC)
+    return errorCodeToError(EC);
+  sys::OwningMemoryBlock Owned(Block);
+  auto *Base = static_cast<char *>(Block.base());
+  for (size_t I = 0; I < Count; ++I) {
+    Pieces.push_back(Base + I * Bytes);
+    if (Error E = Write(I, Pieces.back()))
+      return std::move(E);
+  }
+  if (std::error_code PEC = sys::Memory::protectMappedMemory(
+          Block, sys::Memory::MF_READ | sys::Memory::MF_EXEC))
+    return errorCodeToError(PEC);
+  sys::Memory::InvalidateInstructionCache(Base, Count * Bytes);
+  Code.push_back(std::move(Owned));
+  return Pieces;
+}
+
 Error Jit::addObject(std::unique_ptr<MemoryBuffer> Obj) {
   return J->addObjectFile(std::move(Obj));
 }

@@ -5,6 +5,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ExecutionEngine/Orc/IndirectionUtils.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/Support/Memory.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <atomic>
@@ -34,6 +35,13 @@ public:
   // Retargets entry Id (atomic: the app may be calling it right now).
   void setTarget(int Id, void *Code);
 
+  // Count pieces of code of Bytes each, filled in by Write(I, Mem) while
+  // writable, then made read+execute (never both: our kernel's W^X). They
+  // live as long as the Jit.
+  llvm::Expected<std::vector<void *>>
+  writeCode(size_t Count, size_t Bytes,
+            llvm::function_ref<llvm::Error(size_t, void *)> Write);
+
   // Links relocatable object code into the process.
   llvm::Error addObject(std::unique_ptr<llvm::MemoryBuffer> Obj);
   llvm::Expected<void *> lookup(llvm::StringRef Name);
@@ -44,6 +52,7 @@ private:
   std::vector<std::string> Names;
   std::vector<void *> Entries;
   std::vector<std::atomic<void *>> Targets;
+  std::vector<llvm::sys::OwningMemoryBlock> Code;
 };
 
 } // namespace gts
