@@ -235,12 +235,14 @@ static void writeInt(const APInt &V, uint8_t *Dst, unsigned Bytes) {
 
 void Interpreter::Impl::mapEntries() {
   EntriesMapped = true;
-  for (Function &F : M)
-    if (!F.isDeclaration() && Env.idOf(F) >= 0)
-      if (Expected<void *> A = Env.addressOf(F))
-        ByAddr.try_emplace(*A, &state(F));
-      else
-        consumeError(A.takeError());
+  for (Function &F : M) {
+    if (F.isDeclaration() || Env.idOf(F) < 0)
+      continue;
+    if (Expected<void *> A = Env.addressOf(F))
+      ByAddr.try_emplace(*A, &state(F));
+    else
+      consumeError(A.takeError());
+  }
 }
 
 Error Interpreter::Impl::writeConst(const Constant *C, uint8_t *Dst) {
