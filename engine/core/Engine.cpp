@@ -240,11 +240,11 @@ Error TieredEngine::init() {
     for (const BootRecord &B : Resume->History)
       EarlierRunCycles += B.RunCycles;
   }
-  auto C = Compiler::create(Opts.Cpu);
+  auto C = Compiler::create(Opts.Cpu, App.M->getDataLayout());
   if (!C)
     return C.takeError();
   Comp = std::move(*C);
-  auto NewJit = Jit::create();
+  auto NewJit = Jit::create(App.M->getDataLayout());
   if (!NewJit)
     return NewJit.takeError();
   J = std::move(*NewJit);

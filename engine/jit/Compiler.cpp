@@ -59,7 +59,8 @@ std::pair<std::string, std::string> Compiler::cpuFor(CpuMode Mode) {
   return {sys::getHostCPUName().str(), SF.getString()};
 }
 
-Expected<std::unique_ptr<Compiler>> Compiler::create(CpuMode Mode) {
+Expected<std::unique_ptr<Compiler>> Compiler::create(CpuMode Mode,
+                                                     const DataLayout &DL) {
   InitializeNativeTarget();
   InitializeNativeTargetAsmPrinter();
   InitializeNativeTargetAsmParser();
@@ -67,31 +68,33 @@ Expected<std::unique_ptr<Compiler>> Compiler::create(CpuMode Mode) {
   C->Mode = Mode;
   C->TT = Triple(sys::getProcessTriple());
   std::string Err;
-  const Target *T = TargetRegistry::lookupTarget(C->TT.str(), Err);
-  if (!T)
+  C->T = TargetRegistry::lookupTarget(C->TT.str(), Err);
+  if (!C->T)
     return createStringError(inconvertibleErrorCode(), "no target: %s",
                              Err.c_str());
-  auto [CPU, Features] = cpuFor(Mode);
-  TargetOptions Opts;
-  Opts.AllowFPOpFusion = FPOpFusion::Strict;
-  for (int L = 0; L < 4; ++L) {
-    C->Machines[L].reset(T->createTargetMachine(
-        C->TT.str(), CPU, Features, Opts, Reloc::PIC_, CodeModel::Small,
-        static_cast<CodeGenOptLevel>(L)));
-    if (!C->Machines[L])
-      return createStringError(inconvertibleErrorCode(),
-                               "cannot create target machine");
-  }
-  C->DL = C->Machines[0]->createDataLayout();
-  C->TuneCPU = Mode == CpuMode::Host ? CPU : "generic";
+  std::tie(C->CPU, C->Features) = cpuFor(Mode);
+  C->DL = DL;
+  C->TuneCPU = Mode == CpuMode::Host ? C->CPU : "generic";
   return std::move(C);
 }
 
-TargetMachine &Compiler::machineFor(Tier Level) {
-  return *Machines[static_cast<int>(codeGenLevel(Level))];
+// Made at the first compile at their level: a warm boot may compile nothing.
+Expected<TargetMachine *> Compiler::machineFor(Tier Level) {
+  int L = static_cast<int>(codeGenLevel(Level));
+  std::call_once(MachineMade[L], [&] {
+    TargetOptions Opts;
+    Opts.AllowFPOpFusion = FPOpFusion::Strict;
+    Machines[L].reset(T->createTargetMachine(TT.str(), CPU, Features, Opts,
+                                             Reloc::PIC_, CodeModel::Small,
+                                             static_cast<CodeGenOptLevel>(L)));
+  });
+  if (!Machines[L])
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot create target machine");
+  return Machines[L].get();
 }
 
-void Compiler::optimize(Module &M, Tier Level) {
+void Compiler::optimize(Module &M, Tier Level, TargetMachine &TM) {
   LoopAnalysisManager LAM;
   FunctionAnalysisManager FAM;
   CGSCCAnalysisManager CGAM;
@@ -102,7 +105,7 @@ void Compiler::optimize(Module &M, Tier Level) {
                    Level == Tier::Os || Level == Tier::Oz;
   PTO.LoopVectorization = Vectorize;
   PTO.SLPVectorization = Vectorize;
-  PassBuilder PB(&machineFor(Level), PTO);
+  PassBuilder PB(&TM, PTO);
   PB.registerModuleAnalyses(MAM);
   PB.registerCGSCCAnalyses(CGAM);
   PB.registerFunctionAnalyses(FAM);
@@ -117,14 +120,17 @@ void Compiler::optimize(Module &M, Tier Level) {
 
 Expected<std::unique_ptr<MemoryBuffer>> Compiler::compile(Module &M, Tier Level,
                                                           StringRef Name) {
-  TargetMachine &TM = machineFor(Level);
+  auto Machine = machineFor(Level);
+  if (!Machine)
+    return Machine.takeError();
+  TargetMachine &TM = **Machine;
   M.setDataLayout(DL);
   M.setTargetTriple(TT.str());
   // Scheduling as clang's: tuned for "generic" unless for the host CPU.
   for (Function &F : M)
     if (!F.isDeclaration())
       F.addFnAttr("tune-cpu", TuneCPU);
-  optimize(M, Level);
+  optimize(M, Level, TM);
   SmallVector<char, 0> Obj;
   raw_svector_ostream OS(Obj);
   legacy::PassManager CodeGen;

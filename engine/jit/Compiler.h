@@ -10,6 +10,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -22,7 +23,10 @@ public:
   // Baseline: generic x86-64 (bit-identical to clang -O3 without -march).
   // Host: the host CPU's features, but multiply-adds are never fused
   // (llvm.fmuladd stays a multiply and an add, as on the baseline).
-  static llvm::Expected<std::unique_ptr<Compiler>> create(CpuMode Mode);
+  // DL: the app's data layout, which is the code generator's (x86-64 Linux,
+  // checked when the app is loaded).
+  static llvm::Expected<std::unique_ptr<Compiler>>
+  create(CpuMode Mode, const llvm::DataLayout &DL);
   // The code generator's CPU name and feature string for Mode.
   static std::pair<std::string, std::string> cpuFor(CpuMode Mode);
 
@@ -34,12 +38,15 @@ public:
   const llvm::Triple &triple() const { return TT; }
 
 private:
-  void optimize(llvm::Module &M, Tier Level);
-  llvm::TargetMachine &machineFor(Tier Level);
+  void optimize(llvm::Module &M, Tier Level, llvm::TargetMachine &TM);
+  llvm::Expected<llvm::TargetMachine *> machineFor(Tier Level);
 
   llvm::Triple TT;
+  const llvm::Target *T = nullptr;
+  std::string CPU, Features;
   llvm::DataLayout DL{""};
   std::unique_ptr<llvm::TargetMachine> Machines[4]; // per CodeGenOptLevel
+  std::once_flag MachineMade[4];
   CpuMode Mode;
   std::string TuneCPU;
 };

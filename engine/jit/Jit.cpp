@@ -9,12 +9,36 @@ using namespace llvm::orc;
 
 namespace gts {
 
-Expected<std::unique_ptr<Jit>> Jit::create() {
+namespace {
+
+// The engine adds object code only (its Compiler makes it): LLJIT's own IR
+// compiler would create a target machine at start for nothing.
+class NoIRCompiler : public IRCompileLayer::IRCompiler {
+public:
+  NoIRCompiler() : IRCompiler(IRSymbolMapper::ManglingOptions()) {}
+  Expected<std::unique_ptr<MemoryBuffer>> operator()(Module &M) override {
+    return createStringError(inconvertibleErrorCode(),
+                             "gts links object code only, not IR (" +
+                                 M.getModuleIdentifier() + ")");
+  }
+};
+
+} // namespace
+
+Expected<std::unique_ptr<Jit>> Jit::create(const DataLayout &DL) {
   auto Self = std::make_unique<Jit>();
   // No process-symbol lookup (a static binary cannot dlsym itself), no
   // platform runtime, no eh-frame registration: C apps need none of them.
+  // The data layout is given, so that LLJIT does not make a target machine
+  // to ask for it.
   auto J =
       LLJITBuilder()
+          .setDataLayout(DL)
+          .setCompileFunctionCreator(
+              [](JITTargetMachineBuilder)
+                  -> Expected<std::unique_ptr<IRCompileLayer::IRCompiler>> {
+                return std::make_unique<NoIRCompiler>();
+              })
           .setLinkProcessSymbolsByDefault(false)
           .setPlatformSetUp(setUpInactivePlatform)
           .setObjectLinkingLayerCreator(

@@ -17,7 +17,9 @@ namespace gts {
 
 class Jit {
 public:
-  static llvm::Expected<std::unique_ptr<Jit>> create();
+  // DL: the app's data layout (the host's, checked when it is loaded).
+  static llvm::Expected<std::unique_ptr<Jit>>
+  create(const llvm::DataLayout &DL);
 
   // Makes Symbols (name -> address) visible to linked code.
   llvm::Error defineAbsolute(const llvm::StringMap<void *> &Symbols);
