@@ -27,10 +27,10 @@ uint64_t TierPolicy::nextAfter(Tier T) const {
 }
 
 std::vector<int> TierPolicy::hotFunctions(const std::vector<uint64_t> &Cycles,
-                                          uint64_t RunCycles) {
+                                          uint64_t RunCycles, double Share) {
   std::vector<int> Hot;
   for (size_t Id = 0; Id < Cycles.size(); ++Id)
-    if (RunCycles && static_cast<double>(Cycles[Id]) >= HotShare * RunCycles)
+    if (RunCycles && static_cast<double>(Cycles[Id]) >= Share * RunCycles)
       Hot.push_back(static_cast<int>(Id));
   return Hot;
 }
@@ -49,7 +49,7 @@ std::vector<Tier> TierPolicy::atResume(const std::vector<FunctionProfile> &Fns,
       Want[Id] = S->To;
   }
   if (Kind == PolicyKind::Adaptive)
-    for (int Id : hotFunctions(Cycles, RunCycles))
+    for (int Id : hotFunctions(Cycles, RunCycles, PromoteShare))
       if (Fns[Id].Current < Tier::O3)
         Want[Id] = Tier::O3;
   return Want;

@@ -31,6 +31,12 @@ public:
   // kept growing, and against that frozen maximum every function that ran
   // each boot became "hot" after enough boots (the hot set never settled).
   static constexpr double HotShare = 0.01;
+  // At resume the adaptive policy compiles at the top tier what reaches half
+  // of that: a function whose share hovers about HotShare from boot to boot
+  // is at its final tier before a boot counts it hot, so a converged system
+  // stays converged (with one threshold such a function left the hot set
+  // and came back, and the boot that counted it hot was not converged).
+  static constexpr double PromoteShare = HotShare / 2;
 
   // The call count at which a function that starts in the interpreter is
   // first compiled.
@@ -65,9 +71,10 @@ public:
     return Kind == PolicyKind::Adaptive && From != Tier::Interp;
   }
 
-  // The functions (ids) whose Cycles reach HotShare of RunCycles.
+  // The functions (ids) whose Cycles reach Share of RunCycles.
   static std::vector<int> hotFunctions(const std::vector<uint64_t> &Cycles,
-                                       uint64_t RunCycles);
+                                       uint64_t RunCycles,
+                                       double Share = HotShare);
 
 private:
   std::array<uint64_t, 4> Thresholds;

@@ -151,21 +151,24 @@ TEST(StateDir, SavesNewestFirstAndKeepsK) {
 TEST(TierPolicy, AdaptiveStartsHotFunctionsAtO3) {
   TierPolicy Seed({100, 1000, 10000, 100000}, PolicyKind::Seed);
   TierPolicy Adaptive({100, 1000, 10000, 100000}, PolicyKind::Adaptive);
-  std::vector<uint64_t> Calls = {1, 150, 5000, 20};
-  std::vector<uint64_t> Cycles = {1000000, 5000, 800000, 10};
+  std::vector<uint64_t> Calls = {1, 150, 5000, 20, 3};
+  // Shares of 80M cycles: 1.25%, 0.006%, 1%, 0%, 0.6% (promoted at resume
+  // from half the hot share on, not hot).
+  std::vector<uint64_t> Cycles = {1000000, 5000, 800000, 10, 480000};
   std::vector<Tier> Current = {Tier::Interp, Tier::Interp, Tier::O1,
-                               Tier::Interp};
+                               Tier::Interp, Tier::Interp};
   std::vector<FunctionProfile> Fns(Calls.size());
   for (size_t I = 0; I < Fns.size(); ++I) {
     Fns[I].Counters.Calls = Fns[I].Counters.TimedCalls = Calls[I];
     Fns[I].Counters.Cycles = Cycles[I];
     Fns[I].Current = Current[I];
   }
-  EXPECT_EQ(
-      Seed.atResume(Fns, 80000000),
-      (std::vector<Tier>{Tier::Interp, Tier::O0, Tier::Interp, Tier::Interp}));
+  EXPECT_EQ(Seed.atResume(Fns, 80000000),
+            (std::vector<Tier>{Tier::Interp, Tier::O0, Tier::Interp,
+                               Tier::Interp, Tier::Interp}));
   EXPECT_EQ(Adaptive.atResume(Fns, 80000000),
-            (std::vector<Tier>{Tier::O3, Tier::O0, Tier::O3, Tier::Interp}));
+            (std::vector<Tier>{Tier::O3, Tier::O0, Tier::O3, Tier::Interp,
+                               Tier::O3}));
   EXPECT_EQ(TierPolicy::hotFunctions(Cycles, 80000000),
             (std::vector<int>{0, 2}));
   EXPECT_EQ(TierPolicy::hotFunctions(Cycles, 90000000), (std::vector<int>{0}));
