@@ -1,0 +1,66 @@
+#include "Pretouch.h"
+
+#include <cstdint>
+#include <cstdlib>
+
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 // Linux 5.14
+#endif
+
+extern "C" char __data_start[], _end[]; // the linker's
+
+namespace gts {
+namespace {
+
+constexpr uintptr_t PageSize = 4096;
+
+void populate(uintptr_t Begin, uintptr_t End) {
+  Begin &= ~(PageSize - 1);
+  End = (End + PageSize - 1) & ~(PageSize - 1);
+  if (Begin < End) // errors (old kernels): the pages fault as before
+    madvise(reinterpret_cast<void *>(Begin), End - Begin, MADV_POPULATE_WRITE);
+}
+
+} // namespace
+
+void pretouchHeap(size_t MiB) {
+  // Below glibc's mmap threshold (128 KiB): blocks come from the arena.
+  constexpr size_t Block = 64 << 10;
+  constexpr size_t MaxBlocks = 256;
+  // glibc trims an arena's free top beyond M_TOP_PAD (giving the pages
+  // back, to fault in again): keep what is touched here. Its mmap threshold
+  // stays dynamic, and large callocs get fresh zero pages as before.
+  mallopt(M_TOP_PAD, static_cast<int>(MiB << 20));
+  void *Blocks[MaxBlocks];
+  size_t N = MiB * (1 << 20) / Block;
+  N = N < MaxBlocks ? N : MaxBlocks;
+  for (size_t I = 0; I < N; ++I)
+    Blocks[I] = malloc(Block);
+  // Consecutive blocks are usually adjacent (a chunk header apart): one
+  // call per run of them.
+  uintptr_t RunBegin = 0, RunEnd = 0;
+  for (size_t I = 0; I < N; ++I) {
+    auto B = reinterpret_cast<uintptr_t>(Blocks[I]);
+    if (B && B >= RunEnd && B <= RunEnd + PageSize) {
+      RunEnd = B + Block;
+      continue;
+    }
+    populate(RunBegin, RunEnd);
+    RunBegin = B;
+    RunEnd = B ? B + Block : 0;
+  }
+  populate(RunBegin, RunEnd);
+  for (size_t I = 0; I < N; ++I)
+    free(Blocks[I]);
+}
+
+void pretouchStatics() {
+  populate(reinterpret_cast<uintptr_t>(__data_start),
+           reinterpret_cast<uintptr_t>(_end));
+}
+
+} // namespace gts
