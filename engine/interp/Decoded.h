@@ -159,6 +159,15 @@ struct RegSig {
   uint8_t RetBytes = 0, RetBits = 0; // RetBits: integer results below 64
 };
 
+// An argument of a direct call: where it is in the frame and how it goes
+// into its register.
+struct DirectArg {
+  uint32_t Off;
+  uint8_t Bytes;    // read from the frame: 8 (integers, pointers), 4 or 8
+  bool Sse;         // float or double: the next XMM register, else a GPR
+  uint8_t SextBits; // signext integers narrower than 64 bits, else 0
+};
+
 struct CallSite {
   FuncState *Callee = nullptr; // defined app function (direct), else null
   llvm::FunctionType *FT = nullptr;
@@ -173,6 +182,13 @@ struct CallSite {
   unsigned RetBits = 0;
   bool RegCall = false; // vectors: Sig, not Cif
   RegSig Sig;
+  // Not variadic, at most 6 integer or pointer and 8 float or double
+  // arguments, such a result or none: a plain C++ call with every argument
+  // register set (Exec.cpp directCall), not libffi, whose x86-64 ffi_call
+  // classifies each argument again at every call.
+  bool Direct = false;
+  uint8_t DirectSseRet = 0; // 4: a float result, 8: a double, else 0
+  std::vector<DirectArg> DirectArgs;
   ffi_cif Cif;
   std::vector<ffi_type *> FfiArgs;
 };

@@ -715,8 +715,49 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   TS.Sp = Saved;
 }
 
+// Every argument register set: a callee reads the GPRs and XMM registers
+// its own parameters take, in order, and ignores the rest (SysV x86-64).
+using GpResultFn = uint64_t (*)(uint64_t, uint64_t, uint64_t, uint64_t,
+                                uint64_t, uint64_t, double, double, double,
+                                double, double, double, double, double);
+using SseResultFn = double (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
+                               uint64_t, double, double, double, double, double,
+                               double, double, double);
+
+void directCall(const CallSite &CS, void *Target, uint8_t *Fp) {
+  uint64_t G[6] = {}, X[8] = {};
+  unsigned NG = 0, NX = 0;
+  for (const DirectArg &A : CS.DirectArgs) {
+    uint64_t V = 0;
+    memcpy(&V, Fp + A.Off, A.Bytes);
+    if (A.Sse)
+      X[NX++] = V; // a float's bits in the low half, as its callee reads it
+    else
+      G[NG++] = A.SextBits ? uint64_t(sext(V, A.SextBits)) : V;
+  }
+  auto D = [&](unsigned J) { return std::bit_cast<double>(X[J]); };
+  uint64_t R;
+  if (CS.DirectSseRet)
+    R = std::bit_cast<uint64_t>(reinterpret_cast<SseResultFn>(Target)(
+        G[0], G[1], G[2], G[3], G[4], G[5], D(0), D(1), D(2), D(3), D(4), D(5),
+        D(6), D(7)));
+  else
+    R = reinterpret_cast<GpResultFn>(Target)(G[0], G[1], G[2], G[3], G[4], G[5],
+                                             D(0), D(1), D(2), D(3), D(4), D(5),
+                                             D(6), D(7));
+  if (!CS.RetOff)
+    return;
+  if (CS.DirectSseRet == 4)
+    R &= 0xffffffffu; // a float slot holds its bits zero-extended
+  else if (CS.RetInt)
+    R &= (1ull << CS.RetBits) - 1;
+  memcpy(Fp + CS.RetOff, &R, 8);
+}
+
 [[gnu::noinline]] void callNative(const CallSite &CS, void *Target,
                                   uint8_t *Fp) {
+  if (CS.Direct)
+    return directCall(CS, Target, Fp);
   size_t N = CS.ArgOff.size();
   if (CS.RegCall) {
     uint8_t *Args[N + 1];
