@@ -375,11 +375,29 @@ static bool plainScalar(Type *T) {
          (T->isIntegerTy() && T->getIntegerBitWidth() <= 64);
 }
 
+// A result the register-save entry returns: nothing, a plain scalar, or a
+// struct of them that LLVM returns element by element in at most rax, rdx,
+// xmm0 and xmm1 (writeResult in Exec.cpp), such as clang's {ptr, i64} for
+// a C struct of a pointer and a size.
+static bool registerResult(Type *T) {
+  if (T->isVoidTy() || plainScalar(T))
+    return true;
+  auto *ST = dyn_cast<StructType>(T);
+  if (!ST)
+    return false;
+  unsigned Gp = 0, Xmm = 0;
+  for (Type *E : ST->elements()) {
+    if (!plainScalar(E))
+      return false;
+    ++(E->isFloatTy() || E->isDoubleTy() ? Xmm : Gp);
+  }
+  return Gp <= 2 && Xmm <= 2;
+}
+
 bool Interpreter::hasEntryStub(const Function &F) {
   if (F.isVarArg())
     return true;
-  Type *RT = F.getReturnType();
-  if (!RT->isVoidTy() && !plainScalar(RT))
+  if (!registerResult(F.getReturnType()))
     return false;
   return all_of(F.args(), [](const Argument &A) {
     return plainScalar(A.getType()) && !A.hasByValAttr() &&
