@@ -33,7 +33,8 @@ struct EngineOptions {
   // function starting in the interpreter.
   std::optional<Tier> Pinned;
   // Back-edges after which an outlined loop running in the interpreter is
-  // compiled at O3 and its activation moves there.
+  // compiled at O0 and its activation moves there; ten times as many in
+  // code below O3 take it to O3 the same way.
   uint64_t LoopThreshold = 10000;
   // Call counts at which a function is compiled at O0, O1, O2 and O3.
   std::array<uint64_t, 4> Thresholds = {100, 1000, 10000, 100000};

@@ -2,6 +2,7 @@
 
 #include "../profile/FunctionProfile.h"
 
+#include "llvm/Analysis/CFG.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/Intrinsics.h"
@@ -129,11 +130,76 @@ Instruction *exitPoint(ReturnInst *R) {
   return R;
 }
 
+// The header of an outlined loop, when its entry block only jumps there and
+// it has no phis (Outline.cpp demotes them): the block where calling the
+// function again with the same arguments resumes.
+BasicBlock *reentryHeader(Function &F) {
+  if (!F.hasFnAttribute("gts-loop"))
+    return nullptr;
+  BasicBlock *H = F.getEntryBlock().getSingleSuccessor();
+  return H && H->phis().empty() ? H : nullptr;
+}
+
+// Counts every back-edge of F in a counter of the unit; at the header H,
+// calls __gts_loop_tick when the count passes the next tick, and moves to
+// Entry if it answers true.
+void emitLoopTransfer(Function &F, BasicBlock &H, int Id, Function &Entry) {
+  Module &M = *F.getParent();
+  LLVMContext &C = M.getContext();
+  IRBuilder<> B(C);
+  Type *I64 = B.getInt64Ty();
+  auto *Count = new GlobalVariable(M, I64, false, GlobalValue::InternalLinkage,
+                                   ConstantInt::get(I64, 0), "__gts_backedges");
+  auto *NextTick = new GlobalVariable(
+      M, I64, false, GlobalValue::InternalLinkage,
+      ConstantInt::get(I64, LoopTickEvery), "__gts_next_tick");
+  SmallVector<std::pair<const BasicBlock *, const BasicBlock *>, 8> Edges;
+  FindFunctionBackedges(F, Edges);
+  SmallPtrSet<const BasicBlock *, 8> Headers;
+  for (auto &E : Edges)
+    Headers.insert(E.second);
+  // At each loop header (entries from outside the loop count too: a loop
+  // entered often is hot as well).
+  Instruction *At = &*H.getFirstInsertionPt(); // the tick goes before it
+  for (BasicBlock &BB : F) {
+    if (!Headers.contains(&BB))
+      continue;
+    B.SetInsertPoint(&*BB.getFirstInsertionPt());
+    Value *Next = B.CreateAdd(B.CreateLoad(I64, Count), B.getInt64(1));
+    Instruction *Store = B.CreateStore(Next, Count);
+    if (&BB == &H)
+      At = Store->getNextNode();
+  }
+  B.SetInsertPoint(At);
+  Value *N = B.CreateLoad(I64, Count);
+  Value *Due = B.CreateICmpUGE(N, B.CreateLoad(I64, NextTick));
+  Instruction *Then = SplitBlockAndInsertIfThen(Due, At, false, unlikely(C));
+  IRBuilder<> TB(Then);
+  TB.CreateStore(TB.CreateAdd(N, TB.getInt64(LoopTickEvery)), NextTick);
+  FunctionCallee Tick = M.getOrInsertFunction(
+      "__gts_loop_tick", TB.getInt1Ty(), TB.getInt32Ty(), TB.getPtrTy(), I64);
+  Value *Moved = TB.CreateCall(Tick, {TB.getInt32(Id), &F, N});
+  Instruction *Move = SplitBlockAndInsertIfThen(Moved, Then, true, unlikely(C));
+  IRBuilder<> MB(Move);
+  SmallVector<Value *, 8> Args;
+  for (Argument &A : F.args())
+    Args.push_back(&A);
+  CallInst *Call = MB.CreateCall(Entry.getFunctionType(), &Entry, Args);
+  if (F.getReturnType()->isVoidTy())
+    MB.CreateRetVoid();
+  else
+    MB.CreateRet(Call);
+  Move->eraseFromParent(); // the unreachable SplitBlockAndInsertIfThen left
+}
+
 } // namespace
 
-void instrumentFunction(Function &F, int Id, const InstrumentOptions &Opts) {
+void instrumentFunction(Function &F, int Id, const InstrumentOptions &Opts,
+                        Function *Entry) {
   if (Opts.None)
     return;
+  if (BasicBlock *H = reentryHeader(F); H && Opts.LoopTransfer && Entry)
+    emitLoopTransfer(F, *H, Id, *Entry);
   Module &M = *F.getParent();
   std::vector<Instruction *> Exits;
   for (BasicBlock &BB : F)

@@ -191,8 +191,9 @@ UnitModule buildTierUnit(const Module &Base,
                        tierName(Request.Level).str() + "_b" +
                        std::to_string(Request.Boot) + "_" +
                        std::to_string(Request.Seq);
-    splitEntryFromBody(*Target, Body, Request.DirectCallsBetweenTargets);
-    instrumentFunction(*Target, Request.Targets[I], Request.Instrument);
+    Function *Entry =
+        splitEntryFromBody(*Target, Body, Request.DirectCallsBetweenTargets);
+    instrumentFunction(*Target, Request.Targets[I], Request.Instrument, Entry);
     if (is_contained(Request.LocalTargets, Request.Targets[I])) {
       Target->setLinkage(GlobalValue::InternalLinkage);
       Body.clear();
