@@ -170,10 +170,10 @@ std::string runContained(function_ref<void()> Fn, size_t FileBytes) {
                        : "LLVM's reader faulted on it";
 }
 
-// Reads and verifies Buffer into Ctx. *Faulted: the reader faulted, and Ctx
-// holds a half-built module that must not be destroyed.
-Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
-                                        LLVMContext &Ctx, bool *Faulted) {
+// Reads and (unless Vouched) verifies Buffer into Ctx. *Faulted: the reader
+// faulted, and Ctx holds a half-built module that must not be destroyed.
+Expected<std::unique_ptr<Module>>
+parse(MemoryBufferRef Buffer, LLVMContext &Ctx, bool *Faulted, bool Vouched) {
   StringRef Path = Buffer.getBufferIdentifier();
   SMDiagnostic Diag;
   std::unique_ptr<Module> M;
@@ -187,7 +187,7 @@ Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
           return;
         M = parseIR(Buffer, Diag, Ctx);
         raw_string_ostream VOS(VerifyMsg);
-        Invalid = M && verifyModule(*M, &VOS);
+        Invalid = M && !Vouched && verifyModule(*M, &VOS);
       },
       Buffer.getBufferSize());
   *Faulted = !Stopped.empty();
@@ -321,7 +321,7 @@ void externalizeAll(Module &M) {
 } // namespace
 
 Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter,
-                                        bool OutlineLoops) {
+                                        bool OutlineLoops, bool Vouched) {
   if (!sys::fs::exists(Path))
     return loadError(LoadErrorKind::NoInput, Path + ": no such file");
   if (sys::fs::is_directory(Path))
@@ -330,16 +330,17 @@ Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter,
   if (!Buffer)
     return loadError(LoadErrorKind::NoInput,
                      Path + ": " + Buffer.getError().message());
-  return loadAndPrepare(**Buffer, ForInterpreter, OutlineLoops);
+  return loadAndPrepare(**Buffer, ForInterpreter, OutlineLoops, Vouched);
 }
 
-Expected<PreparedModule>
-loadAndPrepare(MemoryBufferRef Buffer, bool ForInterpreter, bool OutlineLoops) {
+Expected<PreparedModule> loadAndPrepare(MemoryBufferRef Buffer,
+                                        bool ForInterpreter, bool OutlineLoops,
+                                        bool Vouched) {
   StringRef Path = Buffer.getBufferIdentifier();
   PreparedModule P;
   P.Context = std::make_unique<LLVMContext>();
   bool Faulted;
-  auto M = parse(Buffer, *P.Context, &Faulted);
+  auto M = parse(Buffer, *P.Context, &Faulted, Vouched);
   if (Faulted)
     (void)P.Context.release(); // see runContained
   if (!M)

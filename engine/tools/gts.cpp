@@ -457,9 +457,9 @@ std::array<uint32_t, NumTiers> tiersOf(const Snapshot &S) {
   return PerTier;
 }
 
-PreparedModule loadApp(const EngineOptions &Opts) {
+PreparedModule loadApp(const EngineOptions &Opts, bool Vouched = false) {
   auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts),
-                            /*OutlineLoops=*/!Opts.Pinned);
+                            /*OutlineLoops=*/!Opts.Pinned, Vouched);
   if (!App)
     failWith(App.takeError());
   return std::move(*App);
@@ -477,10 +477,13 @@ std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
   ThisBoot.Number = ThisBoot.Dir->nextBoot();
   Opts.Boot = ThisBoot.Number;
   while (true) {
-    PreparedModule App = loadApp(Opts);
-    auto Start = std::chrono::steady_clock::now();
+    auto ReadStart = std::chrono::steady_clock::now();
     std::optional<StateDir::Loaded> L =
         ThisBoot.Dir->nextValid(&ThisBoot.Config, errs());
+    double ReadMillis = millisSince(ReadStart);
+    // A valid snapshot matched the app's bytes (its hash) and this build.
+    PreparedModule App = loadApp(Opts, /*Vouched=*/L.has_value());
+    auto Start = std::chrono::steady_clock::now();
     Opts.Resume = L ? &L->S : nullptr;
     auto E = Engine::create(std::move(App), Opts);
     if (E && L) {
@@ -488,7 +491,7 @@ std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
       ThisBoot.ResumedBytes = fileBytes(L->Path);
       errs() << "gts: boot " << ThisBoot.Number << ": resumed from " << L->Path
              << " (" << tierCounts(tiersOf(L->S)) << "; "
-             << format("%.1f", millisSince(Start)) << " ms)\n";
+             << format("%.1f", ReadMillis + millisSince(Start)) << " ms)\n";
     }
     if (E && !L)
       errs() << "gts: boot " << ThisBoot.Number
