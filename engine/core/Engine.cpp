@@ -271,8 +271,7 @@ Error TieredEngine::init() {
   Symbols["__gts_loop_tick"] = reinterpret_cast<void *>(&gtsLoopTick);
   Symbols[EntryHandlerSymbol] =
       reinterpret_cast<void *>(Interpreter::entryHandler());
-  if (Error E = J->defineAbsolute(Symbols))
-    return E;
+  J->defineOnLookup(std::move(Symbols));
   if (Error E = J->createEntries(Names))
     return E;
   if (Error E = linkData())

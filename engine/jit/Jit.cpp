@@ -59,12 +59,44 @@ Expected<std::unique_ptr<Jit>> Jit::create(const DataLayout &DL) {
   return std::move(Self);
 }
 
+namespace {
+
+// Defines the names of a table that a lookup asks for (ELF x86-64: linker
+// names are the names themselves).
+class TableGenerator final : public DefinitionGenerator {
+public:
+  explicit TableGenerator(StringMap<void *> Table) : Table(std::move(Table)) {}
+
+  Error tryToGenerate(LookupState &, LookupKind, JITDylib &JD,
+                      JITDylibLookupFlags,
+                      const SymbolLookupSet &Names) override {
+    SymbolMap Found;
+    for (const auto &[Name, Flags] : Names)
+      if (auto It = Table.find(*Name); It != Table.end())
+        Found[Name] = {ExecutorAddr::fromPtr(It->second),
+                       JITSymbolFlags::Exported};
+    if (Found.empty())
+      return Error::success();
+    return JD.define(absoluteSymbols(std::move(Found)));
+  }
+
+private:
+  StringMap<void *> Table;
+};
+
+} // namespace
+
 Error Jit::defineAbsolute(const StringMap<void *> &Symbols) {
   SymbolMap Map;
   for (const auto &KV : Symbols)
     Map[J->mangleAndIntern(KV.first())] = {ExecutorAddr::fromPtr(KV.second),
                                            JITSymbolFlags::Exported};
   return J->getMainJITDylib().define(absoluteSymbols(std::move(Map)));
+}
+
+void Jit::defineOnLookup(StringMap<void *> Symbols) {
+  J->getMainJITDylib().addGenerator(
+      std::make_unique<TableGenerator>(std::move(Symbols)));
 }
 
 Error Jit::createEntries(const std::vector<std::string> &NewNames) {
