@@ -183,8 +183,8 @@ struct CallSite {
   bool RegCall = false; // vectors: Sig, not Cif
   RegSig Sig;
   // Not variadic, at most 6 integer or pointer and 8 float or double
-  // arguments, such a result or none: a plain C++ call with every argument
-  // register set (Exec.cpp directCall), not libffi, whose x86-64 ffi_call
+  // arguments, such a result or none: every argument register set from the
+  // frame (Exec.cpp directCall), not libffi, whose x86-64 ffi_call
   // classifies each argument again at every call.
   bool Direct = false;
   uint8_t DirectSseRet = 0; // 4: a float result, 8: a double, else 0

@@ -715,41 +715,35 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   TS.Sp = Saved;
 }
 
-// Every argument register set: a callee reads the GPRs and XMM registers
-// its own parameters take, in order, and ignores the rest (SysV x86-64).
-using GpResultFn = uint64_t (*)(uint64_t, uint64_t, uint64_t, uint64_t,
-                                uint64_t, uint64_t, double, double, double,
-                                double, double, double, double, double);
-using SseResultFn = double (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
-                               uint64_t, double, double, double, double, double,
-                               double, double, double);
+extern "C" void gts_interp_reg_call(void *Target, const uint8_t *Regs,
+                                    const uint8_t *Stack, size_t StackBytes,
+                                    uint8_t *Ret);
 
+// Every argument register set (gts_interp_reg_call's save-area layout):
+// a SysV callee reads the GPRs and XMM registers its own parameters take,
+// in order, and ignores the rest. In assembly, because calling Target
+// through a C++ pointer of another type is undefined behaviour.
 void directCall(const CallSite &CS, void *Target, uint8_t *Fp) {
-  uint64_t G[6] = {}, X[8] = {};
+  alignas(16) uint8_t Regs[176] = {}; // rdi..r9, then 16 bytes per xmm0..7
   unsigned NG = 0, NX = 0;
   for (const DirectArg &A : CS.DirectArgs) {
-    uint64_t V = 0;
-    memcpy(&V, Fp + A.Off, A.Bytes);
-    if (A.Sse)
-      X[NX++] = V; // a float's bits in the low half, as its callee reads it
-    else
-      G[NG++] = A.SextBits ? uint64_t(sext(V, A.SextBits)) : V;
+    if (A.Sse) { // a float's bits in the low half, as its callee reads them
+      memcpy(Regs + 48 + 16 * NX++, Fp + A.Off, A.Bytes);
+      continue;
+    }
+    uint64_t V;
+    memcpy(&V, Fp + A.Off, 8);
+    if (A.SextBits)
+      V = sext(V, A.SextBits);
+    memcpy(Regs + 8 * NG++, &V, 8);
   }
-  auto D = [&](unsigned J) { return std::bit_cast<double>(X[J]); };
-  uint64_t R;
-  if (CS.DirectSseRet)
-    R = std::bit_cast<uint64_t>(reinterpret_cast<SseResultFn>(Target)(
-        G[0], G[1], G[2], G[3], G[4], G[5], D(0), D(1), D(2), D(3), D(4), D(5),
-        D(6), D(7)));
-  else
-    R = reinterpret_cast<GpResultFn>(Target)(G[0], G[1], G[2], G[3], G[4], G[5],
-                                             D(0), D(1), D(2), D(3), D(4), D(5),
-                                             D(6), D(7));
+  alignas(16) uint8_t Out[48]; // rax, rdx, xmm0, xmm1
+  gts_interp_reg_call(Target, Regs, nullptr, 0, Out);
   if (!CS.RetOff)
     return;
-  if (CS.DirectSseRet == 4)
-    R &= 0xffffffffu; // a float slot holds its bits zero-extended
-  else if (CS.RetInt)
+  uint64_t R = 0; // a float slot holds its bits zero-extended
+  memcpy(&R, CS.DirectSseRet ? Out + 16 : Out, CS.DirectSseRet == 4 ? 4 : 8);
+  if (CS.RetInt)
     R &= (1ull << CS.RetBits) - 1;
   memcpy(Fp + CS.RetOff, &R, 8);
 }
@@ -1518,10 +1512,6 @@ gts_interp_reg_call:
   .size gts_interp_reg_call, .-gts_interp_reg_call
   .popsection
 )");
-
-extern "C" void gts_interp_reg_call(void *Target, const uint8_t *Regs,
-                                    const uint8_t *Stack, size_t StackBytes,
-                                    uint8_t *Ret);
 
 void regCall(const RegSig &S, void *Target, uint8_t *const *Args,
              uint8_t *Ret) {

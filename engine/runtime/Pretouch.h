@@ -13,7 +13,8 @@
 namespace gts {
 
 // Maps MiB of the calling thread's malloc arena ahead of use, and keeps
-// glibc from giving freed memory back (it would fault in again).
+// glibc from giving freed memory back (it would fault in again). Nothing in
+// sanitizer builds, whose allocators are not glibc's.
 void pretouchHeap(size_t MiB);
 
 // Maps the binary's .data and .bss (cl::opt objects of LLVM's static
