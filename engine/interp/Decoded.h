@@ -146,26 +146,21 @@ struct VecIntrinsic {
   uint32_t D, A, B, C;
 };
 
-// A signature with vectors, which libffi cannot describe: calls and entries
-// put each value where LLVM's x86-64 C convention does (integers and
-// pointers in GPRs, float and double in the low part of an XMM register, a
-// vector of up to 16 bytes in a whole one; then 8-byte stack slots, 16-byte
-// ones for vectors). Only these kinds, no byval or sret.
+// A signature that calls and entries pass themselves, without libffi:
+// those with vectors, which libffi cannot describe, and at native call
+// sites every one of only scalars (libffi's x86-64 ffi_call classifies
+// each argument again at every call: half of a cold TinyLlama run's
+// interpreted instructions). Each value goes where LLVM's x86-64 C
+// convention puts it (integers and pointers in GPRs, float and double in
+// the low part of an XMM register, a vector of up to 16 bytes in a whole
+// one; then 8-byte stack slots, 16-byte ones for vectors). Only these
+// kinds, no byval or sret.
 struct RegSig {
   enum Class : uint8_t { Void, Gp, GpSext, Sse, Vec };
   std::vector<Class> Args;
   std::vector<uint8_t> Bytes; // store size of each argument
   Class Ret = Void;
   uint8_t RetBytes = 0, RetBits = 0; // RetBits: integer results below 64
-};
-
-// An argument of a direct call: where it is in the frame and how it goes
-// into its register.
-struct DirectArg {
-  uint32_t Off;
-  uint8_t Bytes;    // read from the frame: 8 (integers, pointers), 4 or 8
-  bool Sse;         // float or double: the next XMM register, else a GPR
-  uint8_t SextBits; // signext integers narrower than 64 bits, else 0
 };
 
 struct CallSite {
@@ -180,15 +175,8 @@ struct CallSite {
   uint32_t RetOff = 0;
   bool RetInt = false;
   unsigned RetBits = 0;
-  bool RegCall = false; // vectors: Sig, not Cif
+  bool RegCall = false; // Sig, not Cif
   RegSig Sig;
-  // Not variadic, at most 6 integer or pointer and 8 float or double
-  // arguments, such a result or none: every argument register set from the
-  // frame (Exec.cpp directCall), not libffi, whose x86-64 ffi_call
-  // classifies each argument again at every call.
-  bool Direct = false;
-  uint8_t DirectSseRet = 0; // 4: a float result, 8: a double, else 0
-  std::vector<DirectArg> DirectArgs;
   ffi_cif Cif;
   std::vector<ffi_type *> FfiArgs;
 };
@@ -260,10 +248,12 @@ struct Interpreter::Impl {
   llvm::Error prepareSignature(FuncState &FS);
   void setEntry(FuncState &FS, void *Code);
   llvm::Expected<ffi_type *> ffiType(llvm::Type *T, bool Signed);
-  // Whether FT (with call or function attributes AL) has vectors; if so, S
-  // describes it or the Error names what registers cannot carry.
+  // Whether FT (with call or function attributes AL) has vectors, or with
+  // Scalars holds only scalars (not variadic); if so, S describes it or the
+  // Error names what registers cannot carry.
   llvm::Expected<bool> regSig(llvm::FunctionType *FT,
-                              const llvm::AttributeList &AL, RegSig &S);
+                              const llvm::AttributeList &AL, RegSig &S,
+                              bool Scalars = false);
   llvm::Error writeConst(const llvm::Constant *C, uint8_t *Dst);
   void *blockToken(const llvm::BasicBlock *BB);
   // Maps entry[id] of every defined function (first indirect call).

@@ -715,43 +715,8 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   TS.Sp = Saved;
 }
 
-extern "C" void gts_interp_reg_call(void *Target, const uint8_t *Regs,
-                                    const uint8_t *Stack, size_t StackBytes,
-                                    uint8_t *Ret);
-
-// Every argument register set (gts_interp_reg_call's save-area layout):
-// a SysV callee reads the GPRs and XMM registers its own parameters take,
-// in order, and ignores the rest. In assembly, because calling Target
-// through a C++ pointer of another type is undefined behaviour.
-void directCall(const CallSite &CS, void *Target, uint8_t *Fp) {
-  alignas(16) uint8_t Regs[176] = {}; // rdi..r9, then 16 bytes per xmm0..7
-  unsigned NG = 0, NX = 0;
-  for (const DirectArg &A : CS.DirectArgs) {
-    if (A.Sse) { // a float's bits in the low half, as its callee reads them
-      memcpy(Regs + 48 + 16 * NX++, Fp + A.Off, A.Bytes);
-      continue;
-    }
-    uint64_t V;
-    memcpy(&V, Fp + A.Off, 8);
-    if (A.SextBits)
-      V = sext(V, A.SextBits);
-    memcpy(Regs + 8 * NG++, &V, 8);
-  }
-  alignas(16) uint8_t Out[48]; // rax, rdx, xmm0, xmm1
-  gts_interp_reg_call(Target, Regs, nullptr, 0, Out);
-  if (!CS.RetOff)
-    return;
-  uint64_t R = 0; // a float slot holds its bits zero-extended
-  memcpy(&R, CS.DirectSseRet ? Out + 16 : Out, CS.DirectSseRet == 4 ? 4 : 8);
-  if (CS.RetInt)
-    R &= (1ull << CS.RetBits) - 1;
-  memcpy(Fp + CS.RetOff, &R, 8);
-}
-
 [[gnu::noinline]] void callNative(const CallSite &CS, void *Target,
                                   uint8_t *Fp) {
-  if (CS.Direct)
-    return directCall(CS, Target, Fp);
   size_t N = CS.ArgOff.size();
   if (CS.RegCall) {
     uint8_t *Args[N + 1];
@@ -1512,6 +1477,10 @@ gts_interp_reg_call:
   .size gts_interp_reg_call, .-gts_interp_reg_call
   .popsection
 )");
+
+extern "C" void gts_interp_reg_call(void *Target, const uint8_t *Regs,
+                                    const uint8_t *Stack, size_t StackBytes,
+                                    uint8_t *Ret);
 
 void regCall(const RegSig &S, void *Target, uint8_t *const *Args,
              uint8_t *Ret) {

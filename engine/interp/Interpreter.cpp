@@ -95,6 +95,23 @@ Expected<ffi_type *> Interpreter::Impl::ffiType(Type *T, bool Signed) {
   return &FT;
 }
 
+// A value the SysV ABI passes in one register (or stack slot) by itself.
+static bool plainScalar(Type *T) {
+  return T->isPointerTy() || T->isFloatTy() || T->isDoubleTy() ||
+         (T->isIntegerTy() && T->getIntegerBitWidth() <= 64);
+}
+
+// Parameters that are all plain scalars, none byval, sret or inreg.
+static bool scalarParams(const FunctionType *FT, const AttributeList &AL) {
+  for (unsigned N = 0; N < FT->getNumParams(); ++N)
+    if (!plainScalar(FT->getParamType(N)) ||
+        AL.hasParamAttr(N, Attribute::ByVal) ||
+        AL.hasParamAttr(N, Attribute::StructRet) ||
+        AL.hasParamAttr(N, Attribute::InReg))
+      return false;
+  return true;
+}
+
 // The register class of one value of type T (RegSig), or an Error.
 static Expected<RegSig::Class> regClass(Type *T, const DataLayout &DL,
                                         bool Sext) {
@@ -112,9 +129,14 @@ static Expected<RegSig::Class> regClass(Type *T, const DataLayout &DL,
 }
 
 Expected<bool> Interpreter::Impl::regSig(FunctionType *FT,
-                                         const AttributeList &AL, RegSig &S) {
+                                         const AttributeList &AL, RegSig &S,
+                                         bool Scalars) {
   auto IsVector = [](Type *T) { return T->isVectorTy(); };
-  if (!IsVector(FT->getReturnType()) && none_of(FT->params(), IsVector))
+  Type *R = FT->getReturnType();
+  bool Vectors = IsVector(R) || any_of(FT->params(), IsVector);
+  bool OnlyScalars = !FT->isVarArg() && (R->isVoidTy() || plainScalar(R)) &&
+                     scalarParams(FT, AL);
+  if (!Vectors && !(Scalars && OnlyScalars))
     return false;
   if (FT->isVarArg())
     return fail("variadic call with vector arguments");
@@ -369,12 +391,6 @@ static void entryFromNative(void *Ret, void **Args, void *Data) {
   closureEntry(nullptr, Ret, Args, Data);
 }
 
-// What gts_interp_va_entry reads and writes as the SysV ABI passes it.
-static bool plainScalar(Type *T) {
-  return T->isPointerTy() || T->isFloatTy() || T->isDoubleTy() ||
-         (T->isIntegerTy() && T->getIntegerBitWidth() <= 64);
-}
-
 // A result the register-save entry returns: nothing, a plain scalar, or a
 // struct of them that LLVM returns element by element in at most rax, rdx,
 // xmm0 and xmm1 (writeResult in Exec.cpp), such as clang's {ptr, i64} for
@@ -395,14 +411,8 @@ static bool registerResult(Type *T) {
 }
 
 bool Interpreter::hasEntryStub(const Function &F) {
-  if (F.isVarArg())
-    return true;
-  if (!registerResult(F.getReturnType()))
-    return false;
-  return all_of(F.args(), [](const Argument &A) {
-    return plainScalar(A.getType()) && !A.hasByValAttr() &&
-           !A.hasStructRetAttr() && !A.hasInRegAttr();
-  });
+  return F.isVarArg() || (registerResult(F.getReturnType()) &&
+                          scalarParams(F.getFunctionType(), F.getAttributes()));
 }
 
 Error Interpreter::writeEntryStub(Function &F, void *Mem) {

@@ -69,8 +69,10 @@ public:
   // so va_start sees the native caller's variadic arguments.
   llvm::Expected<void *> closureFor(llvm::Function &F);
   // Native entries without libffi or compiled code, for a variadic F or one
-  // whose parameters and result are integers of up to 64 bits, pointers,
-  // float or double (no byval, sret or inreg): a stub of EntryStubBytes,
+  // whose parameters are integers of up to 64 bits, pointers, float or
+  // double (no byval, sret or inreg) and whose result is one of those, none,
+  // or a struct of them returned in rax, rdx, xmm0, xmm1: a stub of
+  // EntryStubBytes,
   // "movabs $state, %r11; movabs $entry, %r10; jmp *%r10", into a routine
   // that saves the argument registers and reads them by F's signature.
   // The caller puts it in executable memory and adopts it (adoptEntry).

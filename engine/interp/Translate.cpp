@@ -1093,40 +1093,6 @@ Error Translator::select(SelectInst &S) {
   return Error::success();
 }
 
-// Whether a call passes only what directCall (Exec.cpp) can: integers of
-// up to 64 bits and pointers in at most 6 GPRs, float and double in at
-// most 8 XMM registers, nothing on the stack, no byval, sret or inreg, a
-// callee that is not variadic. Fills CS.DirectArgs if so.
-static bool directCall(const CallInst &C, CallSite &CS) {
-  FunctionType *FT = C.getFunctionType();
-  auto Scalar = [](Type *T) {
-    return T->isPointerTy() || T->isFloatTy() || T->isDoubleTy() ||
-           (T->isIntegerTy() && T->getIntegerBitWidth() <= 64);
-  };
-  Type *RT = FT->getReturnType();
-  if (FT->isVarArg() || !(RT->isVoidTy() || Scalar(RT)))
-    return false;
-  unsigned Gp = 0, Xmm = 0;
-  std::vector<DirectArg> Args;
-  for (unsigned N = 0; N < C.arg_size(); ++N) {
-    Type *T = C.getArgOperand(N)->getType();
-    if (!Scalar(T) || C.paramHasAttr(N, Attribute::ByVal) ||
-        C.paramHasAttr(N, Attribute::StructRet) ||
-        C.paramHasAttr(N, Attribute::InReg))
-      return false;
-    bool Sse = T->isFloatTy() || T->isDoubleTy();
-    if (Sse ? ++Xmm > 8 : ++Gp > 6)
-      return false;
-    unsigned Bits = T->isIntegerTy() ? T->getIntegerBitWidth() : 0;
-    bool Sext = Bits && Bits < 64 && C.paramHasAttr(N, Attribute::SExt);
-    Args.push_back({CS.ArgOff[N], uint8_t(T->isFloatTy() ? 4 : 8), Sse,
-                    uint8_t(Sext ? Bits : 0)});
-  }
-  CS.DirectArgs = std::move(Args);
-  CS.DirectSseRet = RT->isFloatTy() ? 4 : RT->isDoubleTy() ? 8 : 0;
-  return true;
-}
-
 // libffi's description of a call without vectors.
 Error Translator::prepareCif(CallInst &C, CallSite &CS) {
   FunctionType *FT = C.getFunctionType();
@@ -1191,12 +1157,12 @@ Error Translator::call(CallInst &C) {
     CS.ArgSize.push_back(slotSize(A->getType()));
     CS.ByvalSize.push_back(BT ? DL.getTypeAllocSize(BT) : 0);
   }
-  Expected<bool> Regs = I.regSig(FT, C.getAttributes(), CS.Sig);
+  Expected<bool> Regs =
+      I.regSig(FT, C.getAttributes(), CS.Sig, /*Scalars=*/true);
   if (!Regs)
     return Regs.takeError();
   CS.RegCall = *Regs;
-  CS.Direct = !CS.RegCall && directCall(C, CS);
-  if (!CS.RegCall && !CS.Direct)
+  if (!CS.RegCall)
     if (Error E = prepareCif(C, CS))
       return E;
   if (!RT->isVoidTy()) {
