@@ -297,16 +297,16 @@ Error TieredEngine::init() {
 // app's thread). On a cold start, where compiles soon follow, it makes the
 // compiler's copy of the app meanwhile; a resumed boot may compile nothing.
 void TieredEngine::startCompileThread() {
-  std::function<void()> Prepare = [this] {
-    // The first compiles fill about 3 MiB of this thread's fresh arena.
-    pretouchHeap(4);
-    if (Opts.Resume)
-      return;
-    std::lock_guard<std::mutex> G(CompileLock);
-    // An error here is reported by the first compilation, which tries
-    // again.
-    consumeError(ensureCompileModule());
-  };
+  std::function<void()> Prepare;
+  if (!Opts.Resume)
+    Prepare = [this] {
+      // The first compiles fill about 3 MiB of this thread's fresh arena.
+      pretouchHeap(4);
+      std::lock_guard<std::mutex> G(CompileLock);
+      // An error here is reported by the first compilation, which tries
+      // again.
+      consumeError(ensureCompileModule());
+    };
   Queue = CompileQueue::start([this](const CompileRequest &R) { tierUp(R); },
                               std::move(Prepare));
   if (!Queue)

@@ -1,11 +1,11 @@
 #include "Pretouch.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 
 #include <malloc.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 // Linux 5.14
@@ -28,12 +28,7 @@ void populate(uintptr_t Begin, uintptr_t End) {
 } // namespace
 
 void pretouchHeap(size_t MiB) {
-#ifdef GTS_SANITIZED
-  // The sanitizers' allocators hold freed blocks back (quarantine): what
-  // is touched here would not be what the engine gets next.
-  (void)MiB;
-  return;
-#endif
+#ifndef GTS_SANITIZED // their allocators quarantine freed blocks
   // Below glibc's mmap threshold (128 KiB): blocks come from the arena.
   constexpr size_t Block = 64 << 10;
   constexpr size_t MaxBlocks = 256;
@@ -42,26 +37,18 @@ void pretouchHeap(size_t MiB) {
   // stays dynamic, and large callocs get fresh zero pages as before.
   mallopt(M_TOP_PAD, static_cast<int>(MiB << 20));
   void *Blocks[MaxBlocks];
-  size_t N = MiB * (1 << 20) / Block;
-  N = N < MaxBlocks ? N : MaxBlocks;
-  for (size_t I = 0; I < N; ++I)
-    Blocks[I] = malloc(Block);
-  // Consecutive blocks are usually adjacent (a chunk header apart): one
-  // call per run of them.
-  uintptr_t RunBegin = 0, RunEnd = 0;
+  size_t N = std::min(MiB * (1 << 20) / Block, MaxBlocks);
   for (size_t I = 0; I < N; ++I) {
-    auto B = reinterpret_cast<uintptr_t>(Blocks[I]);
-    if (B && B >= RunEnd && B <= RunEnd + PageSize) {
-      RunEnd = B + Block;
-      continue;
-    }
-    populate(RunBegin, RunEnd);
-    RunBegin = B;
-    RunEnd = B ? B + Block : 0;
+    Blocks[I] = malloc(Block);
+    if (Blocks[I])
+      populate(reinterpret_cast<uintptr_t>(Blocks[I]),
+               reinterpret_cast<uintptr_t>(Blocks[I]) + Block);
   }
-  populate(RunBegin, RunEnd);
   for (size_t I = 0; I < N; ++I)
     free(Blocks[I]);
+#else
+  (void)MiB;
+#endif
 }
 
 void pretouchStatics() {

@@ -2,8 +2,8 @@
 // functions once compiled) with every kind of argument the interpreter
 // passes in registers itself: narrow integers with their sign or zero
 // extension, float beside double, exactly six integer and eight
-// floating-point registers, and calls one more argument than that puts on
-// the stack (libffi's path).
+// floating-point registers, and calls whose one more argument goes on the
+// stack.
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
