@@ -1,6 +1,7 @@
 #include "Engine.h"
 
 #include "../interp/Interpreter.h"
+#include "../jit/DataImage.h"
 #include "../jit/EntryThunks.h"
 #include "../jit/Jit.h"
 #include "../jit/TierUnit.h"
@@ -109,7 +110,7 @@ public:
   void atExit(void (*Fn)()) { AtExitHandlers.push_back(Fn); }
   const Profile &profile() const override { return *Prof; }
   RunSummary summary() const override;
-  Snapshot snapshot() const override;
+  Expected<Snapshot> snapshot() const override;
   void recordConvergence(const std::vector<FunctionRecord> &Fns,
                          BootRecord &B) const;
   void onHot(int Id);
@@ -138,6 +139,7 @@ private:
   void request(const CompileRequest &R);
   Expected<void *> interpreterLabelTable(const GlobalVariable &G);
   Error initCompileModule();
+  std::string preparedApp() const;
   Error ensureCompileModule();
   Error compileAndInstall(const UnitRequest &R);
   void tierUp(const CompileRequest &R);
@@ -152,6 +154,7 @@ private:
   std::unique_ptr<Profile> Prof;
   std::unique_ptr<Compiler> Comp;
   std::unique_ptr<Jit> J;
+  std::optional<DataImage> Data; // the app's globals, unless a unit has them
   // The compiler's own copy of the app, in its own context: compilation may
   // run on another thread while the app's thread uses App.
   LLVMContext CompileContext;
@@ -326,7 +329,9 @@ Error TieredEngine::checkResume(const Snapshot &S) {
       return createStringError(inconvertibleErrorCode(),
                                "inconsistent record: the app has no function " +
                                    R.Profile.Name);
-    if (StructuralHash(*App.Functions[It->second], true) != R.IrHash)
+    // A module read from the snapshot is the one its records describe.
+    if (!App.Prepared &&
+        StructuralHash(*App.Functions[It->second], true) != R.IrHash)
       return createStringError(inconvertibleErrorCode(),
                                "inconsistent record: " + R.Profile.Name +
                                    " has other IR in this app");
@@ -369,8 +374,25 @@ Error TieredEngine::compileAndLink(Module &M, ObjectKind Kind, Tier Level,
   return linkObject(Kind, Level, std::move(*Obj));
 }
 
-// The app's global variables, defined once for every tier's code.
+// The app's global variables, defined once for every tier's code: written
+// into memory, or, for what DataImage does not write, linked from the
+// snapshot or compiled.
 Error TieredEngine::linkData() {
+  auto Resolve = [this](const GlobalValue &GV) -> Expected<void *> {
+    if (auto *F = dyn_cast<Function>(&GV); F && App.idOf(*F) >= 0)
+      return J->entry(App.idOf(*F));
+    if (void *Host =
+            GV.isDeclaration() ? appSymbols().lookup(GV.getName()) : nullptr)
+      return Host;
+    return createStringError(inconvertibleErrorCode(),
+                             "no address for @" + GV.getName());
+  };
+  auto Image = DataImage::write(*App.M, Resolve);
+  if (Image) {
+    Data = std::move(*Image);
+    return J->defineAbsolute(Data->symbols());
+  }
+  consumeError(Image.takeError()); // the data unit defines them instead
   if (const ObjectRecord *Saved = savedObject(ObjectKind::Data))
     return linkObject(ObjectKind::Data, Tier::O0,
                       MemoryBuffer::getMemBuffer(Saved->Bytes, "data", false));
@@ -891,8 +913,29 @@ void TieredEngine::recordConvergence(const std::vector<FunctionRecord> &Fns,
   B.HotSetHash = xxh3_64bits(arrayRefFromStringRef(Names));
 }
 
-Snapshot TieredEngine::snapshot() const {
+// The prepared app for the next boot: the bytes this boot read, or the
+// compiler's copy (units are cloned from it, it never changes), or a copy
+// made now. Under CompileLock.
+std::string TieredEngine::preparedApp() const {
+  if (App.Prepared)
+    return App.Source->getBuffer().str();
+  if (CompileModule)
+    return preparedBitcode(*CompileModule);
+  LLVMContext Ctx;
+  auto M = prepareCopy(App, Ctx);
+  if (!M) {
+    consumeError(M.takeError()); // the next boot prepares the app itself
+    return "";
+  }
+  return preparedBitcode(**M);
+}
+
+Expected<Snapshot> TieredEngine::snapshot() const {
   std::lock_guard<std::mutex> G(CompileLock);
+  // A warm boot reads function bodies as they are first called: the records
+  // need all of them.
+  if (Error E = App.M->materializeAll())
+    return std::move(E);
   Snapshot S;
   // Only objects that code runs from now (or that every boot needs) go on.
   std::vector<int> Saved(Objects.size(), -1);
@@ -930,6 +973,10 @@ Snapshot TieredEngine::snapshot() const {
   }
   for (const ObjectRecord &O : S.Objects)
     B.ObjectBytes += O.Bytes.size();
+  S.PreparedApp = preparedApp();
+  for (size_t Id = 0; Id < App.PrivateToCallers.size(); ++Id)
+    if (App.PrivateToCallers[Id])
+      S.PrivateToCallers.push_back(static_cast<uint32_t>(Id));
   recordConvergence(S.Functions, B);
   S.History.push_back(B);
   return S;

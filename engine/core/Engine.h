@@ -81,8 +81,9 @@ public:
   virtual RunSummary summary() const = 0;
   // What this run learned, for the next boot: every function's record and
   // the object code it runs now, the data and entry objects, and this boot
-  // in History. The caller adds Boot, Config and earlier History.
-  virtual Snapshot snapshot() const = 0;
+  // in History. The caller adds Boot, Config and earlier History. An Error
+  // if a function body the boot had not read does not read now.
+  virtual llvm::Expected<Snapshot> snapshot() const = 0;
 };
 
 } // namespace gts

@@ -1,4 +1,5 @@
 //===- Interpreter.cpp - public API, closures, constants, ffi types -------===//
+#include "ConstantBytes.h"
 #include "Decoded.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/Operator.h"
@@ -247,14 +248,6 @@ Expected<void *> Interpreter::Impl::closure(FuncState &FS) {
   return Code;
 }
 
-static void writeInt(const APInt &V, uint8_t *Dst, unsigned Bytes) {
-  unsigned W = V.getBitWidth();
-  for (unsigned K = 0; K < Bytes; ++K)
-    Dst[K] = 8 * K >= W
-                 ? 0
-                 : V.extractBitsAsZExtValue(std::min(8u, W - 8 * K), 8 * K);
-}
-
 void Interpreter::Impl::mapEntries() {
   EntriesMapped = true;
   for (Function &F : M) {
@@ -268,102 +261,8 @@ void Interpreter::Impl::mapEntries() {
 }
 
 Error Interpreter::Impl::writeConst(const Constant *C, uint8_t *Dst) {
-  Type *T = C->getType();
-  if (isa<ConstantPointerNull>(C) || isa<ConstantAggregateZero>(C) ||
-      isa<UndefValue>(C) || isa<ConstantTokenNone>(C)) {
-    auto *VT = dyn_cast<FixedVectorType>(T);
-    memset(Dst, 0,
-           VT && VT->getElementType()->isIntegerTy(1) ? VT->getNumElements()
-                                                      : DL.getTypeStoreSize(T));
-    return Error::success();
-  }
-  if (auto *CI = dyn_cast<ConstantInt>(C)) {
-    writeInt(CI->getValue(), Dst, DL.getTypeStoreSize(T));
-    return Error::success();
-  }
-  if (auto *CF = dyn_cast<ConstantFP>(C)) {
-    APInt V = CF->getValueAPF().bitcastToAPInt();
-    writeInt(V, Dst, (V.getBitWidth() + 7) / 8);
-    return Error::success();
-  }
-  if (auto *GV = dyn_cast<GlobalValue>(C)) {
-    Expected<void *> A = Env.addressOf(*GV);
-    if (!A)
-      return A.takeError();
-    memcpy(Dst, &*A, 8);
-    return Error::success();
-  }
-  if (auto *BA = dyn_cast<BlockAddress>(C)) {
-    void *Tok = blockToken(BA->getBasicBlock());
-    memcpy(Dst, &Tok, 8);
-    return Error::success();
-  }
-  if (auto *E = dyn_cast<DSOLocalEquivalent>(C))
-    return writeConst(E->getGlobalValue(), Dst);
-  if (auto *E = dyn_cast<NoCFIValue>(C))
-    return writeConst(E->getGlobalValue(), Dst);
-  if (isa<ConstantAggregate>(C) || isa<ConstantDataSequential>(C)) {
-    const StructLayout *SL =
-        isa<StructType>(T) ? DL.getStructLayout(cast<StructType>(T)) : nullptr;
-    Type *ET = SL                  ? nullptr
-               : isa<ArrayType>(T) ? T->getArrayElementType()
-                                   : cast<VectorType>(T)->getElementType();
-    uint64_t Stride =
-        ET ? (ET->isIntegerTy(1) ? 1 : DL.getTypeAllocSize(ET)) : 0;
-    unsigned N = SL ? T->getStructNumElements()
-                 : isa<ArrayType>(T)
-                     ? T->getArrayNumElements()
-                     : cast<FixedVectorType>(T)->getNumElements();
-    for (unsigned K = 0; K < N; ++K) {
-      uint64_t Off = SL ? SL->getElementOffset(K) : K * Stride;
-      if (Error E = writeConst(C->getAggregateElement(K), Dst + Off))
-        return E;
-    }
-    return Error::success();
-  }
-  if (auto *CE = dyn_cast<ConstantExpr>(C)) {
-    uint8_t A[16] = {0}, B[16] = {0};
-    if (Error E = writeConst(CE->getOperand(0), A))
-      return E;
-    uint64_t X, Y = 0;
-    memcpy(&X, A, 8);
-    switch (CE->getOpcode()) {
-    case Instruction::GetElementPtr: {
-      APInt Off(64, 0);
-      if (!cast<GEPOperator>(CE)->accumulateConstantOffset(DL, Off))
-        break;
-      X += Off.getZExtValue();
-      memcpy(Dst, &X, 8);
-      return Error::success();
-    }
-    case Instruction::PtrToInt:
-    case Instruction::IntToPtr:
-    case Instruction::BitCast:
-    case Instruction::AddrSpaceCast:
-    case Instruction::Trunc:
-      memcpy(Dst, A, std::min<uint64_t>(DL.getTypeStoreSize(T), 16));
-      return Error::success();
-    case Instruction::Add:
-    case Instruction::Sub:
-    case Instruction::Mul:
-    case Instruction::Xor: {
-      if (Error E = writeConst(CE->getOperand(1), B))
-        return E;
-      memcpy(&Y, B, 8);
-      unsigned Op = CE->getOpcode();
-      uint64_t R = Op == Instruction::Add   ? X + Y
-                   : Op == Instruction::Sub ? X - Y
-                   : Op == Instruction::Mul ? X * Y
-                                            : X ^ Y;
-      memcpy(Dst, &R, DL.getTypeStoreSize(T));
-      return Error::success();
-    }
-    default:
-      break;
-    }
-    return fail(Twine("constant expression ") + CE->getOpcodeName());
-  }
-  return fail("constant of kind " + Twine(C->getValueID()));
+  auto Block = [this](const BasicBlock &BB) { return blockToken(&BB); };
+  return writeConstantBytes(*C, Dst, DL, {Env.addressOf, Block});
 }
 
 Interpreter::Interpreter(std::unique_ptr<Impl> I) : P(std::move(I)) {}

@@ -1754,6 +1754,9 @@ Error Interpreter::Impl::translate(FuncState &FS) {
     return unsupported(FS.Reason);
   if (FS.F->isDeclaration())
     return unsupported("@" + FS.F->getName() + " has no body");
+  // A module read lazily (a warm boot's) reads a body at its first call.
+  if (Error E = FS.F->materialize())
+    return E;
   Translator T(*this, FS);
   if (Error E = T.run()) {
     FS.Failed = true;

@@ -6,6 +6,9 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm/IR/Constants.h"
 #include "llvm/IR/DataLayout.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/IRReader/IRReader.h"
@@ -371,8 +374,64 @@ Expected<PreparedModule> loadAndPrepare(MemoryBufferRef Buffer,
   return std::move(P);
 }
 
+namespace {
+
+// A label table refers to blocks of functions a lazy reader has not read.
+bool holdsBlockAddress(const Constant &C) {
+  return isa<BlockAddress>(C) || any_of(C.operands(), [](const Use &Op) {
+           auto *E = dyn_cast<Constant>(Op.get());
+           return E && !isa<GlobalValue>(E) && holdsBlockAddress(*E);
+         });
+}
+
+} // namespace
+
+Expected<PreparedModule> loadPrepared(std::unique_ptr<MemoryBuffer> Bitcode,
+                                      ArrayRef<uint32_t> PrivateToCallers,
+                                      bool ForInterpreter, bool OutlineLoops) {
+  PreparedModule P;
+  P.Context = std::make_unique<LLVMContext>();
+  auto M = getLazyBitcodeModule(Bitcode->getMemBufferRef(), *P.Context);
+  if (!M)
+    return M.takeError();
+  P.M = std::move(*M);
+  for (const GlobalVariable &G : P.M->globals())
+    if (G.hasInitializer() && holdsBlockAddress(*G.getInitializer()))
+      if (Error E = P.M->materializeAll())
+        return std::move(E);
+  for (Function &F : *P.M) {
+    if (F.isDeclaration())
+      continue;
+    P.Ids[&F] = static_cast<int>(P.Functions.size());
+    P.Functions.push_back(&F);
+  }
+  P.PrivateToCallers.assign(P.Functions.size(), false);
+  for (uint32_t Id : PrivateToCallers) {
+    if (Id >= P.Functions.size())
+      return createStringError(inconvertibleErrorCode(),
+                               "prepared app: no function of id " + Twine(Id));
+    P.PrivateToCallers[Id] = true;
+  }
+  P.Source = std::move(Bitcode);
+  P.ForInterpreter = ForInterpreter;
+  P.OutlineLoops = OutlineLoops;
+  P.Prepared = true;
+  return std::move(P);
+}
+
+std::string preparedBitcode(const Module &M) {
+  std::string Bytes;
+  raw_string_ostream OS(Bytes);
+  // The use lists' order too: it orders predecessors and so what passes
+  // see, and code compiled from the copy read back must be the same.
+  WriteBitcodeToFile(M, OS, /*ShouldPreserveUseListOrder=*/true);
+  return Bytes;
+}
+
 Expected<std::unique_ptr<Module>> prepareCopy(const PreparedModule &P,
                                               LLVMContext &Ctx) {
+  if (P.Prepared)
+    return parseBitcodeFile(P.Source->getMemBufferRef(), Ctx);
   SMDiagnostic Diag;
   std::unique_ptr<Module> M = parseIR(P.Source->getMemBufferRef(), Diag, Ctx);
   if (!M)

@@ -1,6 +1,7 @@
 // IR preparation: loads an app module and makes it ready for tiered execution.
 #pragma once
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/Error.h"
@@ -24,9 +25,11 @@ struct PreparedModule {
   // local, as clang does, so that it inlines like a static function.
   std::vector<bool> PrivateToCallers;
   // The bytes it was read from and how it was prepared, for prepareCopy.
+  // Prepared: Source holds bitcode already prepared (loadPrepared).
   std::unique_ptr<llvm::MemoryBuffer> Source;
   bool ForInterpreter = false;
   bool OutlineLoops = false;
+  bool Prepared = false;
   // Dense id of a defined function, or -1.
   int idOf(const llvm::Function &F) const {
     auto It = Ids.find(&F);
@@ -85,6 +88,19 @@ llvm::Expected<PreparedModule> loadAndPrepare(llvm::MemoryBufferRef Buffer,
                                               bool ForInterpreter,
                                               bool OutlineLoops = true,
                                               bool Vouched = false);
+
+// A warm boot's app: the bitcode of a prepared module (preparedBitcode)
+// that a snapshot kept, read lazily: a function's body is read when it is
+// first materialized (the interpreter's first call), never for functions
+// whose saved code runs. No checks run: the snapshot vouches for the bytes
+// (this build wrote them when it prepared the same app). PrivateToCallers:
+// the ids the boot that wrote them found so.
+llvm::Expected<PreparedModule>
+loadPrepared(std::unique_ptr<llvm::MemoryBuffer> Bitcode,
+             llvm::ArrayRef<uint32_t> PrivateToCallers, bool ForInterpreter,
+             bool OutlineLoops);
+// The bitcode of a prepared module (a prepareCopy), for loadPrepared.
+std::string preparedBitcode(const llvm::Module &M);
 
 // The same module again in Ctx, read from P.Source and prepared the same way
 // (so its functions have P's ids): a copy for another thread, as an LLVM

@@ -204,56 +204,85 @@ struct ZstdFree {
 using CompressContext = std::unique_ptr<ZSTD_CCtx, ZstdFree>;
 using DecompressContext = std::unique_ptr<ZSTD_DCtx, ZstdFree>;
 
-void writeObject(Writer &W, const ObjectRecord &O, ZSTD_CCtx *C) {
-  W.u8(static_cast<uint8_t>(O.Kind));
-  W.u8(static_cast<uint8_t>(O.Level));
-  std::string Packed(ZSTD_compressBound(O.Bytes.size()), '\0');
+// Bytes as a zstd frame (or as they are, without zstd or when it fails).
+void writeBlob(Writer &W, StringRef Bytes, ZSTD_CCtx *C) {
+  std::string Packed(ZSTD_compressBound(Bytes.size()), '\0');
   // Level 1: saving happens at every exit; a higher level costs more time
   // than the few KiB it saves on the disk.
   size_t N = C ? ZSTD_compressCCtx(C, Packed.data(), Packed.size(),
-                                   O.Bytes.data(), O.Bytes.size(), 1)
+                                   Bytes.data(), Bytes.size(), 1)
                : 0;
   bool Compress = N && !ZSTD_isError(N);
   Packed.resize(Compress ? N : 0);
   W.u8(Compress ? Zstd : Uncompressed);
-  W.u64(O.Bytes.size());
-  W.str(Compress ? StringRef(Packed) : StringRef(O.Bytes));
+  W.u64(Bytes.size());
+  W.str(Compress ? StringRef(Packed) : Bytes);
 }
 
-bool readObject(Reader &R, ObjectRecord &O, ZSTD_DCtx *D) {
-  uint8_t Kind, Compression;
+void writeObject(Writer &W, const ObjectRecord &O, ZSTD_CCtx *C) {
+  W.u8(static_cast<uint8_t>(O.Kind));
+  W.u8(static_cast<uint8_t>(O.Level));
+  writeBlob(W, O.Bytes, C);
+}
+
+bool readBlob(Reader &R, std::string &Bytes, ZSTD_DCtx *D) {
+  uint8_t Compression;
   uint64_t RawSize;
   std::string Stored;
-  R.fixed(Kind);
-  R.tier(O.Level);
   R.fixed(Compression);
   R.fixed(RawSize);
   if (!R.str(Stored))
     return false;
-  if (Kind > static_cast<uint8_t>(ObjectKind::Unit))
-    return R.fail("bad object kind " + Twine(Kind));
-  O.Kind = static_cast<ObjectKind>(Kind);
   if (RawSize > MaxObjectBytes)
     return R.fail("object of " + Twine(RawSize) + " bytes");
   if (Compression == Uncompressed) {
     if (Stored.size() != RawSize)
       return R.fail("object size mismatch");
-    O.Bytes = std::move(Stored);
+    Bytes = std::move(Stored);
     return true;
   }
   if (Compression != Zstd)
     return R.fail("unknown compression " + Twine(Compression));
   if (!D)
     return R.fail("no memory for a zstd context");
-  O.Bytes.resize(RawSize);
-  size_t N = ZSTD_decompressDCtx(D, O.Bytes.data(), O.Bytes.size(),
-                                 Stored.data(), Stored.size());
+  Bytes.resize(RawSize);
+  size_t N = ZSTD_decompressDCtx(D, Bytes.data(), Bytes.size(), Stored.data(),
+                                 Stored.size());
   if (ZSTD_isError(N))
     return R.fail(Twine("bad compressed object: ") + ZSTD_getErrorName(N));
   if (N != RawSize)
     return R.fail("bad compressed object: " + Twine(N) + " bytes, not " +
                   Twine(RawSize));
   return true;
+}
+
+bool readObject(Reader &R, ObjectRecord &O, ZSTD_DCtx *D) {
+  uint8_t Kind;
+  R.fixed(Kind);
+  R.tier(O.Level);
+  if (!R.ok())
+    return false;
+  if (Kind > static_cast<uint8_t>(ObjectKind::Unit))
+    return R.fail("bad object kind " + Twine(Kind));
+  O.Kind = static_cast<ObjectKind>(Kind);
+  return readBlob(R, O.Bytes, D);
+}
+
+void writePreparedApp(Writer &W, const Snapshot &S, ZSTD_CCtx *C) {
+  writeBlob(W, S.PreparedApp, C);
+  W.u32(static_cast<uint32_t>(S.PrivateToCallers.size()));
+  for (uint32_t Id : S.PrivateToCallers)
+    W.u32(Id);
+}
+
+bool readPreparedApp(Reader &R, Snapshot &S, ZSTD_DCtx *D) {
+  uint32_t N;
+  if (!readBlob(R, S.PreparedApp, D) || !R.count(N, 4))
+    return false;
+  S.PrivateToCallers.resize(N);
+  for (uint32_t &Id : S.PrivateToCallers)
+    R.fixed(Id);
+  return R.ok();
 }
 
 void writeBoot(Writer &W, const BootRecord &B) {
@@ -328,6 +357,9 @@ Error checkRecords(const Snapshot &S) {
   for (const BootRecord &B : S.History)
     if (B.Boot > S.Boot)
       return Bad("history names boot " + Twine(B.Boot));
+  for (uint32_t Id : S.PrivateToCallers)
+    if (Id >= S.Functions.size())
+      return Bad("private function of id " + Twine(Id));
   return Error::success();
 }
 
@@ -348,6 +380,7 @@ void writeSnapshot(const Snapshot &S, raw_ostream &OS) {
     writeObject(W, O, C.get());
   for (const BootRecord &B : S.History)
     writeBoot(W, B);
+  writePreparedApp(W, S, C.get());
 
   std::string Head;
   Writer H(Head);
@@ -404,6 +437,8 @@ Expected<Snapshot> readSnapshot(MemoryBufferRef Buffer) {
     for (BootRecord &B : S.History)
       if (!readBoot(R, B))
         break;
+    if (R.ok())
+      readPreparedApp(R, S, D.get());
   }
   if (R.ok() && !R.atEnd())
     R.fail("trailing bytes");
@@ -449,7 +484,8 @@ void printSnapshot(const Snapshot &S, raw_ostream &OS) {
     Code += O.Bytes.size();
   OS << "snapshot of boot " << S.Boot << " (format " << Snapshot::Version
      << "): " << S.Functions.size() << " functions, " << S.Objects.size()
-     << " objects, " << (Code + 1023) / 1024 << " KiB of object code\n"
+     << " objects, " << (Code + 1023) / 1024 << " KiB of object code, "
+     << (S.PreparedApp.size() + 1023) / 1024 << " KiB of prepared app\n"
      << "app " << utohexstr(S.Config.AppHash) << ", gts build "
      << S.Config.BuildId << ", LLVM " << S.Config.LlvmVersion << ", "
      << S.Config.Triple << ", cpu " << S.Config.Cpu << "\n"
@@ -538,12 +574,14 @@ void printSnapshotJson(const Snapshot &S, raw_ostream &OS) {
                       {"cpu", S.Config.Cpu},
                       {"features", S.Config.Features},
                       {"options", S.Config.Options}};
-  OS << formatv("{0:2}", json::Value(json::Object{
-                             {"version", (int64_t)Snapshot::Version},
-                             {"boot", (int64_t)S.Boot},
-                             {"config", std::move(Config)},
-                             {"functions", std::move(Fns)},
-                             {"boots", std::move(Boots)}}))
+  OS << formatv("{0:2}",
+                json::Value(json::Object{
+                    {"version", (int64_t)Snapshot::Version},
+                    {"boot", (int64_t)S.Boot},
+                    {"config", std::move(Config)},
+                    {"prepared_app_bytes", (int64_t)S.PreparedApp.size()},
+                    {"functions", std::move(Fns)},
+                    {"boots", std::move(Boots)}}))
      << "\n";
 }
 

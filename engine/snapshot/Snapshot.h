@@ -87,12 +87,18 @@ struct BootRecord {
 };
 
 struct Snapshot {
-  static constexpr uint32_t Version = 3;
+  static constexpr uint32_t Version = 4;
   uint32_t Boot = 0; // the boot that wrote it (boot_NNNN.snap)
   SnapshotConfig Config;
   std::vector<FunctionRecord> Functions;
   std::vector<ObjectRecord> Objects;
   std::vector<BootRecord> History; // every boot so far, oldest first
+  // The app as this build prepared it (bitcode; empty: not kept) and the ids
+  // of its functions private to their callers: a warm boot reads it lazily
+  // instead of reading, checking and preparing the app again
+  // (ir/Prepare.h, loadPrepared).
+  std::string PreparedApp;
+  std::vector<uint32_t> PrivateToCallers;
 };
 
 // The binary form: header, checksum (xxh3 over the file), records; objects

@@ -371,7 +371,13 @@ std::string tierCounts(const std::array<uint32_t, NumTiers> &PerTier) {
 
 // Saves this boot's snapshot; whether the system has converged.
 bool saveSnapshot(const Engine &E) {
-  Snapshot S = E.snapshot();
+  auto Taken = E.snapshot();
+  if (!Taken) {
+    errs() << "gts: error: snapshot not saved: " << toString(Taken.takeError())
+           << "\n";
+    std::_Exit(CantCreate);
+  }
+  Snapshot &S = *Taken;
   S.Boot = ThisBoot.Number;
   S.Config = ThisBoot.Config;
   S.History.back().RunMillis = millisSince(ProcessStart);
@@ -481,11 +487,22 @@ std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
     std::optional<StateDir::Loaded> L =
         ThisBoot.Dir->nextValid(&ThisBoot.Config, errs());
     double ReadMillis = millisSince(ReadStart);
-    // A valid snapshot matched the app's bytes (its hash) and this build.
-    PreparedModule App = loadApp(Opts, /*Vouched=*/L.has_value());
     auto Start = std::chrono::steady_clock::now();
+    Expected<PreparedModule> App =
+        L && !L->S.PreparedApp.empty()
+            ? loadPrepared(
+                  MemoryBuffer::getMemBufferCopy(L->S.PreparedApp, Input),
+                  L->S.PrivateToCallers, Engine::usesInterpreter(Opts),
+                  !Opts.Pinned)
+            // A valid snapshot matched the app's bytes (its hash) and this
+            // build.
+            : loadApp(Opts, /*Vouched=*/L.has_value());
+    if (!App) {
+      StateDir::skip(L->Path, "its app: " + toString(App.takeError()), errs());
+      continue;
+    }
     Opts.Resume = L ? &L->S : nullptr;
-    auto E = Engine::create(std::move(App), Opts);
+    auto E = Engine::create(std::move(*App), Opts);
     if (E && L) {
       ThisBoot.History = L->S.History;
       ThisBoot.ResumedBytes = fileBytes(L->Path);

@@ -180,7 +180,7 @@ def case_corrupt(prog, other):
 
     damaged(prog, "flipped", flip, "checksum mismatch", want)
     damaged(prog, "truncated", truncate, "truncated", want)
-    damaged(prog, "version", version, "version 99, this gts reads version 3",
+    damaged(prog, "version", version, "version 99, this gts reads version 4",
             want)
     damaged(prog, "garbage", not_snapshot, "not a snapshot", want)
     damaged(prog, "other_app", other_app, "another app", want)
@@ -200,12 +200,14 @@ def case_show(prog):
     state = fresh("show")
     boot(prog, state)
     p = run(["snapshot", "show", snap(state, 1)])
-    expect_in(p.stdout, "snapshot of boot 1 (format 3)", "show")
+    expect_in(p.stdout, "snapshot of boot 1 (format 4)", "show")
+    expect_in(p.stdout, "KiB of prepared app", "show")
     expect_in(p.stdout, "function", "show")
     expect_in(p.stdout, "main ", "show")
     s = show_json(snap(state, 1))
     names = {f["name"] for f in s["functions"]}
-    if "main" not in names or s["boot"] != 1 or s["version"] != 3:
+    if ("main" not in names or s["boot"] != 1 or s["version"] != 4
+            or s["prepared_app_bytes"] < 1000):
         fail(f"json: {s}")
     bad = os.path.join(WORK, "show_bad.snap")
     with open(bad, "wb") as f:

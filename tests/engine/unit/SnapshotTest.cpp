@@ -38,6 +38,8 @@ Snapshot sample() {
   B.Hot = 2;
   B.HotAtFinalTier = 1;
   S.History = {B};
+  S.PreparedApp = std::string(2000, 'b');
+  S.PrivateToCallers = {1};
   return S;
 }
 
@@ -76,6 +78,8 @@ TEST(Snapshot, RoundTrip) {
   EXPECT_EQ(R->Objects[1].Bytes, S.Objects[1].Bytes);
   EXPECT_EQ(R->History[0].Hot, 2u);
   EXPECT_DOUBLE_EQ(R->History[0].ratio(), 0.5);
+  EXPECT_EQ(R->PreparedApp, S.PreparedApp);
+  EXPECT_EQ(R->PrivateToCallers, S.PrivateToCallers);
 }
 
 TEST(Snapshot, EveryDamageIsNamed) {
@@ -107,6 +111,10 @@ TEST(Snapshot, InconsistentRecordsAreRefused) {
   S = sample();
   S.Functions[0].Profile.Current = Tier::O3; // its object is O2 code
   EXPECT_NE(readError(bytesOf(S)).find("in an object of tier O2"),
+            std::string::npos);
+  S = sample();
+  S.PrivateToCallers = {2}; // two functions
+  EXPECT_NE(readError(bytesOf(S)).find("private function of id 2"),
             std::string::npos);
 }
 

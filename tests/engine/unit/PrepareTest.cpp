@@ -1,0 +1,109 @@
+#include "ir/Prepare.h"
+
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <gtest/gtest.h>
+
+using namespace gts;
+using namespace llvm;
+
+namespace {
+
+// A static helper only direct calls reach, a static function whose address
+// escapes, a loop the interpreter's preparation outlines.
+const char *App = R"(
+target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+target triple = "x86_64-unknown-linux-gnu"
+@fp = global ptr @escapes
+define internal i32 @helper(i32 %x) {
+  %y = add i32 %x, 1
+  ret i32 %y
+}
+define internal i32 @escapes() {
+  ret i32 7
+}
+define i32 @main() {
+entry:
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %n, %loop ]
+  %n = call i32 @helper(i32 %i)
+  %c = icmp slt i32 %n, 10
+  br i1 %c, label %loop, label %done
+done:
+  ret i32 %n
+}
+)";
+
+PreparedModule prepared() {
+  auto P = loadAndPrepare(MemoryBufferRef(App, "app.ll"),
+                          /*ForInterpreter=*/true);
+  EXPECT_TRUE(bool(P)) << toString(P.takeError());
+  return std::move(*P);
+}
+
+std::string text(const Module &M) {
+  std::string S;
+  raw_string_ostream OS(S);
+  M.print(OS, nullptr);
+  return S.substr(S.find('\n')); // without the ModuleID line
+}
+
+std::vector<uint32_t> privateIds(const PreparedModule &P) {
+  std::vector<uint32_t> Ids;
+  for (size_t I = 0; I < P.PrivateToCallers.size(); ++I)
+    if (P.PrivateToCallers[I])
+      Ids.push_back(static_cast<uint32_t>(I));
+  return Ids;
+}
+
+} // namespace
+
+// A warm boot's module: the same functions under the same ids, bodies read
+// only when materialized, and a compiler's copy that needs no preparing.
+TEST(LoadPrepared, SameFunctionsBodiesReadOnDemand) {
+  PreparedModule Cold = prepared();
+  LLVMContext Ctx;
+  auto Copy = prepareCopy(Cold, Ctx);
+  ASSERT_TRUE(bool(Copy)) << toString(Copy.takeError());
+  std::string Bitcode = preparedBitcode(**Copy);
+
+  auto Warm = loadPrepared(MemoryBuffer::getMemBufferCopy(Bitcode, "kept"),
+                           privateIds(Cold), true, true);
+  ASSERT_TRUE(bool(Warm)) << toString(Warm.takeError());
+  ASSERT_EQ(Warm->Functions.size(), Cold.Functions.size());
+  for (size_t I = 0; I < Cold.Functions.size(); ++I) {
+    EXPECT_EQ(Warm->Functions[I]->getName(), Cold.Functions[I]->getName());
+    EXPECT_TRUE(Warm->Functions[I]->isMaterializable());
+  }
+  EXPECT_EQ(Warm->PrivateToCallers, Cold.PrivateToCallers);
+  EXPECT_TRUE(
+      Warm->PrivateToCallers[Cold.idOf(*Cold.M->getFunction("helper"))]);
+  EXPECT_FALSE(
+      Warm->PrivateToCallers[Cold.idOf(*Cold.M->getFunction("escapes"))]);
+
+  Function *Main = Warm->M->getFunction("main");
+  ASSERT_FALSE(bool(Main->materialize()));
+  EXPECT_FALSE(Main->empty());
+  EXPECT_TRUE(Warm->M->getFunction("helper")->isMaterializable());
+
+  LLVMContext Other;
+  auto WarmCopy = prepareCopy(*Warm, Other);
+  ASSERT_TRUE(bool(WarmCopy)) << toString(WarmCopy.takeError());
+  EXPECT_EQ(text(**WarmCopy), text(**Copy));
+}
+
+TEST(LoadPrepared, RefusesDamage) {
+  PreparedModule Cold = prepared();
+  std::string Bitcode = preparedBitcode(*Cold.M);
+  auto Bad = loadPrepared(MemoryBuffer::getMemBufferCopy("BC\xc0\xde", "kept"),
+                          {}, true, true);
+  EXPECT_FALSE(bool(Bad));
+  consumeError(Bad.takeError());
+  auto OutOfRange = loadPrepared(MemoryBuffer::getMemBufferCopy(Bitcode, "k"),
+                                 {99}, true, true);
+  ASSERT_FALSE(bool(OutOfRange));
+  EXPECT_NE(toString(OutOfRange.takeError()).find("no function of id 99"),
+            std::string::npos);
+}
