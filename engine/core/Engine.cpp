@@ -261,6 +261,10 @@ Error TieredEngine::init() {
   if (!NewJit)
     return NewJit.takeError();
   J = std::move(*NewJit);
+  // The compiler's copy of the app is read from bitcode that only this
+  // thread can write (App.M is its to use).
+  if (!Opts.Pinned || *Opts.Pinned != Tier::Interp)
+    keepBitcode(App);
   if (!Opts.Pinned && !Opts.SyncCompile)
     startCompileThread();
   StringMap<void *> Symbols = appSymbols();
@@ -330,7 +334,7 @@ Error TieredEngine::checkResume(const Snapshot &S) {
                                "inconsistent record: the app has no function " +
                                    R.Profile.Name);
     // A module read from the snapshot is the one its records describe.
-    if (!App.Prepared &&
+    if (!App.Lazy &&
         StructuralHash(*App.Functions[It->second], true) != R.IrHash)
       return createStringError(inconvertibleErrorCode(),
                                "inconsistent record: " + R.Profile.Name +
@@ -697,6 +701,8 @@ Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   std::lock_guard<std::mutex> G(CompileLock);
   if (Error E = ensureCompileModule())
     return E;
+  if (Error E = readBodies(CompileFunctions, R))
+    return E;
   UnitModule U = buildTierUnit(*CompileModule, CompileFunctions, R);
   if (Error E = compileAndLink(*U.M, ObjectKind::Unit, R.Level,
                                "unit" + std::to_string(R.Seq)))
@@ -913,21 +919,11 @@ void TieredEngine::recordConvergence(const std::vector<FunctionRecord> &Fns,
   B.HotSetHash = xxh3_64bits(arrayRefFromStringRef(Names));
 }
 
-// The prepared app for the next boot: the bytes this boot read, or the
-// compiler's copy (units are cloned from it, it never changes), or a copy
-// made now. Under CompileLock.
+// The prepared app for the next boot: the bytes the compiler's copy is read
+// from (a warm boot's from its snapshot), or, in a run that compiles
+// nothing, the app's module written now.
 std::string TieredEngine::preparedApp() const {
-  if (App.Prepared)
-    return App.Source->getBuffer().str();
-  if (CompileModule)
-    return preparedBitcode(*CompileModule);
-  LLVMContext Ctx;
-  auto M = prepareCopy(App, Ctx);
-  if (!M) {
-    consumeError(M.takeError()); // the next boot prepares the app itself
-    return "";
-  }
-  return preparedBitcode(**M);
+  return App.Bitcode ? App.Bitcode->getBuffer().str() : preparedBitcode(*App.M);
 }
 
 Expected<Snapshot> TieredEngine::snapshot() const {

@@ -304,8 +304,7 @@ void stripO0Artifacts(Function &F) {
     F.removeFnAttr(A);
 }
 
-// The steps after checking, shared with prepareCopy: they must give the same
-// module from the same bytes.
+// The steps after checking.
 Error prepareBodies(Module &M, bool ForInterpreter, bool OutlineLoops) {
   if (ForInterpreter)
     if (Error E = prepareForInterp(M, OutlineLoops))
@@ -368,9 +367,6 @@ Expected<PreparedModule> loadAndPrepare(MemoryBufferRef Buffer,
     P.PrivateToCallers.push_back(F.hasLocalLinkage() && !F.hasAddressTaken());
   }
   externalizeAll(*P.M);
-  P.Source = MemoryBuffer::getMemBufferCopy(Buffer.getBuffer(), Path);
-  P.ForInterpreter = ForInterpreter;
-  P.OutlineLoops = OutlineLoops;
   return std::move(P);
 }
 
@@ -384,21 +380,30 @@ bool holdsBlockAddress(const Constant &C) {
          });
 }
 
+// Prepared bitcode, function bodies read on demand (all of them at once
+// when a label table points into some).
+Expected<std::unique_ptr<Module>> readLazily(MemoryBufferRef Bitcode,
+                                             LLVMContext &Ctx) {
+  auto M = getLazyBitcodeModule(Bitcode, Ctx);
+  if (!M)
+    return M.takeError();
+  for (const GlobalVariable &G : (*M)->globals())
+    if (G.hasInitializer() && holdsBlockAddress(*G.getInitializer()))
+      if (Error E = (*M)->materializeAll())
+        return std::move(E);
+  return std::move(*M);
+}
+
 } // namespace
 
 Expected<PreparedModule> loadPrepared(std::unique_ptr<MemoryBuffer> Bitcode,
-                                      ArrayRef<uint32_t> PrivateToCallers,
-                                      bool ForInterpreter, bool OutlineLoops) {
+                                      ArrayRef<uint32_t> PrivateToCallers) {
   PreparedModule P;
   P.Context = std::make_unique<LLVMContext>();
-  auto M = getLazyBitcodeModule(Bitcode->getMemBufferRef(), *P.Context);
+  auto M = readLazily(Bitcode->getMemBufferRef(), *P.Context);
   if (!M)
     return M.takeError();
   P.M = std::move(*M);
-  for (const GlobalVariable &G : P.M->globals())
-    if (G.hasInitializer() && holdsBlockAddress(*G.getInitializer()))
-      if (Error E = P.M->materializeAll())
-        return std::move(E);
   for (Function &F : *P.M) {
     if (F.isDeclaration())
       continue;
@@ -412,10 +417,8 @@ Expected<PreparedModule> loadPrepared(std::unique_ptr<MemoryBuffer> Bitcode,
                                "prepared app: no function of id " + Twine(Id));
     P.PrivateToCallers[Id] = true;
   }
-  P.Source = std::move(Bitcode);
-  P.ForInterpreter = ForInterpreter;
-  P.OutlineLoops = OutlineLoops;
-  P.Prepared = true;
+  P.Bitcode = std::move(Bitcode);
+  P.Lazy = true;
   return std::move(P);
 }
 
@@ -428,21 +431,18 @@ std::string preparedBitcode(const Module &M) {
   return Bytes;
 }
 
+void keepBitcode(PreparedModule &P) {
+  if (!P.Bitcode)
+    P.Bitcode = MemoryBuffer::getMemBufferCopy(preparedBitcode(*P.M),
+                                               P.M->getModuleIdentifier());
+}
+
 Expected<std::unique_ptr<Module>> prepareCopy(const PreparedModule &P,
                                               LLVMContext &Ctx) {
-  if (P.Prepared)
-    return parseBitcodeFile(P.Source->getMemBufferRef(), Ctx);
-  SMDiagnostic Diag;
-  std::unique_ptr<Module> M = parseIR(P.Source->getMemBufferRef(), Diag, Ctx);
-  if (!M)
+  if (!P.Bitcode)
     return createStringError(inconvertibleErrorCode(),
-                             "cannot read the app again: " + Diag.getMessage());
-  if (Error E = checkTarget(*M, P.Source->getBufferIdentifier()))
-    return std::move(E);
-  if (Error E = prepareBodies(*M, P.ForInterpreter, P.OutlineLoops))
-    return std::move(E);
-  externalizeAll(*M);
-  return std::move(M);
+                             "the app was not kept as bitcode");
+  return readLazily(P.Bitcode->getMemBufferRef(), Ctx);
 }
 
 } // namespace gts

@@ -155,6 +155,28 @@ bool isBlockAddressTable(const GlobalVariable &G) {
 
 // Only what the unit defines is copied (a tier-up compiles one function of
 // a module of hundreds); everything else becomes a declaration.
+Error readBodies(const std::vector<Function *> &Functions,
+                 const UnitRequest &Request) {
+  std::vector<Function *> Todo;
+  for (int Id : Request.Targets)
+    Todo.push_back(Functions[Id]);
+  SmallPtrSet<Function *, 32> Seen(Todo.begin(), Todo.end());
+  while (!Todo.empty()) {
+    Function *F = Todo.back();
+    Todo.pop_back();
+    if (Error E = F->materialize())
+      return E;
+    if (Request.Level == Tier::O0) // inlines nothing (buildTierUnit)
+      continue;
+    for (Instruction &I : instructions(*F))
+      if (auto *CB = dyn_cast<CallBase>(&I))
+        if (Function *Callee = CB->getCalledFunction();
+            Callee && !Callee->isDeclaration() && Seen.insert(Callee).second)
+          Todo.push_back(Callee);
+  }
+  return Error::success();
+}
+
 UnitModule buildTierUnit(const Module &Base,
                          const std::vector<Function *> &Functions,
                          const UnitRequest &Request) {

@@ -5,6 +5,7 @@
 #include "Instrument.h"
 
 #include "llvm/IR/Module.h"
+#include "llvm/Support/Error.h"
 
 #include <memory>
 #include <string>
@@ -34,6 +35,12 @@ struct UnitModule {
   // Parallel to Request.Targets; empty for local targets.
   std::vector<std::string> BodySymbols;
 };
+
+// Reads the bodies buildTierUnit copies for Request from a lazily read
+// module (ir/Prepare.h, prepareCopy): the targets and, above O0, every
+// function they reach through direct calls.
+llvm::Error readBodies(const std::vector<llvm::Function *> &Functions,
+                       const UnitRequest &Request);
 
 // Copies the prepared module `Base` (ids = order of its definitions) into a
 // unit for Request:

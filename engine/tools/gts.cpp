@@ -492,8 +492,7 @@ std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
         L && !L->S.PreparedApp.empty()
             ? loadPrepared(
                   MemoryBuffer::getMemBufferCopy(L->S.PreparedApp, Input),
-                  L->S.PrivateToCallers, Engine::usesInterpreter(Opts),
-                  !Opts.Pinned)
+                  L->S.PrivateToCallers)
             // A valid snapshot matched the app's bytes (its hash) and this
             // build.
             : loadApp(Opts, /*Vouched=*/L.has_value());

@@ -1,4 +1,7 @@
 #include "ir/Prepare.h"
+#include "jit/TierUnit.h"
+
+#include "llvm/IR/Verifier.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
@@ -64,13 +67,11 @@ std::vector<uint32_t> privateIds(const PreparedModule &P) {
 // only when materialized, and a compiler's copy that needs no preparing.
 TEST(LoadPrepared, SameFunctionsBodiesReadOnDemand) {
   PreparedModule Cold = prepared();
-  LLVMContext Ctx;
-  auto Copy = prepareCopy(Cold, Ctx);
-  ASSERT_TRUE(bool(Copy)) << toString(Copy.takeError());
-  std::string Bitcode = preparedBitcode(**Copy);
+  keepBitcode(Cold);
+  std::string Bitcode = Cold.Bitcode->getBuffer().str();
 
   auto Warm = loadPrepared(MemoryBuffer::getMemBufferCopy(Bitcode, "kept"),
-                           privateIds(Cold), true, true);
+                           privateIds(Cold));
   ASSERT_TRUE(bool(Warm)) << toString(Warm.takeError());
   ASSERT_EQ(Warm->Functions.size(), Cold.Functions.size());
   for (size_t I = 0; I < Cold.Functions.size(); ++I) {
@@ -88,22 +89,51 @@ TEST(LoadPrepared, SameFunctionsBodiesReadOnDemand) {
   EXPECT_FALSE(Main->empty());
   EXPECT_TRUE(Warm->M->getFunction("helper")->isMaterializable());
 
+  // The compiler's copy: the same module once its bodies are read.
   LLVMContext Other;
-  auto WarmCopy = prepareCopy(*Warm, Other);
-  ASSERT_TRUE(bool(WarmCopy)) << toString(WarmCopy.takeError());
-  EXPECT_EQ(text(**WarmCopy), text(**Copy));
+  auto Copy = prepareCopy(*Warm, Other);
+  ASSERT_TRUE(bool(Copy)) << toString(Copy.takeError());
+  EXPECT_TRUE((*Copy)->getFunction("helper")->isMaterializable());
+  ASSERT_FALSE(bool((*Copy)->materializeAll()));
+  EXPECT_EQ(text(**Copy), text(*Cold.M));
 }
 
 TEST(LoadPrepared, RefusesDamage) {
   PreparedModule Cold = prepared();
   std::string Bitcode = preparedBitcode(*Cold.M);
-  auto Bad = loadPrepared(MemoryBuffer::getMemBufferCopy("BC\xc0\xde", "kept"),
-                          {}, true, true);
+  auto Bad =
+      loadPrepared(MemoryBuffer::getMemBufferCopy("BC\xc0\xde", "kept"), {});
   EXPECT_FALSE(bool(Bad));
   consumeError(Bad.takeError());
-  auto OutOfRange = loadPrepared(MemoryBuffer::getMemBufferCopy(Bitcode, "k"),
-                                 {99}, true, true);
+  auto OutOfRange =
+      loadPrepared(MemoryBuffer::getMemBufferCopy(Bitcode, "k"), {99});
   ASSERT_FALSE(bool(OutOfRange));
   EXPECT_NE(toString(OutOfRange.takeError()).find("no function of id 99"),
             std::string::npos);
+}
+
+// A unit reads what it copies: its targets, and above O0 what they call.
+TEST(LoadPrepared, UnitsReadTheBodiesTheyCopy) {
+  PreparedModule Cold = prepared();
+  keepBitcode(Cold);
+  for (Tier Level : {Tier::O0, Tier::O3}) {
+    LLVMContext Ctx;
+    auto Copy = prepareCopy(Cold, Ctx);
+    ASSERT_TRUE(bool(Copy)) << toString(Copy.takeError());
+    std::vector<Function *> Fns;
+    for (Function &F : **Copy)
+      if (!F.isDeclaration())
+        Fns.push_back(&F);
+    int Loop = Cold.idOf(*Cold.M->getFunction("main.loop"));
+    ASSERT_FALSE(bool(readBodies(Fns, {{Loop}, Level, 1, {}})));
+    auto Read = [&](StringRef Name) {
+      return !(*Copy)->getFunction(Name)->isMaterializable();
+    };
+    EXPECT_TRUE(Read("main.loop"));
+    EXPECT_EQ(Read("helper"), Level != Tier::O0);
+    EXPECT_FALSE(Read("escapes"));
+    EXPECT_FALSE(Read("main"));
+    UnitModule U = buildTierUnit(**Copy, Fns, {{Loop}, Level, 1, {}});
+    EXPECT_FALSE(verifyModule(*U.M, &errs()));
+  }
 }
