@@ -26,11 +26,11 @@ insns() { # insns OBJ SYMBOL_REGEX
 }
 insns "$work/native.o" '^<main>:$' >"$work/native.s"
 unit=$(grep -l "main" "$work"/objs/*.o | head -1)
-# gts names a body __gts_f<ID>_<tier>_<unit>, ID being the function's index
+# gts names a body __gts_f<ID>_<tier>_b<boot>_<unit>, ID being the function's index
 # among the module's definitions.
 id=$(llvm-dis-19 "$work/app.bc" -o - | grep '^define' | grep -n '@main(' |
   cut -d: -f1)
-gts_main=__gts_f$((id - 1))_O3_0
+gts_main=__gts_f$((id - 1))_O3_b0_0
 insns "$unit" "^<$gts_main>:\$" >"$work/gts.s"
 echo "$prog: clang-19 -O3 main: $(wc -l <"$work/native.s") instructions;" \
   "gts --tier=O3 $gts_main: $(wc -l <"$work/gts.s") instructions"
