@@ -138,6 +138,7 @@ private:
   uint64_t callsSoFar(int Id);
   void request(const CompileRequest &R);
   Expected<void *> interpreterLabelTable(const GlobalVariable &G);
+  Expected<Compiler *> compiler();
   Error initCompileModule();
   std::string preparedApp() const;
   Error ensureCompileModule();
@@ -152,7 +153,8 @@ private:
   EngineOptions Opts;
   TierPolicy Policy;
   std::unique_ptr<Profile> Prof;
-  std::unique_ptr<Compiler> Comp;
+  std::unique_ptr<Compiler> Comp; // made by compiler(), under CompMade
+  std::mutex CompMade;
   std::unique_ptr<Jit> J;
   std::optional<DataImage> Data; // the app's globals, unless a unit has them
   // The compiler's own copy of the app, in its own context: compilation may
@@ -212,6 +214,21 @@ const StringMap<void *> &appSymbols() {
   return Table;
 }
 
+// The compiler, made at the first compile: setting the code generator up
+// (the x86 target and its passes registered) takes about 1.3 ms, which a
+// warm boot that compiles nothing never pays and a cold one pays on its
+// compile thread.
+Expected<Compiler *> TieredEngine::compiler() {
+  std::lock_guard<std::mutex> G(CompMade);
+  if (!Comp) {
+    auto C = Compiler::create(Opts.Cpu, App.M->getDataLayout());
+    if (!C)
+      return C.takeError();
+    Comp = std::move(*C);
+  }
+  return Comp.get();
+}
+
 // The compiler's copy of the app, made on the thread that compiles: a boot
 // whose code all comes from a snapshot never pays for it, and the app's
 // thread never does when there is a compile thread.
@@ -253,10 +270,6 @@ Error TieredEngine::init() {
     for (const BootRecord &B : Resume->History)
       EarlierRunCycles += B.RunCycles;
   }
-  auto C = Compiler::create(Opts.Cpu, App.M->getDataLayout());
-  if (!C)
-    return C.takeError();
-  Comp = std::move(*C);
   auto NewJit = Jit::create(App.M->getDataLayout());
   if (!NewJit)
     return NewJit.takeError();
@@ -312,6 +325,7 @@ void TieredEngine::startCompileThread() {
       std::lock_guard<std::mutex> G(CompileLock);
       // An error here is reported by the first compilation, which tries
       // again.
+      consumeError(compiler().takeError());
       consumeError(ensureCompileModule());
     };
   Queue = CompileQueue::start([this](const CompileRequest &R) { tierUp(R); },
@@ -368,7 +382,10 @@ Error TieredEngine::linkObject(ObjectKind Kind, Tier Level,
 Error TieredEngine::compileAndLink(Module &M, ObjectKind Kind, Tier Level,
                                    StringRef Name) {
   auto Start = std::chrono::steady_clock::now();
-  auto Obj = Comp->compile(M, Level, Name);
+  auto C = compiler();
+  if (!C)
+    return C.takeError();
+  auto Obj = (*C)->compile(M, Level, Name);
   if (!Obj)
     return Obj.takeError();
   CompileMillis += millisSince(Start);
@@ -657,7 +674,7 @@ Error TieredEngine::installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                    MemoryBuffer::getMemBuffer(Saved->Bytes, "entries", false));
   else
     E = compileAndLink(
-        *buildEntryThunks(App.M->getContext(), Comp->dataLayout(), Thunks),
+        *buildEntryThunks(App.M->getContext(), App.M->getDataLayout(), Thunks),
         ObjectKind::Entries, Tier::O0, "interp-entries");
   if (E)
     return E;
