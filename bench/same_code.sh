@@ -25,12 +25,14 @@ insns() { # insns OBJ SYMBOL_REGEX
     sed -E 's/^ +[0-9a-f]+:\s+//; s/<[^>]*>//g; s/\b[0-9a-f]{3,}\b/ADDR/g; s/#.*$//; s/\s+$//'
 }
 insns "$work/native.o" '^<main>:$' >"$work/native.s"
-unit=$(grep -l "main" "$work"/objs/*.o | head -1)
 # gts names a body __gts_f<ID>_<tier>_b<boot>_<unit>, ID being the function's index
 # among the module's definitions.
 id=$(llvm-dis-19 "$work/app.bc" -o - | grep '^define' | grep -n '@main(' |
   cut -d: -f1)
 gts_main=__gts_f$((id - 1))_O3_b0_0
+unit=$(for o in "$work"/objs/*.o; do
+  nm --defined-only "$o" | grep -q " $gts_main\$" && echo "$o"
+done | head -1)
 insns "$unit" "^<$gts_main>:\$" >"$work/gts.s"
 echo "$prog: clang-19 -O3 main: $(wc -l <"$work/native.s") instructions;" \
   "gts --tier=O3 $gts_main: $(wc -l <"$work/gts.s") instructions"
