@@ -215,7 +215,7 @@ const StringMap<void *> &appSymbols() {
 }
 
 // The compiler, made at the first compile: setting the code generator up
-// (the x86 target and its passes registered) takes about 1.3 ms, which a
+// (the x86 target and its passes registered) takes about 1 ms, which a
 // warm boot that compiles nothing never pays and a cold one pays on its
 // compile thread.
 Expected<Compiler *> TieredEngine::compiler() {
