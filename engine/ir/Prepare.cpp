@@ -173,10 +173,10 @@ std::string runContained(function_ref<void()> Fn, size_t FileBytes) {
                        : "LLVM's reader faulted on it";
 }
 
-// Reads and (unless Vouched) verifies Buffer into Ctx. *Faulted: the reader
-// faulted, and Ctx holds a half-built module that must not be destroyed.
-Expected<std::unique_ptr<Module>>
-parse(MemoryBufferRef Buffer, LLVMContext &Ctx, bool *Faulted, bool Vouched) {
+// Reads and verifies Buffer into Ctx. *Faulted: the reader faulted, and Ctx
+// holds a half-built module that must not be destroyed.
+Expected<std::unique_ptr<Module>> parse(MemoryBufferRef Buffer,
+                                        LLVMContext &Ctx, bool *Faulted) {
   StringRef Path = Buffer.getBufferIdentifier();
   SMDiagnostic Diag;
   std::unique_ptr<Module> M;
@@ -190,7 +190,7 @@ parse(MemoryBufferRef Buffer, LLVMContext &Ctx, bool *Faulted, bool Vouched) {
           return;
         M = parseIR(Buffer, Diag, Ctx);
         raw_string_ostream VOS(VerifyMsg);
-        Invalid = M && !Vouched && verifyModule(*M, &VOS);
+        Invalid = M && verifyModule(*M, &VOS);
       },
       Buffer.getBufferSize());
   *Faulted = !Stopped.empty();
@@ -315,6 +315,17 @@ Error prepareBodies(Module &M, bool ForInterpreter, bool OutlineLoops) {
   return Error::success();
 }
 
+// Dense ids in module order: the same for the module and every copy read
+// from its bitcode.
+void numberFunctions(PreparedModule &P) {
+  for (Function &F : *P.M) {
+    if (F.isDeclaration())
+      continue;
+    P.Ids[&F] = static_cast<int>(P.Functions.size());
+    P.Functions.push_back(&F);
+  }
+}
+
 void externalizeAll(Module &M) {
   for (GlobalValue &GV : M.global_values())
     externalize(GV);
@@ -323,7 +334,7 @@ void externalizeAll(Module &M) {
 } // namespace
 
 Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter,
-                                        bool OutlineLoops, bool Vouched) {
+                                        bool OutlineLoops) {
   if (!sys::fs::exists(Path))
     return loadError(LoadErrorKind::NoInput, Path + ": no such file");
   if (sys::fs::is_directory(Path))
@@ -332,17 +343,16 @@ Expected<PreparedModule> loadAndPrepare(StringRef Path, bool ForInterpreter,
   if (!Buffer)
     return loadError(LoadErrorKind::NoInput,
                      Path + ": " + Buffer.getError().message());
-  return loadAndPrepare(**Buffer, ForInterpreter, OutlineLoops, Vouched);
+  return loadAndPrepare(**Buffer, ForInterpreter, OutlineLoops);
 }
 
-Expected<PreparedModule> loadAndPrepare(MemoryBufferRef Buffer,
-                                        bool ForInterpreter, bool OutlineLoops,
-                                        bool Vouched) {
+Expected<PreparedModule>
+loadAndPrepare(MemoryBufferRef Buffer, bool ForInterpreter, bool OutlineLoops) {
   StringRef Path = Buffer.getBufferIdentifier();
   PreparedModule P;
   P.Context = std::make_unique<LLVMContext>();
   bool Faulted;
-  auto M = parse(Buffer, *P.Context, &Faulted, Vouched);
+  auto M = parse(Buffer, *P.Context, &Faulted);
   if (Faulted)
     (void)P.Context.release(); // see runContained
   if (!M)
@@ -359,13 +369,9 @@ Expected<PreparedModule> loadAndPrepare(MemoryBufferRef Buffer,
     return std::move(E);
   if (Error E = prepareBodies(*P.M, ForInterpreter, OutlineLoops))
     return std::move(E);
-  for (Function &F : *P.M) {
-    if (F.isDeclaration())
-      continue;
-    P.Ids[&F] = static_cast<int>(P.Functions.size());
-    P.Functions.push_back(&F);
-    P.PrivateToCallers.push_back(F.hasLocalLinkage() && !F.hasAddressTaken());
-  }
+  numberFunctions(P);
+  for (const Function *F : P.Functions)
+    P.PrivateToCallers.push_back(F->hasLocalLinkage() && !F->hasAddressTaken());
   externalizeAll(*P.M);
   return std::move(P);
 }
@@ -404,12 +410,7 @@ Expected<PreparedModule> loadPrepared(std::unique_ptr<MemoryBuffer> Bitcode,
   if (!M)
     return M.takeError();
   P.M = std::move(*M);
-  for (Function &F : *P.M) {
-    if (F.isDeclaration())
-      continue;
-    P.Ids[&F] = static_cast<int>(P.Functions.size());
-    P.Functions.push_back(&F);
-  }
+  numberFunctions(P);
   P.PrivateToCallers.assign(P.Functions.size(), false);
   for (uint32_t Id : PrivateToCallers) {
     if (Id >= P.Functions.size())

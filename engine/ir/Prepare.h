@@ -71,22 +71,16 @@ public:
 //   OutlineLoops=false leaves the loops in place:
 //   when nothing will be compiled (--tier=interp) an outlined loop is only a
 //   call more per entry (15-20% of whetstone's interpreted time).
-// Vouched: a snapshot that this build of gts saved for these exact bytes
-// vouches for them (they were verified at that boot), so the verifier does
-// not run again. It cannot weaken anything: a snapshot carries object code
-// that runs as it is.
 llvm::Expected<PreparedModule> loadAndPrepare(llvm::StringRef Path,
                                               bool ForInterpreter,
-                                              bool OutlineLoops = true,
-                                              bool Vouched = false);
+                                              bool OutlineLoops = true);
 // The same for IR already in memory (NUL-terminated, as MemoryBuffer makes
 // it); errors name the buffer's identifier.
 // A file whose reading faults inside LLVM gives a BadIR error, not a crash
 // (where signals are delivered: not on our kernel, see Prepare.cpp).
 llvm::Expected<PreparedModule> loadAndPrepare(llvm::MemoryBufferRef Buffer,
                                               bool ForInterpreter,
-                                              bool OutlineLoops = true,
-                                              bool Vouched = false);
+                                              bool OutlineLoops = true);
 
 // A warm boot's app: the bitcode of a prepared module (keepBitcode) that a
 // snapshot kept, read lazily: a function's body is read when it is first

@@ -3,7 +3,6 @@
 
 #include "../interp/ConstantBytes.h"
 
-#include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/DerivedTypes.h"
 
 using namespace llvm;
@@ -73,7 +72,6 @@ Expected<DataImage> DataImage::write(const Module &M, ResolveFn Resolve) {
 
   // Every address first: initializers refer to each other.
   DataImage Image;
-  DenseMap<const GlobalValue *, uint8_t *> Placed;
   for (const Section *S : {&Writable, &Constants}) {
     std::error_code EC;
     sys::MemoryBlock Block = sys::Memory::allocateMappedMemory(
@@ -83,14 +81,13 @@ Expected<DataImage> DataImage::write(const Module &M, ResolveFn Resolve) {
       return errorCodeToError(EC);
     Image.Blocks.emplace_back(Block);
     auto *Base = static_cast<uint8_t *>(Block.base());
-    for (size_t I = 0; I < S->Vars.size(); ++I) {
-      Placed[S->Vars[I]] = Base + S->Offsets[I];
+    for (size_t I = 0; I < S->Vars.size(); ++I)
       Image.Symbols[S->Vars[I]->getName()] = Base + S->Offsets[I];
-    }
   }
 
+  // Names are unique in a module: a placed name is that variable.
   auto Global = [&](const GlobalValue &GV) -> Expected<void *> {
-    if (uint8_t *At = Placed.lookup(&GV))
+    if (void *At = Image.Symbols.lookup(GV.getName()))
       return At;
     return Resolve(GV);
   };
@@ -98,8 +95,10 @@ Expected<DataImage> DataImage::write(const Module &M, ResolveFn Resolve) {
   for (const Section *S : {&Writable, &Constants})
     for (const GlobalVariable *G : S->Vars)
       if (!G->getInitializer()->isNullValue())
-        if (Error E = writeConstantBytes(*G->getInitializer(), Placed[G], DL,
-                                         {Global}))
+        if (Error E = writeConstantBytes(
+                *G->getInitializer(),
+                static_cast<uint8_t *>(Image.Symbols.lookup(G->getName())), DL,
+                {Global}))
           return notWritten(*G, toString(std::move(E)));
 
   if (std::error_code EC = sys::Memory::protectMappedMemory(

@@ -27,15 +27,19 @@ void forEachBlockAddress(const Constant *C,
       forEachBlockAddress(CO, Visit);
 }
 
-// Functions reachable from Roots through direct calls.
-SetVector<Function *> directCallees(ArrayRef<Function *> Roots) {
+// Functions reachable from Roots through direct calls, each body read
+// (materialized, in a lazily read module) before it is scanned.
+Expected<SetVector<Function *>> directCallees(ArrayRef<Function *> Roots) {
   SetVector<Function *> Seen(Roots.begin(), Roots.end());
-  for (size_t I = 0; I < Seen.size(); ++I)
+  for (size_t I = 0; I < Seen.size(); ++I) {
+    if (Error E = Seen[I]->materialize())
+      return std::move(E);
     for (Instruction &Inst : instructions(*Seen[I]))
       if (auto *CB = dyn_cast<CallBase>(&Inst))
         if (Function *Callee = CB->getCalledFunction();
             Callee && !Callee->isDeclaration())
           Seen.insert(Callee);
+  }
   return Seen;
 }
 
@@ -153,30 +157,21 @@ bool isBlockAddressTable(const GlobalVariable &G) {
   return Holds;
 }
 
-// Only what the unit defines is copied (a tier-up compiles one function of
-// a module of hundreds); everything else becomes a declaration.
 Error readBodies(const std::vector<Function *> &Functions,
                  const UnitRequest &Request) {
-  std::vector<Function *> Todo;
+  std::vector<Function *> Targets;
   for (int Id : Request.Targets)
-    Todo.push_back(Functions[Id]);
-  SmallPtrSet<Function *, 32> Seen(Todo.begin(), Todo.end());
-  while (!Todo.empty()) {
-    Function *F = Todo.back();
-    Todo.pop_back();
+    Targets.push_back(Functions[Id]);
+  if (Request.Level != Tier::O0) // only units above O0 inline
+    return directCallees(Targets).takeError();
+  for (Function *F : Targets)
     if (Error E = F->materialize())
       return E;
-    if (Request.Level == Tier::O0) // inlines nothing (buildTierUnit)
-      continue;
-    for (Instruction &I : instructions(*F))
-      if (auto *CB = dyn_cast<CallBase>(&I))
-        if (Function *Callee = CB->getCalledFunction();
-            Callee && !Callee->isDeclaration() && Seen.insert(Callee).second)
-          Todo.push_back(Callee);
-  }
   return Error::success();
 }
 
+// Only what the unit defines is copied (a tier-up compiles one function of
+// a module of hundreds); everything else becomes a declaration.
 UnitModule buildTierUnit(const Module &Base,
                          const std::vector<Function *> &Functions,
                          const UnitRequest &Request) {
@@ -187,7 +182,7 @@ UnitModule buildTierUnit(const Module &Base,
                                                BaseTargets.end());
   SmallPtrSet<const GlobalValue *, 32> Inlinable;
   if (Request.Level != Tier::O0)
-    for (Function *F : directCallees(BaseTargets))
+    for (Function *F : cantFail(directCallees(BaseTargets))) // read already
       if (!Defined.contains(F) && !hasBlockAddressUses(*F))
         Inlinable.insert(F);
   for (const GlobalVariable &G : Base.globals())

@@ -42,8 +42,8 @@ struct UnitModule {
 llvm::Error readBodies(const std::vector<llvm::Function *> &Functions,
                        const UnitRequest &Request);
 
-// Copies the prepared module `Base` (ids = order of its definitions) into a
-// unit for Request:
+// Copies the prepared module `Base` (ids = order of its definitions; in a
+// lazily read one, readBodies first) into a unit for Request:
 // - each target's body gets a symbol of its own; recursive calls (and, if
 //   asked, calls between targets) go straight to the bodies; every other use
 //   of a function keeps its name: the function's stable entry;

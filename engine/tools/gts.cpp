@@ -463,9 +463,9 @@ std::array<uint32_t, NumTiers> tiersOf(const Snapshot &S) {
   return PerTier;
 }
 
-PreparedModule loadApp(const EngineOptions &Opts, bool Vouched = false) {
+PreparedModule loadApp(const EngineOptions &Opts) {
   auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts),
-                            /*OutlineLoops=*/!Opts.Pinned, Vouched);
+                            /*OutlineLoops=*/!Opts.Pinned);
   if (!App)
     failWith(App.takeError());
   return std::move(*App);
@@ -488,14 +488,14 @@ std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
         ThisBoot.Dir->nextValid(&ThisBoot.Config, errs());
     double ReadMillis = millisSince(ReadStart);
     auto Start = std::chrono::steady_clock::now();
+    // A valid snapshot matched the app's bytes (its hash) and this build:
+    // the app it prepared is this one's.
     Expected<PreparedModule> App =
         L && !L->S.PreparedApp.empty()
             ? loadPrepared(
                   MemoryBuffer::getMemBufferCopy(L->S.PreparedApp, Input),
                   L->S.PrivateToCallers)
-            // A valid snapshot matched the app's bytes (its hash) and this
-            // build.
-            : loadApp(Opts, /*Vouched=*/L.has_value());
+            : loadApp(Opts);
     if (!App) {
       StateDir::skip(L->Path, "its app: " + toString(App.takeError()), errs());
       continue;
