@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <sched.h>
 #include <x86intrin.h>
 
 extern char **environ;
@@ -131,6 +132,7 @@ private:
   void startCompileThread();
   void resumeTierUps();
   void compileForNextBoot();
+  void stopCompileThread();
   Error installEntryStubs(const std::vector<int> &Ids);
   Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                            const std::vector<int> &Ids);
@@ -468,7 +470,10 @@ void TieredEngine::resumeTierUps() {
   for (size_t Id = 0; Id < Fns.size(); ++Id) {
     if (Want[Id] == Tier::Interp || Want[Id] <= Requested[Id])
       continue;
+    // What earlier boots found hot: this boot runs without it (as they
+    // did) if the machine has no idle core for it.
     CompileRequest R{static_cast<int>(Id), Want[Id], Fns[Id].Counters.Calls};
+    R.Background = true;
     // With one thread, compiling now would delay the app's start: the app
     // runs from the saved code (climbing as usual) and these compiles run
     // when it has ended, for the next boot.
@@ -702,16 +707,56 @@ void TieredEngine::absorbInterpreterProfile(int Id) {
 }
 
 void TieredEngine::finish() {
-  // A boot that saves a snapshot compiles what the worker did not get to
-  // for the next one: in a short run the queue may hold the whole hot set
-  // (the resumed boot's climbs), and dropping it would delay convergence
-  // by a boot each time.
   if (Queue)
-    for (const CompileRequest &R : Queue->stop())
-      if (Opts.Boot)
-        ForNextBoot.push_back(R);
+    stopCompileThread();
   for (size_t Id = 0; Id < App.Functions.size(); ++Id)
     absorbInterpreterProfile(static_cast<int>(Id));
+}
+
+int usableCpus() {
+  cpu_set_t Set;
+  if (sched_getaffinity(0, sizeof Set, &Set) != 0)
+    return 1;
+  return CPU_COUNT(&Set);
+}
+
+// A boot that saves a snapshot compiles what the worker did not get to
+// for the next one: in a short run the queue may hold the whole hot set
+// (the resumed boot's climbs), and dropping it would delay convergence by a
+// boot each time. Not on a busy machine (the worker had less than half a
+// core although there is more than one): background work waits for a boot
+// with idle time (the next one asks for it again), the compile in progress
+// too, or this process would wait for code it does not run. With one CPU
+// the app itself was the load, and that CPU is free now. Without a
+// snapshot, no compile is waited for.
+void TieredEngine::stopCompileThread() {
+  std::optional<double> Share = Queue->cpuShare();
+  bool Busy = Share && *Share < 0.5 && usableCpus() > 1;
+  auto Deferred = [&](const CompileRequest &R) { return Busy && R.Background; };
+  size_t DeferredCount = 0;
+  auto Cancel = [&](const CompileRequest &R) {
+    if (Opts.Boot && !Deferred(R))
+      return;
+    std::lock_guard<std::mutex> G(CompMade);
+    if (Comp)
+      Comp->setCancelled(true);
+    DeferredCount += Deferred(R);
+  };
+  for (const CompileRequest &R : Queue->stop(Cancel)) {
+    if (!Opts.Boot)
+      continue;
+    if (Deferred(R))
+      ++DeferredCount;
+    else
+      ForNextBoot.push_back(R);
+  }
+  if (Comp)
+    Comp->setCancelled(false);
+  if (Opts.Boot && DeferredCount)
+    errs() << "gts: " << DeferredCount << " background "
+           << (DeferredCount == 1 ? "compile" : "compiles")
+           << " left to a later boot (busy machine: the compile thread had "
+           << static_cast<int>(*Share * 100) << "% of a core)\n";
 }
 
 Error TieredEngine::compileAndInstall(const UnitRequest &R) {
@@ -756,6 +801,10 @@ void TieredEngine::tierUp(const CompileRequest &R) {
       instrumentFor(R.Level, R.Level != Tier::O3, Opts.ProfileTopTier)};
   U.Boot = Opts.Boot;
   if (Error E = compileAndInstall(U)) {
+    if (Comp && Comp->cancelled()) {
+      consumeError(std::move(E));
+      return;
+    }
     errs() << "gts: warning: " << App.Functions[R.Id]->getName()
            << " stays in its tier: " << toString(std::move(E)) << "\n";
     return;
@@ -800,7 +849,11 @@ void TieredEngine::onHot(int Id) {
     ForNextBoot.push_back({Id, S->To, Calls});
     return;
   }
-  request({Id, S->To, Calls});
+  CompileRequest R{Id, S->To, Calls};
+  // Climbs of compiled code in a resumed boot: the hot set is at its top
+  // tier already (TierPolicy::atResume), so they are of code that was cold.
+  R.Background = Resumed && Prof->currentTier(Id) != Tier::Interp;
+  request(R);
 }
 
 // A loop outlined into function Id ran LoopThreshold back-edges in the

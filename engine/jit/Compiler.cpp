@@ -94,6 +94,12 @@ Expected<TargetMachine *> Compiler::machineFor(Tier Level) {
   return Machines[L].get();
 }
 
+Error Compiler::checkNotCancelled() const {
+  if (Cancelled)
+    return createStringError(inconvertibleErrorCode(), "compile cancelled");
+  return Error::success();
+}
+
 void Compiler::optimize(Module &M, Tier Level, TargetMachine &TM) {
   LoopAnalysisManager LAM;
   FunctionAnalysisManager FAM;
@@ -105,7 +111,11 @@ void Compiler::optimize(Module &M, Tier Level, TargetMachine &TM) {
                    Level == Tier::Os || Level == Tier::Oz;
   PTO.LoopVectorization = Vectorize;
   PTO.SLPVectorization = Vectorize;
-  PassBuilder PB(&TM, PTO);
+  // Once cancelled, only the passes that are required still run.
+  PassInstrumentationCallbacks PIC;
+  PIC.registerShouldRunOptionalPassCallback(
+      [this](StringRef, Any) { return !Cancelled; });
+  PassBuilder PB(&TM, PTO, std::nullopt, &PIC);
   PB.registerModuleAnalyses(MAM);
   PB.registerCGSCCAnalyses(CGAM);
   PB.registerFunctionAnalyses(FAM);
@@ -120,6 +130,8 @@ void Compiler::optimize(Module &M, Tier Level, TargetMachine &TM) {
 
 Expected<std::unique_ptr<MemoryBuffer>> Compiler::compile(Module &M, Tier Level,
                                                           StringRef Name) {
+  if (Error E = checkNotCancelled())
+    return std::move(E);
   auto Machine = machineFor(Level);
   if (!Machine)
     return Machine.takeError();
@@ -130,7 +142,10 @@ Expected<std::unique_ptr<MemoryBuffer>> Compiler::compile(Module &M, Tier Level,
   for (Function &F : M)
     if (!F.isDeclaration())
       F.addFnAttr("tune-cpu", TuneCPU);
+  M.getContext().setOptPassGate(Gate);
   optimize(M, Level, TM);
+  if (Error E = checkNotCancelled())
+    return std::move(E);
   SmallVector<char, 0> Obj;
   raw_svector_ostream OS(Obj);
   legacy::PassManager CodeGen;
@@ -138,6 +153,8 @@ Expected<std::unique_ptr<MemoryBuffer>> Compiler::compile(Module &M, Tier Level,
     return createStringError(inconvertibleErrorCode(),
                              "target cannot emit object code");
   CodeGen.run(M);
+  if (Error E = checkNotCancelled())
+    return std::move(E);
   return std::make_unique<SmallVectorMemoryBuffer>(std::move(Obj), Name, false);
 }
 

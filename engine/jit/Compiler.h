@@ -5,10 +5,12 @@
 #include "../core/Tier.h"
 
 #include "llvm/IR/Module.h"
+#include "llvm/IR/OptBisect.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,12 +36,31 @@ public:
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
   compile(llvm::Module &M, Tier Level, llvm::StringRef Name);
 
+  // While set, compiles fail with "compile cancelled", the one in progress
+  // too: it skips its remaining optional passes (as -opt-bisect-limit does)
+  // and its code is dropped. For a process about to exit, so that it does
+  // not wait for a compile whose code it would not use.
+  void setCancelled(bool On) { Cancelled = On; }
+  bool cancelled() const { return Cancelled; }
+
   const llvm::DataLayout &dataLayout() const { return DL; }
   const llvm::Triple &triple() const { return TT; }
 
 private:
   void optimize(llvm::Module &M, Tier Level, llvm::TargetMachine &TM);
   llvm::Expected<llvm::TargetMachine *> machineFor(Tier Level);
+  llvm::Error checkNotCancelled() const;
+
+  // The code generator's passes ask it whether to run (Pass::skipFunction).
+  struct CancelGate : llvm::OptPassGate {
+    explicit CancelGate(const std::atomic<bool> &Cancelled)
+        : Cancelled(Cancelled) {}
+    bool shouldRunPass(llvm::StringRef, llvm::StringRef) override {
+      return !Cancelled;
+    }
+    bool isEnabled() const override { return Cancelled; }
+    const std::atomic<bool> &Cancelled;
+  };
 
   llvm::Triple TT;
   const llvm::Target *T = nullptr;
@@ -49,6 +70,8 @@ private:
   std::once_flag MachineMade[4];
   CpuMode Mode;
   std::string TuneCPU;
+  std::atomic<bool> Cancelled = false;
+  CancelGate Gate{Cancelled};
 };
 
 } // namespace gts

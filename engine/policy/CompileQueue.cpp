@@ -1,14 +1,27 @@
 #include "CompileQueue.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
 namespace gts {
+
+namespace {
+
+// The lowest priority: the worker runs when a core would otherwise idle.
+constexpr int BackgroundNice = 19;
+
+} // namespace
 
 std::unique_ptr<CompileQueue>
 CompileQueue::start(std::function<void(const CompileRequest &)> Compile,
                     std::function<void()> Prepare) {
   std::unique_ptr<CompileQueue> Q(
       new CompileQueue(std::move(Compile), std::move(Prepare)));
+  if (Q->Prepare)
+    Q->beginWork();
   // pthread_create reports failure; std::thread would throw.
   if (pthread_create(&Q->Worker, nullptr, workerMain, Q.get()) != 0)
     return nullptr;
@@ -27,18 +40,21 @@ void CompileQueue::push(const CompileRequest &R) {
     std::erase_if(Pending, [&](const CompileRequest &P) {
       return P.Id == R.Id && P.Level <= R.Level;
     });
-    auto At =
-        R.Urgent
-            ? std::find_if(Pending.begin(), Pending.end(),
-                           [](const CompileRequest &P) { return !P.Urgent; })
-            : Pending.end();
-    Pending.insert(At, R);
+    auto GoesBefore = [&](const CompileRequest &P) {
+      if (R.Urgent)
+        return !P.Urgent;
+      return !R.Background && P.Background;
+    };
+    Pending.insert(std::find_if(Pending.begin(), Pending.end(), GoesBefore), R);
+    beginWork();
   }
   Wake.notify_one();
 }
 
-std::vector<CompileRequest> CompileQueue::stop() {
+std::vector<CompileRequest>
+CompileQueue::stop(std::function<void(const CompileRequest &)> InProgress) {
   std::vector<CompileRequest> Left;
+  std::optional<CompileRequest> Now;
   {
     std::lock_guard<std::mutex> G(Lock);
     if (Joined)
@@ -46,25 +62,79 @@ std::vector<CompileRequest> CompileQueue::stop() {
     Joined = Stopping = true;
     Left.assign(Pending.begin(), Pending.end());
     Pending.clear();
+    Now = Current;
   }
+  // The worker takes no other request now.
+  if (Now && InProgress)
+    InProgress(*Now);
   Wake.notify_one();
   pthread_join(Worker, nullptr);
   return Left;
 }
 
+std::optional<double> CompileQueue::cpuShare() {
+  std::lock_guard<std::mutex> G(Lock);
+  clockid_t Cpu;
+  timespec T;
+  if (Joined || pthread_getcpuclockid(Worker, &Cpu) != 0 ||
+      clock_gettime(Cpu, &T) != 0)
+    return std::nullopt;
+  Clock::duration Wall = WorkTime;
+  if (WorkSince)
+    Wall += Clock::now() - *WorkSince;
+  if (Wall < MinWork)
+    return std::nullopt;
+  std::chrono::duration<double> CpuTime =
+      std::chrono::seconds(T.tv_sec) + std::chrono::nanoseconds(T.tv_nsec);
+  return CpuTime / Wall;
+}
+
+// Under Lock.
+void CompileQueue::beginWork() {
+  if (!WorkSince)
+    WorkSince = Clock::now();
+}
+
+// Under Lock.
+void CompileQueue::endWorkIfIdle() {
+  if (!WorkSince || Current || !Pending.empty())
+    return;
+  WorkTime += Clock::now() - *WorkSince;
+  WorkSince.reset();
+}
+
+// Linux keeps a nice value per thread. Raising the priority again needs
+// CAP_SYS_NICE (or RLIMIT_NICE): without it the worker stays at the lowest
+// priority for the rest of the run.
+void CompileQueue::setNice(bool Background) {
+  if (Background == Lowered)
+    return;
+  int Nice = Background ? BackgroundNice : StartNice;
+  if (setpriority(PRIO_PROCESS, gettid(), Nice) == 0)
+    Lowered = Background;
+}
+
 void CompileQueue::work() {
+  errno = 0;
+  int Nice = getpriority(PRIO_PROCESS, gettid());
+  StartNice = errno ? 0 : Nice;
   if (Prepare)
     Prepare();
   std::unique_lock<std::mutex> G(Lock);
+  endWorkIfIdle();
   while (true) {
     Wake.wait(G, [this] { return Stopping || !Pending.empty(); });
     if (Stopping)
       return;
     CompileRequest R = Pending.front();
     Pending.pop_front();
+    Current = R;
     G.unlock();
+    setNice(R.Background);
     Compile(R);
     G.lock();
+    Current.reset();
+    endWorkIfIdle();
   }
 }
 

@@ -1,14 +1,16 @@
 // Background compilation: requests run on one worker thread, urgent ones
-// first, otherwise in order.
+// first, background ones last, otherwise in order.
 #pragma once
 
 #include "../core/Tier.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <pthread.h>
 #include <vector>
 
@@ -21,6 +23,12 @@ struct CompileRequest {
   // An interpreted loop is running and moves to this code at its next
   // header: it goes before the waiting requests that are not urgent.
   bool Urgent = false;
+  // Better code for a function that already runs compiled code saved by an
+  // earlier boot: it pays back over boots, not necessarily in this one, so
+  // it must not take a core from the app. It runs after the other requests,
+  // with the worker at the lowest priority (nice 19), so a loaded machine
+  // serves the app first.
+  bool Background = false;
 };
 
 class CompileQueue {
@@ -35,15 +43,28 @@ public:
 
   void push(const CompileRequest &R);
   // Finishes the compilation in progress, joins the worker and returns the
-  // requests it did not get to, oldest first.
-  std::vector<CompileRequest> stop();
+  // requests it did not get to, oldest first. Before it waits, InProgress
+  // (if given) sees the request being compiled, if any (to cancel it).
+  std::vector<CompileRequest>
+  stop(std::function<void(const CompileRequest &)> InProgress = {});
+
+  // The worker's CPU time as a share of the wall time it had work (its
+  // preparation, a request waiting or compiling): about 1 when it had a
+  // core of its own, far less when the machine was busy. None before
+  // MinWork of such wall time (too little to tell).
+  static constexpr std::chrono::milliseconds MinWork{20};
+  std::optional<double> cpuShare();
 
 private:
+  using Clock = std::chrono::steady_clock;
   CompileQueue(std::function<void(const CompileRequest &)> Compile,
                std::function<void()> Prepare)
       : Compile(std::move(Compile)), Prepare(std::move(Prepare)) {}
   static void *workerMain(void *Self);
   void work();
+  void beginWork();
+  void endWorkIfIdle();
+  void setNice(bool Background);
 
   std::function<void(const CompileRequest &)> Compile;
   std::function<void()> Prepare;
@@ -53,6 +74,14 @@ private:
   bool Stopping = false;
   bool Joined = false;
   pthread_t Worker;
+  // Under Lock: the wall time with work, and whether there is work now.
+  Clock::duration WorkTime{};
+  std::optional<Clock::time_point> WorkSince;
+  std::optional<CompileRequest> Current; // being compiled
+  // The worker's nice value at its start (the app's), and whether it runs
+  // lowered now; only the worker touches these.
+  int StartNice = 0;
+  bool Lowered = false;
 };
 
 } // namespace gts

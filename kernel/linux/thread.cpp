@@ -1,5 +1,6 @@
 // Threads: clone (CLONE_VM|CLONE_THREAD only), futex, thread exit,
-// set_tid_address, gettid, sched_yield. sched/scheduler.h does the work.
+// set_tid_address, gettid, sched_yield, getpriority/setpriority.
+// sched/scheduler.h does the work.
 #include "arch/gdt.h"
 #include "arch/protection.h"
 #include "arch/trap.h"
@@ -115,6 +116,26 @@ int64_t sysFutex(const uint64_t *a) {
   }
 }
 
+// getpriority/setpriority for PRIO_PROCESS only: a nice value is kept per
+// thread, as on Linux (who: a tid, or 0 for the caller). One program, no
+// users: any thread may set any value (clamped to -20..19, as Linux does).
+constexpr uint64_t PrioProcess = 0;
+
+int64_t sysGetpriority(const uint64_t *a) {
+  int nice;
+  if (a[0] != PrioProcess)
+    return err::Inval;
+  if (!sched::niceOf(int(int32_t(a[1])), &nice))
+    return err::Srch;
+  return 20 - nice; // the system call's form: 1..40, never negative
+}
+
+int64_t sysSetpriority(const uint64_t *a) {
+  if (a[0] != PrioProcess)
+    return err::Inval;
+  return sched::setNice(int(int32_t(a[1])), int(int32_t(a[2]))) ? 0 : err::Srch;
+}
+
 // clone3 is answered ENOSYS on purpose (without the unknown-call log):
 // glibc then uses clone.
 int64_t sysClone3(const uint64_t *) { return err::NoSys; }
@@ -124,6 +145,8 @@ int64_t sysClone3(const uint64_t *) { return err::NoSys; }
 void registerThreads() {
   add(24, sysSchedYield);
   add(56, sysClone);
+  add(140, sysGetpriority);
+  add(141, sysSetpriority);
   add(60, sysExitThread);
   add(186, sysGettid);
   add(202, sysFutex);

@@ -30,6 +30,7 @@ struct Thread {
   uint64_t deadline; // monotonic ns, 0: none
   bool woken;
   uint64_t clearTid;
+  int8_t nice;
 };
 
 constexpr uint64_t KernelStackBytes = 32 * 1024;
@@ -92,25 +93,43 @@ void expireDeadlines() {
     }
 }
 
-// Next runnable thread after the current one, round robin; -1 if none.
-int pickNext(bool includeCurrent) {
+// The runnable thread (not the current one) with the lowest nice value,
+// the first after the current one among equals (round robin); -1 if none.
+int pickNext() {
   expireDeadlines();
-  for (int i = 1; i <= MaxThreads; ++i) {
+  int best = -1;
+  for (int i = 1; i < MaxThreads; ++i) {
     int k = (current + i) % MaxThreads;
-    if (k == current && !includeCurrent)
-      break;
-    if (threads[k].state == State::Runnable)
-      return k;
+    if (threads[k].state == State::Runnable &&
+        (best < 0 || threads[k].nice < threads[best].nice))
+      best = k;
   }
-  return -1;
+  return best;
+}
+
+// Whether `next` (from pickNext) runs instead of the current thread.
+bool takesOver(int next) {
+  const Thread &now = threads[current];
+  return next >= 0 &&
+         (now.state != State::Runnable || threads[next].nice <= now.nice);
+}
+
+Thread *find(int tid) {
+  if (tid == 0)
+    return &threads[current];
+  for (auto &t : threads)
+    if (t.tid == tid &&
+        (t.state == State::Runnable || t.state == State::Blocked))
+      return &t;
+  return nullptr;
 }
 
 // Switches to another runnable thread; when the current one cannot run,
 // idles (hlt) until something can.
 void schedule() {
   for (;;) {
-    int next = pickNext(false); // also wakes expired sleepers, us included
-    if (next >= 0) {
+    int next = pickNext(); // also wakes expired sleepers, us included
+    if (takesOver(next)) {
       switchTo(next);
       return;
     }
@@ -147,8 +166,8 @@ void init(uint64_t mainKernelStackTop, void (*deadlock)()) {
   if (!t.simd)
     arch::panic("sched: no memory for the SIMD save area");
   arch::setPreemptHook([] {
-    int next = pickNext(false);
-    if (next >= 0)
+    int next = pickNext();
+    if (takesOver(next))
       switchTo(next);
   });
 }
@@ -196,6 +215,7 @@ int spawn(const arch::TrapFrame &parent, uint64_t userStack, uint64_t tls,
   t.deadline = 0;
   t.woken = false;
   t.clearTid = clearTid;
+  t.nice = threads[current].nice;
   t.state = State::Runnable;
   return t.tid;
 }
@@ -231,5 +251,19 @@ void exitThread() {
 
 void setClearChildTid(uint64_t addr) { threads[current].clearTid = addr; }
 uint64_t clearChildTid() { return threads[current].clearTid; }
+
+bool niceOf(int tid, int *nice) {
+  Thread *t = find(tid);
+  if (t)
+    *nice = t->nice;
+  return t;
+}
+
+bool setNice(int tid, int nice) {
+  Thread *t = find(tid);
+  if (t)
+    t->nice = int8_t(nice < -20 ? -20 : nice > 19 ? 19 : nice);
+  return t;
+}
 
 } // namespace gts::sched

@@ -6,6 +6,8 @@ Cases:
   boots PROG.bc NATIVE     4 boots give the native output; boot N compiles
                            only what climbs past its saved tier
   thresholds COUNT40K.bc   calls add up: O2 in boot 1, O3 at 100,000 in boot 3
+  busy STEADY.bc           on a busy machine a resumed boot leaves its
+                           background compiles to a later boot
   keep PROG.bc             --keep=2 leaves the two newest snapshots
   corrupt PROG.bc OTHER.bc each damaged snapshot is skipped with its reason
   show PROG.bc             gts snapshot show: table, JSON, bad files
@@ -116,6 +118,69 @@ def case_thresholds(prog):
     if tiers != {1: "O2", 2: "O2", 3: "O3"} or changes != want:
         fail(f"tiers {tiers}, changes {changes}")
     print(f"PASS: work {tiers}, changes {changes}")
+
+
+def tiers(path):
+    return {f["name"]: f["tier"] for f in show_json(path)["functions"]}
+
+
+def run_busy(args):
+    """gts with ARGS and a spinning process per CPU, on at most two CPUs."""
+    cpus = set(sorted(os.sched_getaffinity(0))[:2])
+    pin = lambda: os.sched_setaffinity(0, cpus)  # noqa: E731
+    spinners = [subprocess.Popen(
+        [sys.executable, "-c", "while True: pass"],
+        preexec_fn=lambda c=c: os.sched_setaffinity(0, {c})) for c in cpus]
+    try:
+        p = subprocess.run([GTS] + args, capture_output=True, text=True,
+                           timeout=300, preexec_fn=pin)
+    finally:
+        for s in spinners:
+            s.kill()
+            s.wait()
+    if p.returncode != 0:
+        fail(f"busy gts {' '.join(args)}: exit {p.returncode}\n{p.stderr}")
+    return p, len(cpus)
+
+
+def case_busy(prog):
+    # Loop tier-up off: boot 1 leaves the hot functions below O3 and the
+    # resumed boots are asked to promote them (background compiles).
+    state = fresh("busy")
+    args = ["run", prog, "--state", state, "--loop-threshold=1000000000",
+            "--", "6000"]
+    first = run(args)
+    before = tiers(snap(state, 1))
+    if "O3" in before.values() or "O1" not in before.values():
+        fail(f"boot 1 tiers {before}")
+    # Every CPU spins: the compile thread (nice 19) gets about 1% of one,
+    # and the app runs as boot 1 left it.
+    p, cpus = run_busy(args)
+    if p.stdout != first.stdout:
+        fail(f"busy boot: output {p.stdout!r}, expected {first.stdout!r}")
+    m = re.search(r"gts: (\d+) background compiles? left to a later boot "
+                  r"\(busy machine: the compile thread had (\d+)% of a core\)",
+                  p.stderr)
+    if cpus == 1:
+        # The app was the load: its CPU is free at exit, so boot 2
+        # compiles what it promotes (after the app, for the next boot).
+        if m or set(tiers(snap(state, 2)).values()) != {"O3"}:
+            fail(f"one CPU: {tiers(snap(state, 2))}\n{p.stderr}")
+        print("PASS: one CPU, boot 2 compiled its promotions at exit")
+        return
+    if not m or int(m.group(2)) >= 50:
+        fail(f"busy boot: no deferral line:\n{p.stderr}")
+    if tiers(snap(state, 2)) != before:
+        fail(f"busy boot compiled: {tiers(snap(state, 2))}, was {before}")
+    # In place (no compile thread to be busy), boot 3 compiles them.
+    third = run(args[:4] + ["--sync-compile"] + args[4:])
+    if "left to a later boot" in third.stderr:
+        fail(f"boot 3 deferred:\n{third.stderr}")
+    after = tiers(snap(state, 3))
+    if set(after.values()) != {"O3"}:
+        fail(f"boot 3 tiers {after}")
+    print(f"PASS: busy boot deferred {m.group(1)} compiles "
+          f"({m.group(2)}% of a core), boot 3: {after}")
 
 
 def case_keep(prog):

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <sys/resource.h>
+#include <thread>
+#include <time.h>
+#include <unistd.h>
 #include <vector>
 
 using namespace gts;
@@ -21,6 +26,7 @@ struct Recorder {
   bool Started = false;
   bool Released = false;
   Order Done;
+  std::vector<int> Nice; // the worker's nice value in each compile
 
   void compile(const CompileRequest &R) {
     std::unique_lock<std::mutex> G(Lock);
@@ -28,6 +34,7 @@ struct Recorder {
     Changed.notify_all();
     Changed.wait(G, [&] { return Released; });
     Done.push_back({R.Id, R.Level});
+    Nice.push_back(getpriority(PRIO_PROCESS, gettid()));
     Changed.notify_all();
   }
   void prepare() {
@@ -51,7 +58,8 @@ struct Recorder {
 
 // Request 0 occupies the worker while Requests are pushed; returns the
 // order of the first Count compiles (and Prepare's mark).
-Order runQueued(const std::vector<CompileRequest> &Requests, size_t Count) {
+Order runQueued(const std::vector<CompileRequest> &Requests, size_t Count,
+                std::vector<int> *Nice = nullptr) {
   Recorder Rec;
   auto Q = CompileQueue::start([&](const CompileRequest &R) { Rec.compile(R); },
                                [&] { Rec.prepare(); });
@@ -64,6 +72,8 @@ Order runQueued(const std::vector<CompileRequest> &Requests, size_t Count) {
   Rec.release();
   Rec.waitDone(Count);
   EXPECT_TRUE(Q->stop().empty());
+  if (Nice)
+    *Nice = Rec.Nice;
   return Rec.Done;
 }
 
@@ -87,4 +97,113 @@ TEST(CompileQueue, AHigherRequestReplacesTheWaitingOne) {
                          4);
   Order Want{{-1, Tier::Interp}, {0, Tier::O0}, {1, Tier::O3}, {2, Tier::O1}};
   EXPECT_EQ(Done, Want);
+}
+
+TEST(CompileQueue, BackgroundRequestsRunLastAtTheLowestPriority) {
+  CompileRequest Bg1{1, Tier::O3, 10}, Bg3{3, Tier::O3, 10};
+  Bg1.Background = Bg3.Background = true;
+  std::vector<int> Nice;
+  Order Done = runQueued({Bg1,
+                          {2, Tier::O1, 1000},
+                          Bg3,
+                          {4, Tier::O3, 1, /*Urgent=*/true},
+                          {5, Tier::O0, 100}},
+                         7, &Nice);
+  Order Want{{-1, Tier::Interp}, {0, Tier::O0}, {4, Tier::O3}, {2, Tier::O1},
+             {5, Tier::O0},      {1, Tier::O3}, {3, Tier::O3}};
+  EXPECT_EQ(Done, Want);
+  int Start = getpriority(PRIO_PROCESS, gettid());
+  EXPECT_EQ(Nice, (std::vector<int>{Start, Start, Start, Start, 19, 19}));
+}
+
+// Linux keeps a nice value per thread; raising it back needs CAP_SYS_NICE or
+// an RLIMIT_NICE that allows it, else the worker stays at 19.
+TEST(CompileQueue, ARequestAfterBackgroundOnesRestoresThePriorityIfAllowed) {
+  Recorder Rec;
+  Rec.release();
+  auto Q =
+      CompileQueue::start([&](const CompileRequest &R) { Rec.compile(R); });
+  ASSERT_TRUE(Q);
+  CompileRequest Bg{1, Tier::O3, 10};
+  Bg.Background = true;
+  Q->push(Bg);
+  Rec.waitDone(1);
+  Q->push({2, Tier::O1, 1000});
+  Rec.waitDone(2);
+  Q->stop();
+  int Start = getpriority(PRIO_PROCESS, gettid());
+  rlimit Limit;
+  ASSERT_EQ(getrlimit(RLIMIT_NICE, &Limit), 0);
+  bool MayRaise = geteuid() == 0 || Limit.rlim_cur == RLIM_INFINITY ||
+                  static_cast<long>(Limit.rlim_cur) >= 20 - Start;
+  EXPECT_EQ(Rec.Nice, (std::vector<int>{19, MayRaise ? Start : 19}));
+}
+
+namespace {
+
+double threadCpuSeconds() {
+  timespec T;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &T);
+  return T.tv_sec + T.tv_nsec * 1e-9;
+}
+
+} // namespace
+
+// The share is of the wall time the worker had work: a compile that waits
+// (the worker gets no CPU, as on a busy machine) gives about 0, one that
+// computes gives what the test measures itself; idle time does not count.
+TEST(CompileQueue, CpuShareIsOfTheTimeWithWork) {
+  using namespace std::chrono;
+  double SpinShare = 0;
+  auto Compile = [&](const CompileRequest &R) {
+    if (R.Id == 0) {
+      std::this_thread::sleep_for(milliseconds(60));
+      return;
+    }
+    auto Wall = steady_clock::now();
+    double Cpu = threadCpuSeconds();
+    while (threadCpuSeconds() - Cpu < 0.06)
+      ;
+    SpinShare = (threadCpuSeconds() - Cpu) /
+                duration<double>(steady_clock::now() - Wall).count();
+  };
+  auto Q = CompileQueue::start(Compile);
+  ASSERT_TRUE(Q);
+  EXPECT_FALSE(Q->cpuShare()) << "no work yet";
+  Q->push({0, Tier::O3, 1});
+  std::this_thread::sleep_for(milliseconds(120));
+  std::optional<double> Waited = Q->cpuShare();
+  ASSERT_TRUE(Waited);
+  EXPECT_LT(*Waited, 0.1);
+  Q->push({1, Tier::O3, 1});
+  std::this_thread::sleep_for(milliseconds(200));
+  // Worked 60 ms waiting and about 60 ms of CPU (plus starting up).
+  std::optional<double> Both = Q->cpuShare();
+  ASSERT_TRUE(Both);
+  double Want = 0.06 / (0.06 + 0.06 / SpinShare);
+  EXPECT_NEAR(*Both, Want, 0.1);
+  Q->stop();
+  EXPECT_FALSE(Q->cpuShare()) << "after stop";
+}
+
+TEST(CompileQueue, StopShowsTheRequestInProgress) {
+  Recorder Rec;
+  auto Q =
+      CompileQueue::start([&](const CompileRequest &R) { Rec.compile(R); });
+  ASSERT_TRUE(Q);
+  Q->push({7, Tier::O2, 10});
+  Rec.waitStarted();
+  Q->push({8, Tier::O3, 20});
+  std::vector<int> Seen;
+  std::thread Releaser([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    Rec.release();
+  });
+  std::vector<CompileRequest> Left =
+      Q->stop([&](const CompileRequest &R) { Seen.push_back(R.Id); });
+  Releaser.join();
+  EXPECT_EQ(Seen, std::vector<int>{7});
+  ASSERT_EQ(Left.size(), 1u);
+  EXPECT_EQ(Left[0].Id, 8);
+  EXPECT_EQ(Rec.Done, (Order{{7, Tier::O2}}));
 }

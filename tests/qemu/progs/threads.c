@@ -1,10 +1,15 @@
 // Threads on one CPU: pthread_create (clone), mutexes and a condition
 // variable (futex wait/wake), preemption of a spinning thread by the timer,
 // thread-local storage (each thread's FS base), sleeping, pthread_join
-// (clear-child-tid futex).
+// (clear-child-tid futex), nice values per thread (a thread at nice 19 runs
+// only while the others wait).
+#define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { Threads = 4, Rounds = 5000 };
@@ -40,6 +45,53 @@ static void *spinner(void *arg) {
   return NULL;
 }
 
+static atomic_long lowCount;
+static atomic_int lowNice = 100, lowStop;
+
+// Lowers its own priority, then counts until told to stop.
+static void *lowPriority(void *arg) {
+  (void)arg;
+  setpriority(PRIO_PROCESS, 0, 19);
+  errno = 0;
+  int n = getpriority(PRIO_PROCESS, gettid());
+  atomic_store(&lowNice, errno ? -100 : n);
+  while (!atomic_load(&lowStop))
+    atomic_fetch_add(&lowCount, 1);
+  return NULL;
+}
+
+static long nowMs(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Bad arguments are refused; a nice-19 thread gets no CPU while this one
+// computes (30 ms, several ticks), and runs while it sleeps.
+static int checkNice(void) {
+  errno = 0;
+  int bad = setpriority(PRIO_PGRP, 0, 5) == 0 || errno != EINVAL;
+  bad |= setpriority(PRIO_PROCESS, 4242, 5) == 0 || errno != ESRCH;
+  bad |= getpriority(PRIO_PROCESS, 0) != 0;
+  pthread_t low;
+  if (pthread_create(&low, NULL, lowPriority, NULL) != 0)
+    return 1;
+  while (atomic_load(&lowNice) == 100)
+    usleep(1000);
+  long before = atomic_load(&lowCount);
+  for (long end = nowMs() + 30; nowMs() < end;)
+    ;
+  long during = atomic_load(&lowCount) - before;
+  usleep(5000);
+  long asleep = atomic_load(&lowCount) - before - during;
+  atomic_store(&lowStop, 1);
+  pthread_join(low, NULL);
+  printf("threads: nice %d, low-priority thread counted %ld while main ran, "
+         "%s while it slept\n",
+         atomic_load(&lowNice), during, asleep > 0 ? "more" : "nothing");
+  return bad || atomic_load(&lowNice) != 19 || during != 0 || asleep <= 0;
+}
+
 int main(void) {
   pthread_t t[Threads], s;
   if (pthread_create(&s, NULL, spinner, NULL) != 0) {
@@ -65,5 +117,7 @@ int main(void) {
   }
   printf("threads: counter %ld (expected %d), TLS %s\n", counter,
          Threads * Rounds, bad ? "mixed up" : "private");
+  if (checkNice())
+    return 1;
   return counter == Threads * Rounds && !bad ? 0 : 1;
 }
