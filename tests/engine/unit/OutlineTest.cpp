@@ -16,7 +16,8 @@ namespace {
 
 // Loops over a local array (a GEP use keeps it an alloca through mem2reg)
 // and a pointer parameter; in @escapes the array's address also goes to
-// another function inside the loop.
+// another function inside the loop; @twice passes two elements of one
+// array.
 const char *Loops = R"(
 declare void @sink(ptr)
 
@@ -57,6 +58,26 @@ loop:
   br i1 %c, label %loop, label %done
 done:
   %r = load double, ptr %arr
+  ret double %r
+}
+
+define double @twice(i64 %n) {
+entry:
+  %arr = alloca [4 x double]
+  %a = getelementptr [4 x double], ptr %arr, i64 0, i64 1
+  %b = getelementptr [4 x double], ptr %arr, i64 0, i64 2
+  store double 1.0, ptr %a
+  store double 2.0, ptr %b
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %loop ]
+  %x = load double, ptr %a
+  store double %x, ptr %b
+  %i1 = add i64 %i, 1
+  %c = icmp slt i64 %i1, %n
+  br i1 %c, label %loop, label %done
+done:
+  %r = load double, ptr %b
   ret double %r
 }
 )";
@@ -120,4 +141,15 @@ TEST_F(OutlineTest, AnEscapingLocalIsNotNoAlias) {
   auto Params = pointerParams("escapes");
   using Param = std::pair<std::string, bool>;
   EXPECT_EQ(Params, (std::vector<Param>{{"alloca", true}, {"alloca", false}}));
+}
+
+// Two parameters into one array may alias each other: neither is noalias.
+TEST_F(OutlineTest, AnObjectPassedTwiceIsNotNoAlias) {
+  auto Params = pointerParams("twice");
+  using Param = std::pair<std::string, bool>;
+  EXPECT_EQ(std::count(Params.begin(), Params.end(), Param{"alloca", false}),
+            2);
+  EXPECT_EQ(std::count(Params.begin(), Params.end(), Param{"alloca", true}), 1)
+      << "the induction variable";
+  EXPECT_EQ(Params.size(), 3u);
 }
