@@ -732,29 +732,30 @@ int usableCpus() {
 void TieredEngine::stopCompileThread() {
   std::optional<double> Share = Queue->cpuShare();
   bool Busy = Share && *Share < 0.5 && usableCpus() > 1;
-  auto Deferred = [&](const CompileRequest &R) { return Busy && R.Background; };
-  size_t DeferredCount = 0;
+  // Compiled for no one (no snapshot), or left to a later boot.
+  auto Dropped = [&](const CompileRequest &R) {
+    return !Opts.Boot || (Busy && R.Background);
+  };
+  size_t Left = 0;
   auto Cancel = [&](const CompileRequest &R) {
-    if (Opts.Boot && !Deferred(R))
+    if (!Dropped(R))
       return;
     std::lock_guard<std::mutex> G(CompMade);
     if (Comp)
       Comp->setCancelled(true);
-    DeferredCount += Deferred(R);
+    ++Left;
   };
   for (const CompileRequest &R : Queue->stop(Cancel)) {
-    if (!Opts.Boot)
-      continue;
-    if (Deferred(R))
-      ++DeferredCount;
+    if (Dropped(R))
+      ++Left;
     else
       ForNextBoot.push_back(R);
   }
   if (Comp)
     Comp->setCancelled(false);
-  if (Opts.Boot && DeferredCount)
-    errs() << "gts: " << DeferredCount << " background "
-           << (DeferredCount == 1 ? "compile" : "compiles")
+  if (Opts.Boot && Left)
+    errs() << "gts: " << Left << " background "
+           << (Left == 1 ? "compile" : "compiles")
            << " left to a later boot (busy machine: the compile thread had "
            << static_cast<int>(*Share * 100) << "% of a core)\n";
 }

@@ -207,15 +207,15 @@ void markNoAlias(ArrayRef<Function *> Loops) {
     auto *Call = dyn_cast<CallBase>(NF->user_back());
     if (!Call || Call->getCalledFunction() != NF)
       continue;
+    SmallVector<Value *, 8> Objects(Call->arg_size(), nullptr);
     DenseMap<const Value *, unsigned> Passed;
-    for (Value *A : Call->args())
-      if (A->getType()->isPointerTy())
-        ++Passed[getUnderlyingObject(A)];
+    for (unsigned I = 0; I < Call->arg_size(); ++I)
+      if (Value *A = Call->getArgOperand(I); A->getType()->isPointerTy())
+        ++Passed[Objects[I] = getUnderlyingObject(A)];
     for (unsigned I = 0; I < Call->arg_size(); ++I) {
-      Value *A = Call->getArgOperand(I);
-      if (!A->getType()->isPointerTy())
+      Value *Obj = Objects[I];
+      if (!Obj)
         continue;
-      Value *Obj = getUnderlyingObject(A);
       auto *Arg = dyn_cast<Argument>(Obj);
       bool Local = isa<AllocaInst>(Obj) || (Arg && Arg->hasNoAliasAttr());
       if (Local && Passed[Obj] == 1 && onlyAccessed(Obj, Set)) {

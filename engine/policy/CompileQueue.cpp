@@ -89,7 +89,7 @@ std::optional<double> CompileQueue::cpuShare() {
   return CpuTime / Wall;
 }
 
-// Under Lock.
+// Under Lock, or before the worker starts.
 void CompileQueue::beginWork() {
   if (!WorkSince)
     WorkSince = Clock::now();
