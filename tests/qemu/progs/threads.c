@@ -66,13 +66,20 @@ static long nowMs(void) {
   return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-// Bad arguments are refused; a nice-19 thread gets no CPU while this one
-// computes (30 ms, several ticks), and runs while it sleeps.
+// Bad arguments are refused, values out of range clamped; a nice-19 thread
+// gets no CPU while this one computes (30 ms, several ticks), and runs
+// while it sleeps.
 static int checkNice(void) {
   errno = 0;
   int bad = setpriority(PRIO_PGRP, 0, 5) == 0 || errno != EINVAL;
   bad |= setpriority(PRIO_PROCESS, 4242, 5) == 0 || errno != ESRCH;
   bad |= getpriority(PRIO_PROCESS, 0) != 0;
+  // Values out of range are clamped, as on Linux.
+  bad |= setpriority(PRIO_PROCESS, 0, -1000000) != 0 ||
+         getpriority(PRIO_PROCESS, 0) != -20;
+  bad |= setpriority(PRIO_PROCESS, 0, 1000000) != 0 ||
+         getpriority(PRIO_PROCESS, 0) != 19;
+  bad |= setpriority(PRIO_PROCESS, 0, 0) != 0;
   pthread_t low;
   if (pthread_create(&low, NULL, lowPriority, NULL) != 0)
     return 1;
