@@ -138,7 +138,7 @@ private:
                            const std::vector<int> &Ids);
   void absorbInterpreterProfile(int Id);
   uint64_t callsSoFar(int Id);
-  void request(const CompileRequest &R);
+  void request(CompileRequest R);
   Expected<void *> interpreterLabelTable(const GlobalVariable &G);
   Expected<Compiler *> compiler();
   Error initCompileModule();
@@ -146,6 +146,7 @@ private:
   Error ensureCompileModule();
   Error compileAndInstall(const UnitRequest &R);
   void tierUp(const CompileRequest &R);
+  void traceTierChange(const CompileRequest &R, double StartMillis);
   std::vector<std::pair<uint64_t, int>> structors(StringRef Name) const;
   Error runConstructors();
   void collectDestructors();
@@ -801,6 +802,7 @@ void TieredEngine::tierUp(const CompileRequest &R) {
       MySeq,
       instrumentFor(R.Level, R.Level != Tier::O3, Opts.ProfileTopTier)};
   U.Boot = Opts.Boot;
+  double StartMillis = millisSince(Started);
   if (Error E = compileAndInstall(U)) {
     if (Comp && Comp->cancelled()) {
       consumeError(std::move(E));
@@ -812,8 +814,19 @@ void TieredEngine::tierUp(const CompileRequest &R) {
   }
   Prof->recordTierChange(R.Id, R.Level, R.AtCall);
   if (Opts.TraceTiers)
-    errs() << "gts: " << App.Functions[R.Id]->getName() << " -> "
-           << tierName(R.Level) << " at call " << R.AtCall << "\n";
+    traceTierChange(R, StartMillis);
+}
+
+// When the code was asked for, how long it waited and compiled, and when it
+// took over (ms since the engine started): where a run's start-up goes.
+void TieredEngine::traceTierChange(const CompileRequest &R,
+                                   double StartMillis) {
+  double Now = millisSince(Started);
+  errs() << "gts: " << App.Functions[R.Id]->getName() << " -> "
+         << tierName(R.Level) << " at call " << R.AtCall
+         << format(" (%.1f ms: asked at %.1f, waited %.1f, compiled in %.1f)\n",
+                   Now, R.AskedMillis, StartMillis - R.AskedMillis,
+                   Now - StartMillis);
 }
 
 // On the app's thread: calls of earlier boots and compiled calls (in the
@@ -827,8 +840,9 @@ uint64_t TieredEngine::callsSoFar(int Id) {
   return Calls;
 }
 
-void TieredEngine::request(const CompileRequest &R) {
+void TieredEngine::request(CompileRequest R) {
   Requested[R.Id] = R.Level;
+  R.AskedMillis = millisSince(Started);
   if (Queue)
     Queue->push(R);
   else

@@ -46,7 +46,8 @@ struct EngineOptions {
   // Keep counting calls in the top tiers (O3, Os, Oz), which by default
   // carry no instrumentation.
   bool ProfileTopTier = false;
-  // Print one line per tier change on stderr.
+  // Print one line per tier change on stderr, with when the code was asked
+  // for, how long it waited and compiled, and when it took over.
   bool TraceTiers = false;
   // Write each compiled object to this folder (unit<N>.o), for inspection.
   std::string DumpObjects;

@@ -29,6 +29,8 @@ struct CompileRequest {
   // with the worker at the lowest priority (nice 19), so a loaded machine
   // serves the app first.
   bool Background = false;
+  // When it was asked for, in ms since the engine started (--trace-tiers).
+  double AskedMillis = 0;
 };
 
 class CompileQueue {

@@ -97,9 +97,11 @@ cl::opt<std::string> DumpObjects(
     "dump-objects",
     cl::desc("Write every compiled object file to DIR (for inspection)"),
     cl::value_desc("DIR"), cl::sub(RunCmd), cl::cat(Cat));
-cl::opt<bool> TraceTiers("trace-tiers",
-                         cl::desc("Print a line per tier change on stderr"),
-                         cl::sub(RunCmd), cl::cat(Cat));
+cl::opt<bool> TraceTiers(
+    "trace-tiers",
+    cl::desc("Print a line per tier change on stderr: when the code was "
+             "asked for, waited, compiled and took over"),
+    cl::sub(RunCmd), cl::cat(Cat));
 cl::opt<std::string>
     State("state",
           cl::desc("Resume from the newest valid DIR/boot_NNNN.snap and save "

@@ -222,7 +222,9 @@ def stats(a):
             out = f.read().replace(b"\r\n", b"\n").decode(errors="replace")
         if status != 0:
             failures.append("exit status %d, expected 0" % status)
-        for pattern in (r"\ngts: \S+ -> O[0-3sz] at call \d+\n",
+        for pattern in (r"\ngts: \S+ -> O[0-3sz] at call \d+ \([0-9.]+ ms: "
+                        r"asked at [0-9.]+, waited [0-9.]+, compiled in "
+                        r"[0-9.]+\)\n",
                         r"\nfunction +calls +total-cycles +min +max +tier +"
                         r"tier changes \(at call\)\n",
                         r"\nachieved tok/s: [0-9.]+\n",
