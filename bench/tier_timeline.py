@@ -23,6 +23,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import measure  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STARTUP = re.compile(r"^gts: start-up: ([0-9.]+) ms to gts's main .*, "
+                     r"([0-9.]+) ms reading the app, ([0-9.]+) ms setting "
+                     r"up the engine; first output at ([0-9.]+) ms$", re.M)
 LINE = re.compile(r"^gts: (\S+) -> (\S+) at call \d+ \(([0-9.]+) ms: asked "
                   r"at ([0-9.]+), waited ([0-9.]+), compiled in ([0-9.]+)\)$")
 
@@ -40,17 +43,21 @@ def main():
                           "tokenizer.bin"),
              "-t", "0", "-n", str(a.steps), "-i", "Once upon a time"]
     gts = [os.path.join(a.build, "engine", "gts"), "run",
-           os.path.join(app, "tinyllama.bc"), "--trace-tiers", "--"] + model
+           os.path.join(app, "tinyllama.bc"), "--trace-tiers", "--stats", "--"] + model
     native = [os.path.join(app, "tinyllama")] + model
     changes = collections.defaultdict(list)  # (function, tier) -> rows
     order = {}
-    first, nfirst = [], []
+    first, nfirst, phases = [], [], []
     for _ in range(a.runs):
         r, n = measure.run(gts), measure.run(native)
         if r.rc != 0 or n.rc != 0 or r.out != n.out:
             sys.exit(f"tier_timeline: exit {r.rc} (native {n.rc}) or output "
                      f"differs from native: {' '.join(gts)}")
         first.append(r.first)
+        m = STARTUP.search(r.err.decode())
+        if not m:
+            sys.exit("tier_timeline: no start-up line from gts --stats")
+        phases.append([float(x) for x in m.groups()])
         nfirst.append(n.first)
         for line in r.err.decode().splitlines():
             m = LINE.match(line)
@@ -69,6 +76,13 @@ def main():
         seen = "" if len(rows) == a.runs else f" ({len(rows)} runs)"
         cols = " | ".join(f"{med(r[i] for r in rows):.1f}" for i in range(4))
         print(f"| {key[0]}{seen} | {key[1]} | {cols} |")
+    p = [med(x[i] for x in phases) for i in range(4)]
+    print(f"\ngts's start-up (--stats, ms since the process started): "
+          f"{p[0]:.1f} ms to gts's main, {p[1]:.1f} ms reading and preparing "
+          f"the app, {p[2]:.1f} ms setting up the engine. The times above "
+          f"count from {p[0] + p[1]:.1f} ms (the engine's clock starts once "
+          f"the app is read); the app's main starts at "
+          f"{p[0] + p[1] + p[2]:.1f} ms; its first output at {p[3]:.1f} ms.")
     f, nf = med(first) * 1000, med(nfirst) * 1000
     print(f"\nFirst token (since the process started): gts {f:.0f} ms, "
           f"native {nf:.0f} ms ({f / nf:.2f}x).")

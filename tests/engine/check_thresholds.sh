@@ -28,6 +28,20 @@ assert 100000 // 64 <= step["timed_calls"] <= 100 + 100000 // 64 + 1, step
 assert fns["main"]["calls"] == 1
 print("profile json ok")
 PY
+# --stats also says where the start-up went: each phase took time, and the
+# first output (one line, printed as main ends) came after all of them.
+python3 - "$out/stats" <<'PY'
+import re, sys
+m = re.search(r"^gts: start-up: ([0-9.]+) ms to gts's main \(static "
+              r"constructors\), ([0-9.]+) ms reading the app, ([0-9.]+) ms "
+              r"setting up the engine; first output at ([0-9.]+) ms$",
+              open(sys.argv[1]).read(), re.M)
+assert m, "no start-up line"
+main, read, setup, first = map(float, m.groups())
+assert main > 0 and read > 0 and setup > 0, m.group(0)
+assert first >= main + read + setup, m.group(0)
+print("start-up line ok")
+PY
 # By default the top tier is not instrumented: counting stops at O3.
 "$gts" run "$bc" --sync-compile --stats --loop-threshold=1000000000 2>&1 >/dev/null |
   grep -Eq '^step +100000 .* O3 +O0@100 O1@1000 O2@10000 O3@100000$'
