@@ -6,9 +6,11 @@ first token (15M-shaped checkpoint, cold, no snapshot, tiered) from
 For each tier change: when the engine asked for the code, how long the
 request waited in the compile queue, how long it compiled, and when the
 code took over (ms since the engine started, as --trace-tiers prints
-them). The time to the first token (first byte on stdout, since the
-process started) of gts and of the native build, measured in the same
-runs, close the table; every run's output must equal the native build's.
+them). Then gts's start-up phases before the engine starts (--stats: to
+gts's main, reading and preparing the app, setting up the engine) and the
+time to the first token (first byte on stdout, since the process started)
+of gts and of the native build, measured in the same runs; every run's
+output must equal the native build's.
 
   bench/tier_timeline.py --build build [--runs 9] [--steps 1]
 """
@@ -43,10 +45,10 @@ def main():
                           "tokenizer.bin"),
              "-t", "0", "-n", str(a.steps), "-i", "Once upon a time"]
     gts = [os.path.join(a.build, "engine", "gts"), "run",
-           os.path.join(app, "tinyllama.bc"), "--trace-tiers", "--stats", "--"] + model
+           os.path.join(app, "tinyllama.bc"), "--trace-tiers", "--stats",
+           "--"] + model
     native = [os.path.join(app, "tinyllama")] + model
     changes = collections.defaultdict(list)  # (function, tier) -> rows
-    order = {}
     first, nfirst, phases = [], [], []
     for _ in range(a.runs):
         r, n = measure.run(gts), measure.run(native)
@@ -54,23 +56,24 @@ def main():
             sys.exit(f"tier_timeline: exit {r.rc} (native {n.rc}) or output "
                      f"differs from native: {' '.join(gts)}")
         first.append(r.first)
-        m = STARTUP.search(r.err.decode())
+        err = r.err.decode()
+        m = STARTUP.search(err)
         if not m:
             sys.exit("tier_timeline: no start-up line from gts --stats")
         phases.append([float(x) for x in m.groups()])
         nfirst.append(n.first)
-        for line in r.err.decode().splitlines():
+        for line in err.splitlines():
             m = LINE.match(line)
             if m:
                 key = (m.group(1), m.group(2))
                 changes[key].append([float(x) for x in m.group(4, 5, 6, 3)])
-                order.setdefault(key, len(order))
     med = statistics.median
     print(f"TinyLlama 15M-shaped, cold, tiered, -n {a.steps}: medians of "
           f"{a.runs} runs (a change seen in fewer runs says in how many).\n")
     print("| function | tier | asked ms | waited ms | compiled ms | "
           "in use at ms |")
     print("|---|---|---|---|---|---|")
+    # In the order the code took over.
     for key in sorted(changes, key=lambda k: med(r[3] for r in changes[k])):
         rows = changes[key]
         seen = "" if len(rows) == a.runs else f" ({len(rows)} runs)"

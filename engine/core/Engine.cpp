@@ -132,6 +132,7 @@ private:
   void startCompileThread();
   void resumeTierUps();
   void compileForNextBoot();
+  void deferToExit(CompileRequest R);
   void stopCompileThread();
   Error installEntryStubs(const std::vector<int> &Ids);
   Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
@@ -481,8 +482,14 @@ void TieredEngine::resumeTierUps() {
     if (Queue)
       request(R);
     else
-      ForNextBoot.push_back(R);
+      deferToExit(R);
   }
+}
+
+// Compiled once the app has ended (one thread, in place), for the next boot.
+void TieredEngine::deferToExit(CompileRequest R) {
+  R.AskedMillis = millisSince(Started);
+  ForNextBoot.push_back(R);
 }
 
 void TieredEngine::compileForNextBoot() {
@@ -861,7 +868,7 @@ void TieredEngine::onHot(int Id) {
     return;
   if (!Queue && Resumed && Policy.defersInPlaceClimb(Prof->currentTier(Id))) {
     Requested[Id] = S->To;
-    ForNextBoot.push_back({Id, S->To, Calls});
+    deferToExit({Id, S->To, Calls});
     return;
   }
   CompileRequest R{Id, S->To, Calls};
