@@ -22,10 +22,16 @@ log=${GTS_QEMU_LOG:-$img.log}
 mem=${GTS_QEMU_MEM:-256}
 accel=${GTS_QEMU_ACCEL:-auto}
 
+# Some hosts' KVM (nested, AMD) refuses the ARCH_CAPABILITIES MSR that
+# "-cpu max" asks for, and QEMU aborts at start; the guest does not need it.
+cpu=max,-arch-capabilities
 if [ "$accel" = auto ]; then
   # Test for the device first: as root, opening a missing /dev/kvm for
-  # writing would create an empty regular file there.
-  if [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; then
+  # writing would create an empty regular file there. Then that QEMU can
+  # start a VM with this CPU there (it quits at once).
+  if [ -c /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null &&
+    echo quit | timeout 20 qemu-system-x86_64 -accel kvm -cpu "$cpu" \
+      -m 16 -nodefaults -display none -monitor stdio >/dev/null 2>&1; then
     accel=kvm
   else
     accel=tcg
@@ -38,7 +44,7 @@ echo "qemu-run: $img accel=$accel mem=${mem}M timeout=${timeout_s}s log=$log" >&
 
 : >"$log"
 timeout --foreground -k 5 "$timeout_s" qemu-system-x86_64 \
-  "${accel_args[@]}" -cpu max -m "$mem" -smp 1 \
+  "${accel_args[@]}" -cpu "$cpu" -m "$mem" -smp 1 \
   -display none -vga none -nic none -monitor none -no-reboot \
   -chardev stdio,id=con,signal=off,logfile="$log" -serial chardev:con \
   -drive file="$img",format=raw,if=none,id=d0 \

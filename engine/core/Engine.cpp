@@ -134,6 +134,9 @@ private:
   void compileForNextBoot();
   void deferToExit(CompileRequest R);
   void stopCompileThread();
+  void runCompiledInstead(int Id, StringRef Why);
+  [[noreturn]] void fatal(Error E);
+  unsigned nextSeq();
   Error installEntryStubs(const std::vector<int> &Ids);
   Error installEntryThunks(const std::vector<ThunkRequest> &Thunks,
                            const std::vector<int> &Ids);
@@ -553,7 +556,9 @@ Expected<void *> TieredEngine::interpreterLabelTable(const GlobalVariable &G) {
   return Copy.get();
 }
 
-// Every function starts in the interpreter; those it cannot run start at O0.
+// Every function starts in the interpreter; those it cannot enter (their
+// signature) start at O0, and those it cannot run move to O0 at their first
+// call.
 Error TieredEngine::startInterpreted() {
   InterpEnv Env;
   Env.addressOf = [this](const GlobalValue &GV) -> Expected<void *> {
@@ -570,6 +575,9 @@ Error TieredEngine::startInterpreted() {
   Env.slots = J->targets();
   Env.onHot = [this](int Id) { onHot(Id); };
   Env.onLoopHot = [this](int Id) { onLoopHot(Id); };
+  Env.onCannotRun = [this](int Id, const std::string &Why) {
+    runCompiledInstead(Id, Why);
+  };
   auto I = Interpreter::create(*App.M, std::move(Env));
   if (!I)
     return I.takeError();
@@ -595,11 +603,10 @@ Error TieredEngine::startInterpreted() {
         AddThunk(F, Id);
       continue;
     }
-    // Resumed, the rest ran in the interpreter (or could have) in the boot
-    // that saved the snapshot, with this IR and this build: what it cannot
-    // run starts at O0, and that code is saved. So it is translated at its
-    // first call, if any, not here.
-    Error Why = Resumed ? Error::success() : Interp->canRun(F);
+    // Only the signature is checked here (an entry stub or thunk needs it);
+    // the body is translated at its first call, if any, and what the
+    // interpreter cannot run is compiled then (runCompiledInstead).
+    Error Why = Interp->canEnter(F);
     if (!Why && Interpreter::hasEntryStub(F)) {
       StubIds.push_back(static_cast<int>(Id));
     } else if (!Why && thunkable(F, App.M->getContext())) {
@@ -639,6 +646,33 @@ Error TieredEngine::startInterpreted() {
   if (Compiled.Targets.empty())
     return Error::success();
   return compileAndInstall(Compiled);
+}
+
+// A function the interpreter cannot run, found at its first call (on the
+// app's thread, which waits for the code): tiered, it starts at O0 as it
+// would have at start-up; pinned to the interpreter, the run ends.
+void TieredEngine::runCompiledInstead(int Id, StringRef Why) {
+  if (Prof->currentTier(Id) != Tier::Interp)
+    return; // an earlier entry compiled it
+  StringRef Name = App.Functions[Id]->getName();
+  std::fflush(stdout);
+  if (Opts.Pinned)
+    fatal(make_error<LoadError>(LoadErrorKind::Unsupported,
+                                "cannot interpret " + Name.str() + ": " +
+                                    Why.str()));
+  errs() << "gts: " << Name << " starts at O0: " << Why << "\n";
+  Prof->setInitialTier(Id, Tier::O0);
+  Prof->counters(Id).NextTierAt = Opts.Thresholds[1];
+  UnitRequest U{
+      {Id}, Tier::O0, nextSeq(), instrumentFor(Tier::O0, true, false)};
+  U.Boot = Opts.Boot;
+  if (Error E = compileAndInstall(U))
+    fatal(std::move(E));
+}
+
+void TieredEngine::fatal(Error E) {
+  Opts.OnFatal(std::move(E));
+  std::_Exit(70); // OnFatal does not return
 }
 
 // Native entries into the interpreter that need no compiling: most
@@ -796,17 +830,17 @@ Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   return Error::success();
 }
 
+unsigned TieredEngine::nextSeq() {
+  std::lock_guard<std::mutex> G(CompileLock);
+  return Seq++;
+}
+
 void TieredEngine::tierUp(const CompileRequest &R) {
-  unsigned MySeq;
-  {
-    std::lock_guard<std::mutex> G(CompileLock);
-    MySeq = Seq++;
-  }
   // The top tier no longer checks for tier-ups.
   UnitRequest U{
       {R.Id},
       R.Level,
-      MySeq,
+      nextSeq(),
       instrumentFor(R.Level, R.Level != Tier::O3, Opts.ProfileTopTier)};
   U.Boot = Opts.Boot;
   double StartMillis = millisSince(Started);

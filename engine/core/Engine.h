@@ -8,8 +8,10 @@
 #include "../snapshot/Snapshot.h"
 
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <array>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -62,6 +64,13 @@ struct EngineOptions {
   // Runs once when the app ends (main returns or the app calls exit), after
   // background compilation has stopped: the profile is final by then.
   std::function<void(const Engine &)> AtExit;
+  // Ends the process when the app cannot go on, after it started: a
+  // function the interpreter cannot run, pinned to it (reached at its first
+  // call), or one whose code does not compile. Must not return.
+  std::function<void(llvm::Error)> OnFatal = [](llvm::Error E) {
+    llvm::errs() << "gts: error: " << llvm::toString(std::move(E)) << "\n";
+    std::_Exit(70);
+  };
 };
 
 class Engine {

@@ -70,17 +70,21 @@ Error addSnapshot(const std::string &Path, const Snapshot &S,
   for (const FunctionRecord &R : S.Functions) {
     auto [It, New] = P.try_emplace(R.Profile.Name);
     FunctionCounts &C = It->second;
-    if (New) {
+    if (New)
       C.IrHash = R.IrHash;
-      C.Blocks.assign(R.Profile.BlockCounts.size(), 0);
-    }
-    if (C.IrHash != R.IrHash || C.Blocks.size() != R.Profile.BlockCounts.size())
+    // No block counts: the function never ran in the interpreter there
+    // (it is translated at its first call).
+    const std::vector<uint64_t> &Blocks = R.Profile.BlockCounts;
+    if (C.Blocks.empty())
+      C.Blocks.assign(Blocks.size(), 0);
+    if (C.IrHash != R.IrHash ||
+        (!Blocks.empty() && C.Blocks.size() != Blocks.size()))
       return exportError(ExportErrorKind::Mismatch,
                          Path + ": function " + R.Profile.Name +
                              " has other IR than in the other folders");
     C.Calls += R.Profile.Counters.Calls;
-    for (size_t B = 0; B < C.Blocks.size(); ++B)
-      C.Blocks[B] += R.Profile.BlockCounts[B];
+    for (size_t B = 0; B < Blocks.size(); ++B)
+      C.Blocks[B] += Blocks[B];
   }
   return Error::success();
 }

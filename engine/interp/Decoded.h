@@ -13,8 +13,10 @@
 #include "Interpreter.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/IR/DataLayout.h"
+#include <atomic>
 #include <deque>
 #include <ffi.h>
+#include <mutex>
 
 namespace gts {
 
@@ -194,7 +196,9 @@ struct SwitchTable {
 struct FuncState {
   llvm::Function *F = nullptr;
   int Id = -1;
-  bool Translated = false, Failed = false;
+  // Set once translated (release), read at every entry (acquire).
+  std::atomic<bool> Translated = false;
+  bool Failed = false;
   std::string Reason;
   uint32_t FrameSize = 0, FrameAlign = 16, ConstSize = 0;
   std::vector<uint8_t> Consts;
@@ -232,6 +236,7 @@ struct Interpreter::Impl {
   llvm::Module &M;
   const llvm::DataLayout &DL;
   InterpEnv Env;
+  std::mutex TranslateLock; // first calls on several app threads
   llvm::DenseMap<const llvm::Function *, std::unique_ptr<FuncState>> Funcs;
   llvm::DenseMap<void *, FuncState *> ByAddr; // entry[id] and closures
   std::deque<ffi_type> StructTypes;

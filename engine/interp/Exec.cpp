@@ -655,11 +655,27 @@ void run(Impl &I, FuncState &FS, uint8_t *Fp, uint8_t *Ret) {
   P.MaxCycles = std::max(P.MaxCycles, Dt);
 }
 
-void ensureTranslated(Impl &I, FuncState &FS) {
-  if (FS.Translated)
-    return;
-  if (Error E = I.translate(FS))
-    fatal(toString(std::move(E)));
+// Translates FS at its first call (false: it runs as the engine's code).
+// What the interpreter cannot run, the engine compiles then, and slot[id]
+// holds that code (onCannotRun).
+[[gnu::noinline]] bool translateAtFirstCall(Impl &I, FuncState &FS) {
+  Error E = [&] {
+    std::lock_guard<std::mutex> G(I.TranslateLock);
+    return I.translate(FS);
+  }();
+  if (!E)
+    return true;
+  std::string Why = toString(std::move(E));
+  if (!I.Env.onCannotRun)
+    fatal(Why);
+  I.Env.onCannotRun(FS.Id, Why);
+  return false;
+}
+
+bool runsInterpreted(Impl &I, FuncState &FS) {
+  if (FS.Translated.load(std::memory_order_acquire)) [[likely]]
+    return true;
+  return translateAtFirstCall(I, FS);
 }
 
 // SysV va_list {gp_offset, fp_offset, overflow_arg_area, reg_save_area}.
@@ -693,7 +709,6 @@ uint8_t *buildVaArea(const CallSite &CS, uint8_t *Fp) {
 }
 
 void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
-  ensureTranslated(I, G);
   checkNativeStack();
   uint8_t *Saved = TS.Sp;
   uint8_t *Nfp = pushFrame(G);
@@ -757,9 +772,9 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   }
   if (G) {
     void *S = I.Env.slots[G->Id].load(std::memory_order_acquire);
-    if (S == G->Closure)
+    if (S == G->Closure && runsInterpreted(I, *G))
       return callInterp(I, *G, CS, Fp);
-    Target = S;
+    Target = I.Env.slots[G->Id].load(std::memory_order_acquire);
   }
   callNative(CS, Target, Fp);
 }
@@ -1361,10 +1376,21 @@ void fatal(const Twine &Msg) {
   _exit(70);
 }
 
+// A native entry into FS, which runs compiled instead: the call, passed on.
+void callCompiled(Impl &I, FuncState &FS, void *Ret, void **Args) {
+  void *Code = I.Env.slots[FS.Id].load(std::memory_order_acquire);
+  if (FS.RegCall)
+    regCall(FS.Sig, Code, reinterpret_cast<uint8_t *const *>(Args),
+            static_cast<uint8_t *>(Ret));
+  else
+    ffi_call(&FS.Cif, FFI_FN(Code), Ret, Args);
+}
+
 void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
   auto &FS = *static_cast<FuncState *>(UserData);
   Impl &I = *FS.Owner;
-  ensureTranslated(I, FS);
+  if (!runsInterpreted(I, FS)) [[unlikely]]
+    return callCompiled(I, FS, Ret, Args);
   enterFromNative(__builtin_frame_address(0));
   uint8_t *Fp = pushFrame(FS);
   for (size_t J = 0; J < FS.ParamOff.size(); ++J) {
@@ -1395,7 +1421,10 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
 // their signature): a per-function stub loads the FuncState into r11 and
 // jumps here; this saves the argument registers as a SysV register save area
 // and calls gts_interp_va_entry, then loads the result registers {rax, rdx,
-// xmm0, xmm1} from a buffer (16 bytes per XMM register).
+// xmm0, xmm1} from a buffer (16 bytes per XMM register). If the function runs
+// compiled instead, it restores the argument registers and jumps to that
+// code: the caller's call, stack arguments and all, goes there unchanged
+// (al, the variadic vector-register count, is set to its bound, 8).
 asm(R"(
   .pushsection .text
   .globl gts_interp_va_thunk
@@ -1423,12 +1452,33 @@ gts_interp_va_thunk:
   lea 16(%rbp), %rdx
   lea 176(%rsp), %rcx
   call gts_interp_va_entry
+  test %rax, %rax
+  jnz 1f
   mov 176(%rsp), %rax
   mov 184(%rsp), %rdx
   movups 192(%rsp), %xmm0
   movups 208(%rsp), %xmm1
   leave
   ret
+1:
+  mov %rax, %r11
+  mov 0(%rsp), %rdi
+  mov 8(%rsp), %rsi
+  mov 16(%rsp), %rdx
+  mov 24(%rsp), %rcx
+  mov 32(%rsp), %r8
+  mov 40(%rsp), %r9
+  movaps 48(%rsp), %xmm0
+  movaps 64(%rsp), %xmm1
+  movaps 80(%rsp), %xmm2
+  movaps 96(%rsp), %xmm3
+  movaps 112(%rsp), %xmm4
+  movaps 128(%rsp), %xmm5
+  movaps 144(%rsp), %xmm6
+  movaps 160(%rsp), %xmm7
+  mov $8, %eax
+  leave
+  jmp *%r11
   .size gts_interp_va_thunk, .-gts_interp_va_thunk
 
   # gts_interp_reg_call(Target, Regs, Stack, StackBytes, Ret): calls Target
@@ -1605,10 +1655,13 @@ void writeResult(FuncState &FS, Type *T, const uint8_t *R, uint64_t *Out) {
 
 } // namespace
 
-extern "C" void gts_interp_va_entry(FuncState *FS, uint8_t *Regs,
-                                    uint8_t *Stack, uint64_t *Ret) {
+// Null once FS has run, or the code that runs FS instead (the interpreter
+// cannot): gts_interp_va_thunk makes the original call to it.
+extern "C" void *gts_interp_va_entry(FuncState *FS, uint8_t *Regs,
+                                     uint8_t *Stack, uint64_t *Ret) {
   Impl &I = *FS->Owner;
-  ensureTranslated(I, *FS);
+  if (!runsInterpreted(I, *FS)) [[unlikely]]
+    return I.Env.slots[FS->Id].load(std::memory_order_acquire);
   enterFromNative(__builtin_frame_address(0));
   uint8_t *Fp = pushFrame(*FS);
   ArgReader In{Regs, Stack};
@@ -1624,6 +1677,7 @@ extern "C" void gts_interp_va_entry(FuncState *FS, uint8_t *Regs,
   run(I, *FS, Fp, R);
   writeResult(*FS, FS->F->getReturnType(), R, Ret);
   leaveToNative();
+  return nullptr;
 }
 
 } // namespace gts

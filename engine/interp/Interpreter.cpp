@@ -346,6 +346,10 @@ Error Interpreter::canRun(Function &F) {
   return P->prepareSignature(S);
 }
 
+Error Interpreter::canEnter(Function &F) {
+  return P->prepareSignature(P->state(F));
+}
+
 void Interpreter::setCallThreshold(Function &F, uint64_t N) {
   P->state(F).CallThreshold = N;
 }

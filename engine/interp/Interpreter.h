@@ -3,9 +3,9 @@
 // The engine prepares one llvm::Module (ir/Outline.h), assigns every defined
 // function a dense id, and owns two tables per id: entry[id] (stable
 // native stub, the value of @f) and slot[id] (current target: our closure at
-// first, JIT code later). Functions are translated once (the engine asks
-// canRun for every function at start) into a register-based decoded form
-// executed with computed-goto dispatch.
+// first, JIT code later). Functions are translated at their first call into
+// a register-based decoded form executed with computed-goto dispatch; what
+// cannot be translated then runs as code the engine compiles (onCannotRun).
 //
 // Calls: interpreted -> interpreted while slot[g] == closureFor(g) take a
 // direct path (no ffi); everything else goes through libffi. Native code
@@ -32,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace gts {
@@ -52,6 +53,11 @@ struct InterpEnv {
   // Called when an outlined loop's back-edge count reaches its threshold.
   // If slot[id] changed afterwards, the activation moves to the new code.
   std::function<void(int Id)> onLoopHot;
+  // Called at the first call of a function the interpreter cannot run (Why
+  // names the construct): the engine compiles it and points slot[id] at the
+  // code, which this call and later ones run, or ends the process. Unset,
+  // such a call is a fatal error.
+  std::function<void(int Id, const std::string &Why)> onCannotRun;
 };
 
 struct FuncState;
@@ -96,6 +102,9 @@ public:
   // Translates F (if not yet) and checks its signature; the Error names the
   // unsupported construct.
   llvm::Error canRun(llvm::Function &F);
+  // Checks only F's signature (native calls into and out of it): what the
+  // engine asks at start; the body is translated at F's first call.
+  llvm::Error canEnter(llvm::Function &F);
 
   // Thresholds: onHot fires when Calls == N, onLoopHot when a back-edge
   // count == N. 0 disables.

@@ -1778,7 +1778,7 @@ Error Interpreter::Impl::translate(FuncState &FS) {
       FS.ReentryBlock = N;
     ++N;
   }
-  FS.Translated = true;
+  FS.Translated.store(true, std::memory_order_release);
   return Error::success();
 }
 

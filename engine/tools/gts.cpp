@@ -706,6 +706,13 @@ int main(int argc, char **argv) {
     fail(Usage, "--export-at-convergence needs --state");
   EngineOptions Opts = parseOptions();
   Opts.AtExit = report;
+  // Mid-run, with a compile perhaps in progress: no static destructors.
+  Opts.OnFatal = [](Error Err) {
+    auto [Code, Msg] = describe(std::move(Err));
+    errs() << "gts: error: " << Msg << "\n";
+    std::fflush(nullptr);
+    std::_Exit(Code);
+  };
   raiseStackLimit();
   // Reading and preparing the app, then the interpreter's and the JIT's
   // set-up, fill about 3 MiB of fresh heap before the app's first line.
