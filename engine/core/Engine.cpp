@@ -908,7 +908,8 @@ void TieredEngine::onHot(int Id) {
   CompileRequest R{Id, S->To, Calls};
   // Climbs of compiled code in a resumed boot: the hot set is at its top
   // tier already (TierPolicy::atResume), so they are of code that was cold.
-  R.Background = Resumed && Prof->currentTier(Id) != Tier::Interp;
+  R.FromInterpreter = Prof->currentTier(Id) == Tier::Interp;
+  R.Background = Resumed && !R.FromInterpreter;
   request(R);
 }
 

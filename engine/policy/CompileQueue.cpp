@@ -13,6 +13,15 @@ namespace {
 // The lowest priority: the worker runs when a core would otherwise idle.
 constexpr int BackgroundNice = 19;
 
+// Requests of a lower rank go first (see CompileRequest).
+int rank(const CompileRequest &R) {
+  if (R.Urgent)
+    return 0;
+  if (R.Background)
+    return 3;
+  return R.FromInterpreter ? 1 : 2;
+}
+
 } // namespace
 
 std::unique_ptr<CompileQueue>
@@ -41,9 +50,7 @@ void CompileQueue::push(const CompileRequest &R) {
       return P.Id == R.Id && P.Level <= R.Level;
     });
     auto GoesBefore = [&](const CompileRequest &P) {
-      if (R.Urgent)
-        return !P.Urgent;
-      return !R.Background && P.Background;
+      return rank(R) < rank(P);
     };
     Pending.insert(std::find_if(Pending.begin(), Pending.end(), GoesBefore), R);
     beginWork();

@@ -1,5 +1,6 @@
 // Background compilation: requests run on one worker thread, urgent ones
-// first, background ones last, otherwise in order.
+// first, then those that take a function out of the interpreter, then
+// climbs of compiled code, background ones last; in order within each.
 #pragma once
 
 #include "../core/Tier.h"
@@ -23,6 +24,10 @@ struct CompileRequest {
   // An interpreted loop is running and moves to this code at its next
   // header: it goes before the waiting requests that are not urgent.
   bool Urgent = false;
+  // The function runs in the interpreter until this code comes: about ten
+  // times slower than O0 code, which takes a millisecond or two to make.
+  // It goes before the climbs of compiled code that wait.
+  bool FromInterpreter = false;
   // Better code for a function that already runs compiled code saved by an
   // earlier boot: it pays back over boots, not necessarily in this one, so
   // it must not take a core from the app. It runs after the other requests,

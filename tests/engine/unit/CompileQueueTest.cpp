@@ -90,6 +90,20 @@ TEST(CompileQueue, PrepareRunsFirstThenUrgentRequestsInTheirOrder) {
   EXPECT_EQ(Done, Want);
 }
 
+TEST(CompileQueue, FunctionsLeavingTheInterpreterGoBeforeClimbs) {
+  CompileRequest First2{2, Tier::O0, 100}, First4{4, Tier::O2, 10000};
+  First2.FromInterpreter = First4.FromInterpreter = true;
+  Order Done = runQueued({{1, Tier::O2, 10000},
+                          First2,
+                          {3, Tier::O1, 1000},
+                          {5, Tier::O3, 1, /*Urgent=*/true},
+                          First4},
+                         7);
+  Order Want{{-1, Tier::Interp}, {0, Tier::O0}, {5, Tier::O3}, {2, Tier::O0},
+             {4, Tier::O2},      {1, Tier::O2}, {3, Tier::O1}};
+  EXPECT_EQ(Done, Want);
+}
+
 TEST(CompileQueue, AHigherRequestReplacesTheWaitingOne) {
   Order Done = runQueued({{1, Tier::O0, 100},
                           {2, Tier::O1, 1000},
