@@ -142,6 +142,7 @@ private:
                            const std::vector<int> &Ids);
   void absorbInterpreterProfile(int Id);
   uint64_t callsSoFar(int Id);
+  double callRate(int Id, uint64_t Calls);
   void request(CompileRequest R);
   Expected<void *> interpreterLabelTable(const GlobalVariable &G);
   Expected<Compiler *> compiler();
@@ -192,6 +193,8 @@ private:
   std::unique_ptr<Interpreter> Interp;
   std::vector<bool> Absorbed;  // Interpreter profile already in Prof.
   std::vector<Tier> Requested; // Highest tier asked for, by function.
+  // By function: when it first got hot (engine ms) and its calls then.
+  std::vector<std::optional<std::pair<double, uint64_t>>> FirstHot;
   DenseMap<const GlobalVariable *, std::unique_ptr<uint64_t[]>> LabelTables;
   std::vector<void (*)()> AtExitHandlers; // In registration order.
   std::vector<int> Destructors;           // Ids, the last runs first.
@@ -307,6 +310,7 @@ Error TieredEngine::init() {
   ActiveEngine = this;
   Absorbed.assign(App.Functions.size(), false);
   Requested.assign(App.Functions.size(), Tier::Interp);
+  FirstHot.assign(App.Functions.size(), std::nullopt);
   if (Resume)
     if (Error E = resume(*Resume))
       return E;
@@ -881,6 +885,17 @@ uint64_t TieredEngine::callsSoFar(int Id) {
   return Calls;
 }
 
+// Calls a millisecond since Id first got hot (0 until a millisecond passed).
+double TieredEngine::callRate(int Id, uint64_t Calls) {
+  double Now = millisSince(Started);
+  if (!FirstHot[Id]) {
+    FirstHot[Id] = {Now, Calls};
+    return 0;
+  }
+  double Elapsed = Now - FirstHot[Id]->first;
+  return Elapsed < 1 ? 0 : (Calls - FirstHot[Id]->second) / Elapsed;
+}
+
 void TieredEngine::request(CompileRequest R) {
   Requested[R.Id] = R.Level;
   R.AskedMillis = millisSince(Started);
@@ -895,7 +910,8 @@ void TieredEngine::request(CompileRequest R) {
 // was pending: the step is to the highest one reached.
 void TieredEngine::onHot(int Id) {
   uint64_t Calls = callsSoFar(Id);
-  std::optional<TierPolicy::Step> S = Policy.stepAt(Calls);
+  std::optional<TierPolicy::Step> S =
+      Queue ? Policy.stepAt(Calls, callRate(Id, Calls)) : Policy.stepAt(Calls);
   FunctionCounters &C = Prof->counters(Id);
   C.NextTierAt = S ? S->NextAt : Policy.first();
   if (!S || S->To <= Requested[Id])

@@ -11,6 +11,16 @@ std::optional<TierPolicy::Step> TierPolicy::stepAt(uint64_t Calls) const {
   return std::nullopt;
 }
 
+std::optional<TierPolicy::Step> TierPolicy::stepAt(uint64_t Calls,
+                                                   double CallsPerMilli) const {
+  std::optional<Step> S = stepAt(Calls);
+  uint64_t Last = Thresholds.back();
+  if (S && S->To < Tier::O3 && Kind == PolicyKind::Adaptive &&
+      CallsPerMilli > 0 && (Last - Calls) / CallsPerMilli <= RushMillis)
+    return Step{Tier::O3, UINT64_MAX};
+  return S;
+}
+
 uint64_t TierPolicy::nextAfter(Tier T) const {
   switch (T) {
   case Tier::Interp:

@@ -49,6 +49,16 @@ public:
   // The highest tier whose threshold Calls has reached, and the threshold of
   // the tier after it; none below the first threshold.
   std::optional<Step> stepAt(uint64_t Calls) const;
+  // The same for code that compiles in the background under the adaptive
+  // policy, given the function's call rate since it first got hot: if at
+  // that rate its calls reach the last threshold within RushMillis, it goes
+  // to the last tier at once. A tier in between would serve it for less
+  // than a climb takes in a cold start's busy compile queue (waiting plus
+  // compiling, 2-10 ms each), and its compile would hold up others: in
+  // TinyLlama's start-up the sort's comparison function went O0, O2, O3
+  // within 6 ms. The seed policy keeps to the counts.
+  static constexpr double RushMillis = 20;
+  std::optional<Step> stepAt(uint64_t Calls, double CallsPerMilli) const;
   // The call count at which code of tier T climbs on (UINT64_MAX for the
   // top tiers).
   uint64_t nextAfter(Tier T) const;
