@@ -1426,6 +1426,27 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
 // code: the caller's call, stack arguments and all, goes there unchanged
 // (al, the variadic vector-register count, is set to its bound, 8).
 asm(R"(
+  # The argument registers from a save area at base (rdi..r9 at 0-40,
+  # xmm0..7 at 48-160), and al = 8, the bound of vector registers a variadic
+  # callee may read.
+  .macro gts_load_arg_regs base
+  mov 0(\base), %rdi
+  mov 8(\base), %rsi
+  mov 16(\base), %rdx
+  mov 24(\base), %rcx
+  mov 32(\base), %r8
+  mov 40(\base), %r9
+  movups 48(\base), %xmm0
+  movups 64(\base), %xmm1
+  movups 80(\base), %xmm2
+  movups 96(\base), %xmm3
+  movups 112(\base), %xmm4
+  movups 128(\base), %xmm5
+  movups 144(\base), %xmm6
+  movups 160(\base), %xmm7
+  mov $8, %eax
+  .endm
+
   .pushsection .text
   .globl gts_interp_va_thunk
   .type gts_interp_va_thunk, @function
@@ -1462,21 +1483,7 @@ gts_interp_va_thunk:
   ret
 1:
   mov %rax, %r11
-  mov 0(%rsp), %rdi
-  mov 8(%rsp), %rsi
-  mov 16(%rsp), %rdx
-  mov 24(%rsp), %rcx
-  mov 32(%rsp), %r8
-  mov 40(%rsp), %r9
-  movaps 48(%rsp), %xmm0
-  movaps 64(%rsp), %xmm1
-  movaps 80(%rsp), %xmm2
-  movaps 96(%rsp), %xmm3
-  movaps 112(%rsp), %xmm4
-  movaps 128(%rsp), %xmm5
-  movaps 144(%rsp), %xmm6
-  movaps 160(%rsp), %xmm7
-  mov $8, %eax
+  gts_load_arg_regs %rsp
   leave
   jmp *%r11
   .size gts_interp_va_thunk, .-gts_interp_va_thunk
@@ -1499,21 +1506,7 @@ gts_interp_reg_call:
   mov %rsp, %rdi
   mov %rdx, %rsi
   rep movsb
-  movups 48(%r12), %xmm0
-  movups 64(%r12), %xmm1
-  movups 80(%r12), %xmm2
-  movups 96(%r12), %xmm3
-  movups 112(%r12), %xmm4
-  movups 128(%r12), %xmm5
-  movups 144(%r12), %xmm6
-  movups 160(%r12), %xmm7
-  mov 0(%r12), %rdi
-  mov 8(%r12), %rsi
-  mov 16(%r12), %rdx
-  mov 24(%r12), %rcx
-  mov 32(%r12), %r8
-  mov 40(%r12), %r9
-  mov $8, %eax
+  gts_load_arg_regs %r12
   call *%r11
   mov %rax, 0(%rbx)
   mov %rdx, 8(%rbx)
