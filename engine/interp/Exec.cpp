@@ -772,9 +772,12 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   }
   if (G) {
     void *S = I.Env.slots[G->Id].load(std::memory_order_acquire);
-    if (S == G->Closure && runsInterpreted(I, *G))
-      return callInterp(I, *G, CS, Fp);
-    Target = I.Env.slots[G->Id].load(std::memory_order_acquire);
+    if (S == G->Closure) {
+      if (runsInterpreted(I, *G))
+        return callInterp(I, *G, CS, Fp);
+      S = I.Env.slots[G->Id].load(std::memory_order_acquire); // compiled now
+    }
+    Target = S;
   }
   callNative(CS, Target, Fp);
 }

@@ -340,10 +340,9 @@ void Interpreter::adoptEntry(Function &F, void *Code) {
 }
 
 Error Interpreter::canRun(Function &F) {
-  FuncState &S = P->state(F);
-  if (Error E = P->translate(S))
+  if (Error E = P->translate(P->state(F)))
     return E;
-  return P->prepareSignature(S);
+  return canEnter(F);
 }
 
 Error Interpreter::canEnter(Function &F) {

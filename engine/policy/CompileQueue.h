@@ -24,7 +24,7 @@ struct CompileRequest {
   // An interpreted loop is running and moves to this code at its next
   // header: it goes before the waiting requests that are not urgent.
   bool Urgent = false;
-  // The function runs in the interpreter until this code comes: about ten
+  // The function runs in the interpreter until this code comes: several
   // times slower than O0 code, which takes a millisecond or two to make.
   // It goes before the climbs of compiled code that wait.
   bool FromInterpreter = false;
