@@ -1,6 +1,8 @@
-// Spins in one named function for 400 ms of wall time, for the kernel's
+// Spins in one named function for 1.6 s of wall time, for the kernel's
 // sampling profiler (qemu_profile): most samples must land in
-// spin_for_profile.
+// spin_for_profile. Long enough that the program's two system calls
+// (printf's fstat and write) stay a minority of the samples where kernel
+// code runs emulated and slow (kvm-pvm under load: about 0.9 s each).
 #include <stdio.h>
 #include <time.h>
 
@@ -20,6 +22,6 @@ __attribute__((noinline)) unsigned long spin_for_profile(double ms) {
 }
 
 int main(void) {
-  printf("spin: %lx\n", spin_for_profile(400));
+  printf("spin: %lx\n", spin_for_profile(1600));
   return 0;
 }
