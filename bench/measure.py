@@ -6,6 +6,9 @@ process and all its threads, from wait4's rusage: exact per child, not the
 10 ms ticks of os.times()), the time until its first byte on stdout (time to
 first token for an app that flushes each token), its stdout and exit status.
 
+tinyllama_15m(build, steps) is the argument list of TinyLlama's greedy run
+on the generated 15M-shaped checkpoint that the TinyLlama scripts time.
+
 busy_core() is a context manager that keeps one core spinning, for the
 loaded-machine mode.
 """
@@ -23,6 +26,17 @@ class Result:
     def __init__(self, wall, cpu, first, out, err, rc):
         self.wall, self.cpu, self.first = wall, cpu, first
         self.out, self.err, self.rc = out, err, rc
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tinyllama_15m(build, steps):
+    return [os.path.join(build, "apps", "tinyllama", "models",
+                         "stories15M_shape.bin"), "-z",
+            os.path.join(REPO, "apps", "tinyllama", "models",
+                         "tokenizer.bin"),
+            "-t", "0", "-n", str(steps), "-i", "Once upon a time"]
 
 
 def run(cmd):

@@ -54,9 +54,7 @@ def main():
     app = os.path.join(a.build, "apps", "tinyllama")
     gts = os.path.join(a.build, "engine", "gts")
     bc = os.path.join(app, "tinyllama.bc")
-    model = [os.path.join(app, "models", "stories15M_shape.bin"), "-z",
-             os.path.join(REPO, "apps", "tinyllama", "models", "tokenizer.bin"),
-             "-t", "0", "-n", str(a.steps), "-i", "Once upon a time"]
+    model = measure.tinyllama_15m(a.build, a.steps)
     native = [os.path.join(app, "tinyllama")] + model
     rows = {n: [] for n in range(1, a.boots + 1)}
     nat = []

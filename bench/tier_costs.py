@@ -94,10 +94,7 @@ def main():
     ap.add_argument("--steps", type=int, default=256)
     a = ap.parse_args()
     app = os.path.join(a.build, "apps", "tinyllama")
-    args = [os.path.join(app, "models", "stories15M_shape.bin"), "-z",
-            os.path.join(REPO, "apps", "tinyllama", "models",
-                         "tokenizer.bin"),
-            "-t", "0", "-n", str(a.steps), "-i", "Once upon a time"]
+    args = measure.tinyllama_15m(a.build, a.steps)
     expected = check([os.path.join(app, "tinyllama")] + args).out
     with tempfile.TemporaryDirectory() as tmp:
         raw, ir = os.path.join(tmp, "app.bc"), os.path.join(tmp, "app.m2r.bc")

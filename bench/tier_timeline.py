@@ -40,10 +40,7 @@ def main():
     ap.add_argument("--steps", type=int, default=1)
     a = ap.parse_args()
     app = os.path.join(a.build, "apps", "tinyllama")
-    model = [os.path.join(app, "models", "stories15M_shape.bin"), "-z",
-             os.path.join(REPO, "apps", "tinyllama", "models",
-                          "tokenizer.bin"),
-             "-t", "0", "-n", str(a.steps), "-i", "Once upon a time"]
+    model = measure.tinyllama_15m(a.build, a.steps)
     gts = [os.path.join(a.build, "engine", "gts"), "run",
            os.path.join(app, "tinyllama.bc"), "--trace-tiers", "--stats",
            "--"] + model
