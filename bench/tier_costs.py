@@ -4,8 +4,9 @@ with LLVM's own tools: the design space of the engine's tiers.
 
 TinyLlama's C source goes to IR as the engine receives it (clang-19 -O0
 without optnone, then mem2reg, as ir/Prepare.cpp does). For each pipeline,
-an IR optimization level (opt-19) and a code generator level (llc-19: -O0 is
-fast instruction selection and register allocation):
+an IR optimization level (opt-19) and code generator options (llc-19: -O0 is
+fast instruction selection and register allocation, -optimize-regalloc
+swaps the latter for the greedy allocator, as the engine's O0 tier does):
 - compile cost of one function (--function, default matmul, the loop nest a
   cold start needs first): CPU ms of opt + llc on a module holding the
   function COPIES+1 times, minus the same with it once, divided by COPIES
@@ -31,13 +32,16 @@ import measure  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE = os.path.join(REPO, "apps", "tinyllama", "tinyllama.c")
-# (row, opt-19 arguments, llc-19 level)
+# (row, opt-19 arguments, llc-19 arguments)
 PIPELINES = [
-    ("O0 tier: mem2reg IR, fast code generator", ["-passes=verify"], "-O0"),
-    ("opt -O1, fast code generator", ["-O1"], "-O0"),
-    ("opt -O3, fast code generator", ["-O3"], "-O0"),
-    ("O1 tier: opt -O1, llc -O1", ["-O1"], "-O1"),
-    ("O3 tier: opt -O3, llc -O3", ["-O3"], "-O3"),
+    ("O0 tier to round 7: mem2reg IR, fast code generator", ["-passes=mem2reg"],
+     ["-O0"]),
+    ("O0 tier: mem2reg IR, llc -O0 -optimize-regalloc", ["-passes=mem2reg"],
+     ["-O0", "-optimize-regalloc"]),
+    ("opt -O1, fast code generator", ["-O1"], ["-O0"]),
+    ("opt -O3, fast code generator", ["-O3"], ["-O0"]),
+    ("O1 tier: opt -O1, llc -O1", ["-O1"], ["-O1"]),
+    ("O3 tier: opt -O3, llc -O3", ["-O3"], ["-O3"]),
 ]
 
 
@@ -68,8 +72,8 @@ def compile_ms(tmp, ll, opt, llc, runs):
     with open(src, "w") as f:
         f.write(ll)
     t_opt = cpu_ms(["opt-19"] + opt + [src, "-o", mid], runs)
-    t_llc = cpu_ms(["llc-19", llc, "-filetype=obj", mid, "-o", os.devnull],
-                   runs)
+    t_llc = cpu_ms(["llc-19"] + llc +
+                   ["-filetype=obj", mid, "-o", os.devnull], runs)
     return t_opt + t_llc
 
 
@@ -113,8 +117,9 @@ def main():
                               llc, a.runs)
             binary = os.path.join(tmp, "app_" + str(len(rows)))
             check(["opt-19"] + opt + [ir, "-o", binary + ".bc"])
-            check(["llc-19", llc, "-filetype=obj", "--relocation-model=pic",
-                   binary + ".bc", "-o", binary + ".o"])
+            check(["llc-19"] + llc + ["-filetype=obj",
+                                      "--relocation-model=pic",
+                                      binary + ".bc", "-o", binary + ".o"])
             check(["clang-19", binary + ".o", "-lm", "-o", binary])
             rows.append((name, (many - once) / a.copies,
                          tok_per_s(binary, args, a.runs, expected)))
