@@ -158,6 +158,18 @@ void emitLoopTransfer(Function &F, BasicBlock &H, int Id, Function &Entry) {
   SmallPtrSet<const BasicBlock *, 8> Headers;
   for (auto &E : Edges)
     Headers.insert(E.second);
+  // Between H's visits the count lives in a local, which mem2reg keeps in a
+  // register at O0 too: the unit's counter is written at H and at the exits.
+  // (An add to the counter in memory at each inner iteration tied an O0
+  // inner loop to store-to-load forwarding.)
+  B.SetInsertPoint(&*F.getEntryBlock().getFirstInsertionPt());
+  AllocaInst *Local = B.CreateAlloca(I64, nullptr, "backedges");
+  B.CreateStore(B.CreateLoad(I64, Count), Local);
+  for (BasicBlock &BB : F)
+    if (auto *R = dyn_cast<ReturnInst>(BB.getTerminator())) {
+      B.SetInsertPoint(R);
+      B.CreateStore(B.CreateLoad(I64, Local), Count);
+    }
   // At each loop header (entries from outside the loop count too: a loop
   // entered often is hot as well).
   Instruction *At = &*H.getFirstInsertionPt(); // the tick goes before it
@@ -165,13 +177,14 @@ void emitLoopTransfer(Function &F, BasicBlock &H, int Id, Function &Entry) {
     if (!Headers.contains(&BB))
       continue;
     B.SetInsertPoint(&*BB.getFirstInsertionPt());
-    Value *Next = B.CreateAdd(B.CreateLoad(I64, Count), B.getInt64(1));
-    Instruction *Store = B.CreateStore(Next, Count);
+    Value *Next = B.CreateAdd(B.CreateLoad(I64, Local), B.getInt64(1));
+    Instruction *Store = B.CreateStore(Next, Local);
     if (&BB == &H)
       At = Store->getNextNode();
   }
   B.SetInsertPoint(At);
-  Value *N = B.CreateLoad(I64, Count);
+  Value *N = B.CreateLoad(I64, Local);
+  B.CreateStore(N, Count);
   Value *Due = B.CreateICmpUGE(N, B.CreateLoad(I64, NextTick));
   Instruction *Then = SplitBlockAndInsertIfThen(Due, At, false, unlikely(C));
   IRBuilder<> TB(Then);
