@@ -153,8 +153,8 @@ void Compiler::optimize(Module &M, Tier Level, TargetMachine &TM) {
   // Locals can still live in stack slots here: clang -O0's (in a pinned run,
   // nothing was prepared for the interpreter) and the loop header phis that
   // the outliner demoted. mem2reg makes them values again, which the greedy
-  // allocator keeps in registers (useGreedyRegAllocAtO0). TinyLlama's O0
-  // code: 4x faster, within 10% of O3's (bench/tier_costs.py).
+  // allocator keeps in registers (useGreedyRegAllocAtO0). TinyLlama pinned
+  // at O0: 4x faster, within 10% of O3 (bench/tinyllama.py).
   ModulePassManager MPM = PB.buildO0DefaultPipeline(OptimizationLevel::O0);
   MPM.addPass(createModuleToFunctionPassAdaptor(PromotePass()));
   MPM.run(M, MAM);
