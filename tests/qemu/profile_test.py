@@ -37,7 +37,8 @@ def main():
         if "profile: sampling at 1000 Hz" not in console or not m:
             failures.append("no sampler report on the console")
         elif int(m.group(1)) < 100:
-            failures.append("only %s samples in 1.6 s at 1000 Hz" % m.group(1))
+            failures.append("only %s samples in a spin of 1.6 s or more at "
+                            "1000 Hz" % m.group(1))
         table = subprocess.run(
             [sys.executable, os.path.join(ROOT, "scripts", "guest_profile.py"),
              log, "--gts", a.program, "--kernel", a.kernel, "--top", "5"],
