@@ -39,8 +39,8 @@ def loops(insns):
     """Each backward jump's body: the instructions from target to jump."""
     for addr, op, args in insns:
         t = TARGET.match(args)
-        if JUMP.match(op) and t and int(t.group(1), 16) <= addr:
-            start = int(t.group(1), 16)
+        start = int(t.group(1), 16) if t and JUMP.match(op) else None
+        if start is not None and start <= addr:
             yield [i for i in insns if start <= i[0] <= addr]
 
 
