@@ -1,4 +1,5 @@
 #include "Engine.h"
+#include "EarlyCompiles.h"
 
 #include "../interp/Interpreter.h"
 #include "../jit/DataImage.h"
@@ -230,6 +231,8 @@ const StringMap<void *> &appSymbols() {
 // compile thread.
 Expected<Compiler *> TieredEngine::compiler() {
   std::lock_guard<std::mutex> G(CompMade);
+  if (!Comp && Opts.Early)
+    Comp = Opts.Early->takeCompiler();
   if (!Comp) {
     auto C = Compiler::create(Opts.Cpu, App.M->getDataLayout());
     if (!C)
@@ -329,18 +332,25 @@ Error TieredEngine::init() {
 // compiler's copy of the app meanwhile; a resumed boot may compile nothing.
 void TieredEngine::startCompileThread() {
   std::function<void()> Prepare;
+  bool Warmed = Opts.Early && Opts.Early->Queue;
   if (!Opts.Resume)
-    Prepare = [this] {
+    Prepare = [this, Warmed] {
       // The first compiles fill about 3 MiB of this thread's fresh arena.
-      pretouchHeap(4);
+      if (!Warmed)
+        pretouchHeap(4);
       std::lock_guard<std::mutex> G(CompileLock);
       // An error here is reported by the first compilation, which tries
       // again.
       consumeError(compiler().takeError());
       consumeError(ensureCompileModule());
     };
-  Queue = CompileQueue::start([this](const CompileRequest &R) { tierUp(R); },
-                              std::move(Prepare));
+  auto Compile = [this](const CompileRequest &R) { tierUp(R); };
+  if (Warmed) {
+    Queue = std::move(Opts.Early->Queue);
+    Queue->serve(std::move(Compile), std::move(Prepare));
+  } else {
+    Queue = CompileQueue::start(std::move(Compile), std::move(Prepare));
+  }
   if (!Queue)
     errs() << "gts: no compile thread (cannot start threads): compiling "
               "in place, as with --sync-compile\n";

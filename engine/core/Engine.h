@@ -29,6 +29,14 @@ struct RunSummary {
 };
 
 class Engine;
+class EarlyCompiles;
+
+// Starts the compile thread before the app is read: while the app's thread
+// reads and prepares the app, it makes the compiler and warms it up (its
+// heap, the code generator's set-up and code pages), which the first
+// compiles of a cold run would otherwise wait for. Engine::create takes it
+// over (EngineOptions::Early). Null when no thread can be started.
+std::shared_ptr<EarlyCompiles> startEarlyCompiles(CpuMode Cpu);
 
 struct EngineOptions {
   // Run every function in this tier only (no tier-ups); unset: tiered, every
@@ -45,6 +53,9 @@ struct EngineOptions {
   // Compile on the app's thread, in place (deterministic).
   bool SyncCompile = false;
   CpuMode Cpu = CpuMode::Baseline;
+  // A compile thread started before the app was read, for this Cpu: a
+  // tiered run that compiles in the background takes it and its compiler.
+  std::shared_ptr<EarlyCompiles> Early;
   // Keep counting calls in the top tiers (O3, Os, Oz), which by default
   // carry no instrumentation.
   bool ProfileTopTier = false;

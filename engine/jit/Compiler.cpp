@@ -2,6 +2,7 @@
 
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/PassManager.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -158,6 +159,39 @@ void Compiler::optimize(Module &M, Tier Level, TargetMachine &TM) {
   ModulePassManager MPM = PB.buildO0DefaultPipeline(OptimizationLevel::O0);
   MPM.addPass(createModuleToFunctionPassAdaptor(PromotePass()));
   MPM.run(M, MAM);
+}
+
+// int sum(int *p, int n) { int s = 0; for (int i = 0; i != n; ++i) s += p[i];
+// return s; }: a loop, so that the register allocator's passes run too.
+Error Compiler::warmUp() {
+  LLVMContext Ctx;
+  Module M("warm-up", Ctx);
+  IRBuilder<> B(Ctx);
+  Type *I32 = B.getInt32Ty();
+  auto *F = Function::Create(FunctionType::get(I32, {B.getPtrTy(), I32}, false),
+                             GlobalValue::ExternalLinkage, "sum", M);
+  auto *Entry = BasicBlock::Create(Ctx, "entry", F);
+  auto *Loop = BasicBlock::Create(Ctx, "loop", F);
+  auto *Exit = BasicBlock::Create(Ctx, "exit", F);
+  B.SetInsertPoint(Entry);
+  B.CreateCondBr(B.CreateICmpEQ(F->getArg(1), B.getInt32(0)), Exit, Loop);
+  B.SetInsertPoint(Loop);
+  PHINode *I = B.CreatePHI(I32, 2);
+  PHINode *Sum = B.CreatePHI(I32, 2);
+  Value *Elt = B.CreateLoad(I32, B.CreateGEP(I32, F->getArg(0), I));
+  Value *NewSum = B.CreateAdd(Sum, Elt);
+  Value *Next = B.CreateAdd(I, B.getInt32(1));
+  B.CreateCondBr(B.CreateICmpEQ(Next, F->getArg(1)), Exit, Loop);
+  I->addIncoming(B.getInt32(0), Entry);
+  I->addIncoming(Next, Loop);
+  Sum->addIncoming(B.getInt32(0), Entry);
+  Sum->addIncoming(NewSum, Loop);
+  B.SetInsertPoint(Exit);
+  PHINode *Result = B.CreatePHI(I32, 2);
+  Result->addIncoming(B.getInt32(0), Entry);
+  Result->addIncoming(NewSum, Loop);
+  B.CreateRet(Result);
+  return compile(M, Tier::O0, "warm-up").takeError();
 }
 
 Expected<std::unique_ptr<MemoryBuffer>> Compiler::compile(Module &M, Tier Level,

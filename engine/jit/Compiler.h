@@ -36,6 +36,11 @@ public:
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
   compile(llvm::Module &M, Tier Level, llvm::StringRef Name);
 
+  // Compiles a small loop at O0 and drops its code: the first compile in a
+  // process sets up the code generator (its subtarget and tables, its code
+  // pages), about 2 ms that this moves off the first real request.
+  llvm::Error warmUp();
+
   // While set, compiles fail with "compile cancelled", the one in progress
   // too: it skips its remaining optional passes (as -opt-bisect-limit does)
   // and its code is dropped. For a process about to exit, so that it does

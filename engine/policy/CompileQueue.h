@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <pthread.h>
+#include <sched.h>
 #include <vector>
 
 namespace gts {
@@ -46,6 +47,15 @@ public:
   static std::unique_ptr<CompileQueue>
   start(std::function<void(const CompileRequest &)> Compile,
         std::function<void()> Prepare = {});
+  // A worker started before there is anything to compile: it runs Warm,
+  // then waits for serve().
+  static std::unique_ptr<CompileQueue> startEarly(std::function<void()> Warm);
+  // How many CPUs this thread may run on (1 if unknown).
+  static int allowedCpus();
+  // Once only, before the first push: the worker runs Prepare (if any), then
+  // takes requests.
+  void serve(std::function<void(const CompileRequest &)> Compile,
+             std::function<void()> Prepare = {});
   ~CompileQueue() { stop(); }
 
   void push(const CompileRequest &R);
@@ -64,15 +74,15 @@ public:
 
 private:
   using Clock = std::chrono::steady_clock;
-  CompileQueue(std::function<void(const CompileRequest &)> Compile,
-               std::function<void()> Prepare)
-      : Compile(std::move(Compile)), Prepare(std::move(Prepare)) {}
+  explicit CompileQueue(std::function<void()> Warm) : Warm(std::move(Warm)) {}
   static void *workerMain(void *Self);
   void work();
   void beginWork();
   void endWorkIfIdle();
   void setNice(bool Background);
 
+  std::function<void()> Warm;
+  // Set by serve(), under Lock.
   std::function<void(const CompileRequest &)> Compile;
   std::function<void()> Prepare;
   std::deque<CompileRequest> Pending;
@@ -81,6 +91,10 @@ private:
   bool Stopping = false;
   bool Joined = false;
   pthread_t Worker;
+  // The CPUs the worker may use once prepared; until then it keeps off the
+  // CPU of the thread that started it (Restricted).
+  cpu_set_t Allowed;
+  bool Restricted = false;
   // Under Lock: the wall time with work, and whether there is work now.
   Clock::duration WorkTime{};
   std::optional<Clock::time_point> WorkSince;

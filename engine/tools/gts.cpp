@@ -8,6 +8,7 @@
 //              [--file SRC[:DEST]]... [--boot-files DIR]
 //
 // Exit status: the app's own, or one of ExitCode below when gts cannot run it.
+#include "../core/EarlyCompiles.h"
 #include "../core/Engine.h"
 #include "../export/Export.h"
 #include "../ir/Prepare.h"
@@ -187,15 +188,22 @@ struct {
   double Created = 0; // the engine set up: the app's main runs next
 } Startup;
 
+// The compile thread of a cold tiered run, started before the app is read
+// (the engine owns it; --stats reports its warm-up).
+const EarlyCompiles *EarlyThread = nullptr;
+
 double millisSince(std::chrono::steady_clock::time_point T) {
   return std::chrono::duration<double, std::milli>(
              std::chrono::steady_clock::now() - T)
       .count();
 }
 
+// No static destructors: the compile thread may be compiling (it starts
+// before the app is read, startCompilingEarly).
 [[noreturn]] void fail(int Code, const Twine &Msg) {
   errs() << "gts: error: " << Msg << "\n";
-  std::exit(Code);
+  std::fflush(nullptr);
+  std::_Exit(Code);
 }
 
 std::array<uint64_t, 4> parseThresholds(StringRef S) {
@@ -357,6 +365,12 @@ void printStartup() {
     errs() << "no output on stdout\n";
   else
     errs() << format("first output at %.1f ms\n", First);
+  if (auto Warmed = EarlyThread ? EarlyThread->warmedAt() : std::nullopt)
+    errs() << format(
+        "gts: compile thread: started before reading the app, "
+        "warmed up at %.1f ms\n",
+        std::chrono::duration<double, std::milli>(*Warmed - ProcessStart)
+            .count());
 }
 
 // The boot being run with --state.
@@ -488,6 +502,13 @@ std::array<uint32_t, NumTiers> tiersOf(const Snapshot &S) {
   return PerTier;
 }
 
+void startCompilingEarly(EngineOptions &Opts) {
+  if (Opts.Pinned || Opts.SyncCompile || Opts.Early)
+    return;
+  Opts.Early = startEarlyCompiles(Opts.Cpu);
+  EarlyThread = Opts.Early.get();
+}
+
 PreparedModule loadApp(const EngineOptions &Opts) {
   auto App = loadAndPrepare(Input, Engine::usesInterpreter(Opts),
                             /*OutlineLoops=*/!Opts.Pinned);
@@ -513,6 +534,8 @@ std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
         ThisBoot.Dir->nextValid(&ThisBoot.Config, errs());
     double ReadMillis = millisSince(ReadStart);
     auto Start = std::chrono::steady_clock::now();
+    if (!L)
+      startCompilingEarly(Opts);
     // A valid snapshot matched the app's bytes (its hash) and this build:
     // the app it prepared is this one's.
     Expected<PreparedModule> App =
@@ -720,6 +743,7 @@ int main(int argc, char **argv) {
 
   std::unique_ptr<Engine> E;
   if (State.empty()) {
+    startCompilingEarly(Opts);
     PreparedModule App = loadApp(Opts);
     Startup.Loaded = millisSince(ProcessStart);
     auto Created = Engine::create(std::move(App), Opts);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <sched.h>
 #include <sys/resource.h>
 #include <thread>
 #include <time.h>
@@ -220,4 +221,64 @@ TEST(CompileQueue, StopShowsTheRequestInProgress) {
   ASSERT_EQ(Left.size(), 1u);
   EXPECT_EQ(Left[0].Id, 8);
   EXPECT_EQ(Rec.Done, (Order{{7, Tier::O2}}));
+}
+
+namespace {
+
+int cpusAllowed() {
+  cpu_set_t Set;
+  return sched_getaffinity(0, sizeof Set, &Set) == 0 ? CPU_COUNT(&Set) : 0;
+}
+
+} // namespace
+
+// An early worker warms up before it has anything to compile; serve() then
+// gives it the compile function, which runs after Prepare.
+TEST(CompileQueue, AnEarlyWorkerWarmsUpThenServes) {
+  Recorder Rec;
+  Rec.release();
+  std::mutex Lock;
+  bool Warmed = false;
+  auto Q = CompileQueue::startEarly([&] {
+    std::lock_guard<std::mutex> G(Lock);
+    Warmed = true;
+  });
+  ASSERT_TRUE(Q);
+  Q->serve([&](const CompileRequest &R) { Rec.compile(R); },
+           [&] { Rec.prepare(); });
+  Q->push({7, Tier::O0, 100});
+  Rec.waitDone(2);
+  EXPECT_TRUE(Q->stop().empty());
+  std::lock_guard<std::mutex> G(Lock);
+  EXPECT_TRUE(Warmed);
+  EXPECT_EQ(Rec.Done, (Order{{-1, Tier::Interp}, {7, Tier::O0}}));
+}
+
+// One that is never served stops all the same: nothing compiled.
+TEST(CompileQueue, AnEarlyWorkerNeverServedStops) {
+  auto Q = CompileQueue::startEarly([] {});
+  ASSERT_TRUE(Q);
+  EXPECT_TRUE(Q->stop().empty());
+}
+
+// While it warms up, the worker keeps off the CPU of the thread that
+// started it (when there is another); once it serves, it may use them all.
+TEST(CompileQueue, AnEarlyWorkerWarmsUpOnAnotherCpu) {
+  int All = cpusAllowed();
+  ASSERT_GT(All, 0);
+  EXPECT_EQ(CompileQueue::allowedCpus(), All);
+  int DuringWarm = 0, DuringCompile = 0;
+  Recorder Rec;
+  Rec.release();
+  auto Q = CompileQueue::startEarly([&] { DuringWarm = cpusAllowed(); });
+  ASSERT_TRUE(Q);
+  Q->serve([&](const CompileRequest &R) {
+    DuringCompile = cpusAllowed();
+    Rec.compile(R);
+  });
+  Q->push({1, Tier::O0, 100});
+  Rec.waitDone(1);
+  Q->stop();
+  EXPECT_EQ(DuringWarm, All > 1 ? All - 1 : All);
+  EXPECT_EQ(DuringCompile, All);
 }
