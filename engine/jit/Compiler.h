@@ -56,15 +56,16 @@ private:
   llvm::Expected<llvm::TargetMachine *> machineFor(Tier Level);
   llvm::Error checkNotCancelled() const;
 
-  // The code generator's passes ask it whether to run (Pass::skipFunction).
-  struct CancelGate : llvm::OptPassGate {
-    explicit CancelGate(const std::atomic<bool> &Cancelled)
-        : Cancelled(Cancelled) {}
-    bool shouldRunPass(llvm::StringRef, llvm::StringRef) override {
-      return !Cancelled;
-    }
-    bool isEnabled() const override { return Cancelled; }
+  // The code generator's optional passes ask it whether to run
+  // (Pass::skipFunction): none once cancelled, and at O0 not the machine
+  // scheduler (AtO0).
+  struct PassGate : llvm::OptPassGate {
+    PassGate(const std::atomic<bool> &Cancelled, bool AtO0)
+        : Cancelled(Cancelled), AtO0(AtO0) {}
+    bool shouldRunPass(llvm::StringRef Pass, llvm::StringRef) override;
+    bool isEnabled() const override { return AtO0 || Cancelled; }
     const std::atomic<bool> &Cancelled;
+    const bool AtO0;
   };
 
   llvm::Triple TT;
@@ -76,7 +77,7 @@ private:
   CpuMode Mode;
   std::string TuneCPU;
   std::atomic<bool> Cancelled = false;
-  CancelGate Gate{Cancelled};
+  PassGate Gate{Cancelled, false}, GateAtO0{Cancelled, true};
 };
 
 } // namespace gts

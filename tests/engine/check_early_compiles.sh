@@ -2,9 +2,10 @@
 # check_early_compiles.sh GTS hot.bc OUTDIR
 # A cold tiered run starts its compile thread before reading the app, on a
 # CPU other than the app's when there is one: --stats says when it had
-# warmed up, and the run tiers up as before. With one CPU, or compiling in
-# place, there is no such thread (and the same output). An app that does not read ends with its
-# one-line error and exit code while that thread warms up.
+# warmed up (the tiered tests compile on it). With one CPU, or compiling in
+# place, there is no such thread; the output is the same. An app that does
+# not read ends with its one-line error and exit code while that thread
+# warms up.
 set -eu
 gts=$1 bc=$2 out=$3
 mkdir -p "$out"
@@ -12,19 +13,16 @@ cpus=$(nproc)
 [ "$cpus" -ge 2 ] || { echo "needs 2 CPUs, this machine has $cpus"; exit 1; }
 warm='^gts: compile thread: started before reading the app, warmed up at [0-9.]+ ms$'
 
-"$gts" run "$bc" --stats --loop-threshold=1000000000 >"$out/stdout" \
-  2>"$out/stats"
+"$gts" run "$bc" --stats >"$out/stdout" 2>"$out/stats"
 cat "$out/stats"
 grep -Eq "$warm" "$out/stats"
-grep -Eq '^step +[0-9]+ .* O0@100' "$out/stats"
 "$gts" run "$bc" --tier=O3 >"$out/expected"
 cmp "$out/stdout" "$out/expected"
 echo "cold tiered run: warmed up early, same output"
 
 "$gts" run "$bc" --stats --sync-compile 2>"$out/sync" >/dev/null
 ! grep -Eq "$warm" "$out/sync"
-taskset -c 0 "$gts" run "$bc" --stats --loop-threshold=1000000000 \
-  >"$out/one.stdout" 2>"$out/one"
+taskset -c 0 "$gts" run "$bc" --stats >"$out/one.stdout" 2>"$out/one"
 ! grep -Eq "$warm" "$out/one"
 cmp "$out/one.stdout" "$out/expected"
 echo "in place or on one CPU: no early thread"
