@@ -202,6 +202,7 @@ double millisSince(std::chrono::steady_clock::time_point T) {
 // before the app is read, startCompilingEarly).
 [[noreturn]] void fail(int Code, const Twine &Msg) {
   errs() << "gts: error: " << Msg << "\n";
+  outs().flush();
   std::fflush(nullptr);
   std::_Exit(Code);
 }
