@@ -52,13 +52,16 @@ CompileQueue::startEarly(std::function<void()> Warm) {
   pthread_attr_t Attr;
   if (pthread_attr_init(&Attr) != 0)
     return nullptr;
-  int Here = sched_getcpu();
+  // One CPU (our kernel, which has no getcpu): nowhere else to go.
   if (sched_getaffinity(0, sizeof Q->Allowed, &Q->Allowed) == 0 &&
-      CPU_COUNT(&Q->Allowed) > 1 && Here >= 0 && CPU_ISSET(Here, &Q->Allowed)) {
-    cpu_set_t Elsewhere = Q->Allowed;
-    CPU_CLR(Here, &Elsewhere);
-    Q->Restricted =
-        pthread_attr_setaffinity_np(&Attr, sizeof Elsewhere, &Elsewhere) == 0;
+      CPU_COUNT(&Q->Allowed) > 1) {
+    int Here = sched_getcpu();
+    if (Here >= 0 && CPU_ISSET(Here, &Q->Allowed)) {
+      cpu_set_t Elsewhere = Q->Allowed;
+      CPU_CLR(Here, &Elsewhere);
+      Q->Restricted =
+          pthread_attr_setaffinity_np(&Attr, sizeof Elsewhere, &Elsewhere) == 0;
+    }
   }
   // pthread_create reports failure; std::thread would throw.
   int Failed = pthread_create(&Q->Worker, &Attr, workerMain, Q.get());
