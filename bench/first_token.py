@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Every run's time to the first token, native and cold tiered `gts run`,
+paired (native then gts, --runs times), TinyLlama on the 15M-shaped
+checkpoint: the spread of single cold starts, which a median hides. Every
+run's output must equal the native build's of the same pair.
+
+  bench/first_token.py --build build [--runs 7] [--steps 8]
+"""
+import argparse
+import os
+import statistics
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import measure  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELS = os.path.join(os.path.dirname(REPO), "shared", "models")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(REPO, "build"))
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--steps", type=int, default=8)
+    args = ap.parse_args()
+    app = os.path.join(args.build, "apps", "tinyllama")
+    flags = [os.path.join(app, "models", "stories15M_shape.bin"), "-z",
+             os.path.join(MODELS, "tokenizer.bin"), "-t", "0", "-n",
+             str(args.steps), "-i", "Once upon a time"]
+    native = [os.path.join(app, "tinyllama")] + flags
+    gts = [os.path.join(args.build, "engine", "gts"), "run",
+           os.path.join(app, "tinyllama.bc"), "--"] + flags
+    firsts = {"native -O3": [], "gts (tiered, cold)": []}
+    for _ in range(args.runs):
+        want = None
+        for name, cmd in zip(firsts, (native, gts)):
+            r = measure.run(cmd)
+            if r.rc != 0:
+                sys.exit(f"exit {r.rc}: {' '.join(cmd)}\n{r.err.decode()}")
+            if want is not None and r.out != want:
+                sys.exit("output differs from the native build: "
+                         + " ".join(cmd))
+            want = r.out
+            firsts[name].append(r.first * 1000)
+    base = statistics.median(firsts["native -O3"])
+    print(f"first token, ms, {args.runs} paired cold runs, "
+          f"{args.steps} steps, greedy")
+    print()
+    print("| run | median | vs native | every run |")
+    print("|---|---|---|---|")
+    for name, ms in firsts.items():
+        med = statistics.median(ms)
+        print(f"| {name} | {med:.1f} | {med / base:.2f}x | "
+              + " ".join(f"{x:.1f}" for x in ms) + " |")
+
+
+if __name__ == "__main__":
+    main()
