@@ -202,6 +202,16 @@ private:
 };
 
 extern "C" void gtsHot(int Id) { ActiveEngine->onHot(Id); }
+// A sampled call of compiled code (jit/Instrument.cpp): its start, and its
+// end with the start.
+extern "C" uint64_t gtsCycles() { return __rdtsc(); }
+extern "C" void gtsTimeCall(FunctionCounters *C, uint64_t Start) {
+  uint64_t D = __rdtsc() - Start;
+  C->Cycles += D;
+  ++C->TimedCalls;
+  C->MinCycles = std::min(C->MinCycles, D);
+  C->MaxCycles = std::max(C->MaxCycles, D);
+}
 extern "C" bool gtsLoopTick(int Id, void *Body, uint64_t BackEdges) {
   return ActiveEngine->onLoopTick(Id, Body, BackEdges);
 }
@@ -301,6 +311,8 @@ Error TieredEngine::init() {
       Symbols.erase(GV.getName());
   Symbols["__gts_counters"] = Prof->counters();
   Symbols["__gts_hot"] = reinterpret_cast<void *>(&gtsHot);
+  Symbols["__gts_cycles"] = reinterpret_cast<void *>(&gtsCycles);
+  Symbols["__gts_time_call"] = reinterpret_cast<void *>(&gtsTimeCall);
   Symbols["__gts_loop_tick"] = reinterpret_cast<void *>(&gtsLoopTick);
   Symbols[EntryHandlerSymbol] =
       reinterpret_cast<void *>(Interpreter::entryHandler());

@@ -2,6 +2,8 @@
 
 #include "llvm/Analysis/CGSCCPassManager.h"
 #include "llvm/Analysis/LoopAnalysisManager.h"
+#include "llvm/CodeGen/Passes.h"
+#include "llvm/CodeGen/RegAllocRegistry.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/PassManager.h"
@@ -53,11 +55,12 @@ OptimizationLevel optLevel(Tier Level) {
 
 // LLVM's O0 code generator pairs fast instruction selection with the fast
 // register allocator, which spills every value live across blocks: a loop's
-// counters and sums go through memory at each iteration. The greedy
-// allocator keeps them in registers for a fraction of a millisecond more per
-// unit (bench/tier_costs.py); llc's -optimize-regalloc is the only switch
-// for it, and it changes nothing at the levels above O0 (their default).
-Error useGreedyRegAllocAtO0() {
+// counters and sums go through memory at each iteration. The allocators
+// that work on live intervals keep them in registers for a fraction of a
+// millisecond more per unit (bench/tier_costs.py); llc's -optimize-regalloc
+// is the only switch for them, and it changes nothing at the levels above
+// O0 (their default). Which one O0 uses: addCodeGenPasses.
+Error useLiveIntervalRegAllocAtO0() {
   static std::once_flag Once;
   static bool Found;
   std::call_once(Once, [] {
@@ -69,6 +72,41 @@ Error useGreedyRegAllocAtO0() {
   if (!Found)
     return createStringError(inconvertibleErrorCode(),
                              "LLVM has no usable -optimize-regalloc option");
+  return Error::success();
+}
+
+// LLVM's default for each level (greedy above O0, and at O0 with
+// -optimize-regalloc), as llc -regalloc=default.
+RegisterRegAlloc::FunctionPassCtor levelDefaultAllocator() {
+  for (RegisterRegAlloc *R = RegisterRegAlloc::getList(); R; R = R->getNext())
+    if (R->getName() == "default")
+      return R->getCtor();
+  return nullptr;
+}
+
+// O0 code allocates registers with LLVM's basic allocator, which does not
+// split live ranges. Its code is as fast as the greedy allocator's
+// (bench/tier_costs.py), and an instrumented loop costs it less: the loop's
+// arguments stay live across the calls to the engine (the back-edge tick,
+// the move to newer code), and the greedy allocator splits them around
+// each call. TinyLlama's tokenizer loop: 1.3 against 2.0 ms of code
+// generation. The allocator is a process-wide setting of LLVM's, read while
+// the pipeline is built: set for each build, under a lock.
+Error addCodeGenPasses(TargetMachine &TM, Tier Level, legacy::PassManager &PM,
+                       raw_pwrite_stream &OS) {
+  static std::mutex Lock;
+  static RegisterRegAlloc::FunctionPassCtor LevelDefault =
+      levelDefaultAllocator();
+  if (!LevelDefault)
+    return createStringError(inconvertibleErrorCode(),
+                             "LLVM has no default register allocator entry");
+  std::lock_guard<std::mutex> G(Lock);
+  RegisterRegAlloc::FunctionPassCtor Basic = createBasicRegisterAllocator;
+  RegisterRegAlloc::setDefault(
+      codeGenLevel(Level) == CodeGenOptLevel::None ? Basic : LevelDefault);
+  if (TM.addPassesToEmitFile(PM, OS, nullptr, CodeGenFileType::ObjectFile))
+    return createStringError(inconvertibleErrorCode(),
+                             "target cannot emit object code");
   return Error::success();
 }
 
@@ -88,7 +126,7 @@ Expected<std::unique_ptr<Compiler>> Compiler::create(CpuMode Mode,
   InitializeNativeTarget();
   InitializeNativeTargetAsmPrinter();
   InitializeNativeTargetAsmParser();
-  if (Error E = useGreedyRegAllocAtO0())
+  if (Error E = useLiveIntervalRegAllocAtO0())
     return std::move(E);
   auto C = std::make_unique<Compiler>();
   C->Mode = Mode;
@@ -162,9 +200,9 @@ void Compiler::optimize(Module &M, Tier Level, TargetMachine &TM) {
   }
   // Locals can still live in stack slots here: clang -O0's (in a pinned run,
   // nothing was prepared for the interpreter) and the loop header phis that
-  // the outliner demoted. mem2reg makes them values again, which the greedy
-  // allocator keeps in registers (useGreedyRegAllocAtO0). TinyLlama pinned
-  // at O0: 4x faster, within 10% of O3 (bench/tinyllama.py).
+  // the outliner demoted. mem2reg makes them values again, which the basic
+  // allocator keeps in registers (useLiveIntervalRegAllocAtO0). TinyLlama
+  // pinned at O0: 4x faster, within 10% of O3 (bench/tinyllama.py).
   ModulePassManager MPM = PB.buildO0DefaultPipeline(OptimizationLevel::O0);
   MPM.addPass(createModuleToFunctionPassAdaptor(PromotePass()));
   MPM.run(M, MAM);
@@ -227,9 +265,8 @@ Expected<std::unique_ptr<MemoryBuffer>> Compiler::compile(Module &M, Tier Level,
   SmallVector<char, 0> Obj;
   raw_svector_ostream OS(Obj);
   legacy::PassManager CodeGen;
-  if (TM.addPassesToEmitFile(CodeGen, OS, nullptr, CodeGenFileType::ObjectFile))
-    return createStringError(inconvertibleErrorCode(),
-                             "target cannot emit object code");
+  if (Error E = addCodeGenPasses(TM, Level, CodeGen, OS))
+    return std::move(E);
   CodeGen.run(M);
   if (Error E = checkNotCancelled())
     return std::move(E);

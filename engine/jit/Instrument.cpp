@@ -5,7 +5,6 @@
 #include "llvm/Analysis/CFG.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/Instructions.h"
-#include "llvm/IR/Intrinsics.h"
 #include "llvm/IR/MDBuilder.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Transforms/Utils/BasicBlockUtils.h"
@@ -80,18 +79,30 @@ void emitTierUpCheck(IRBuilder<> &B, const CounterAccess &A, Value *Calls,
   B.SetInsertPoint(Then->getParent()->getSingleSuccessor()->getFirstNonPHI());
 }
 
+// Timing goes through calls to the engine (__gts_cycles, __gts_time_call)
+// rather than llvm.readcyclecounter, umin and umax in the IR: O0's fast
+// instruction selector lowers calls but none of those intrinsics, and each
+// one it misses sends its block through SelectionDAG. That made an O0 unit
+// of TinyLlama's tokenizer loop 2.3 ms of code generation. Only sampled
+// calls (one in SamplePeriod) take these paths.
+FunctionCallee engineFunction(Module &M, StringRef Name, Type *Result,
+                              ArrayRef<Type *> Params) {
+  AttributeList NoUnwind = AttributeList::get(
+      M.getContext(), AttributeList::FunctionIndex, {Attribute::NoUnwind});
+  return M.getOrInsertFunction(Name, FunctionType::get(Result, Params, false),
+                               NoUnwind);
+}
+
+Value *readCycles(IRBuilder<> &B) {
+  Module &M = *B.GetInsertBlock()->getModule();
+  return B.CreateCall(engineFunction(M, "__gts_cycles", B.getInt64Ty(), {}));
+}
+
 void emitRecord(IRBuilder<> &B, const CounterAccess &A, Value *Start) {
-  Value *Now = B.CreateIntrinsic(Intrinsic::readcyclecounter, {}, {});
-  Value *D = B.CreateSub(Now, Start);
-  A.store(B, Field::Cycles, B.CreateAdd(A.load(B, Field::Cycles), D));
-  A.store(B, Field::TimedCalls,
-          B.CreateAdd(A.load(B, Field::TimedCalls), B.getInt64(1)));
-  A.store(
-      B, Field::MinCycles,
-      B.CreateBinaryIntrinsic(Intrinsic::umin, A.load(B, Field::MinCycles), D));
-  A.store(
-      B, Field::MaxCycles,
-      B.CreateBinaryIntrinsic(Intrinsic::umax, A.load(B, Field::MaxCycles), D));
+  Module &M = *B.GetInsertBlock()->getModule();
+  B.CreateCall(engineFunction(M, "__gts_time_call", B.getVoidTy(),
+                              {B.getPtrTy(), B.getInt64Ty()}),
+               {A.Record, Start});
 }
 
 // After the entry block's static allocas: splitting the entry block above
@@ -101,10 +112,6 @@ Instruction *afterAllocas(BasicBlock &Entry) {
     if (!isa<AllocaInst>(I) && !isa<PHINode>(I))
       return &I;
   return Entry.getTerminator();
-}
-
-Value *readCycles(IRBuilder<> &B) {
-  return B.CreateIntrinsic(Intrinsic::readcyclecounter, {}, {});
 }
 
 // Start time of a sampled call, or 0 when this call is not timed.
@@ -128,6 +135,32 @@ Instruction *exitPoint(ReturnInst *R) {
       C && C->isMustTailCall())
     return C;
   return R;
+}
+
+// Joins F's returns (but a musttail call's) in one block, so that the code
+// timing an exit is emitted once: an outlined loop returns from each of its
+// exits (six in TinyLlama's tokenizer loop).
+void unifyReturns(Function &F) {
+  SmallVector<ReturnInst *, 8> Returns;
+  for (BasicBlock &BB : F)
+    if (auto *R = dyn_cast<ReturnInst>(BB.getTerminator());
+        R && exitPoint(R) == R)
+      Returns.push_back(R);
+  if (Returns.size() < 2)
+    return;
+  LLVMContext &C = F.getContext();
+  auto *Exit = BasicBlock::Create(C, "gts.return", &F);
+  PHINode *Value = nullptr;
+  if (!F.getReturnType()->isVoidTy())
+    Value =
+        PHINode::Create(F.getReturnType(), Returns.size(), "gts.result", Exit);
+  ReturnInst::Create(C, Value, Exit);
+  for (ReturnInst *R : Returns) {
+    if (Value)
+      Value->addIncoming(R->getReturnValue(), R->getParent());
+    BranchInst::Create(Exit, R);
+    R->eraseFromParent();
+  }
 }
 
 // The header of an outlined loop, when its entry block only jumps there and
@@ -211,6 +244,7 @@ void instrumentFunction(Function &F, int Id, const InstrumentOptions &Opts,
                         Function *Entry) {
   if (Opts.None)
     return;
+  unifyReturns(F);
   if (BasicBlock *H = reentryHeader(F); H && Opts.LoopTransfer && Entry)
     emitLoopTransfer(F, *H, Id, *Entry);
   Module &M = *F.getParent();

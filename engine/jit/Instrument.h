@@ -20,9 +20,11 @@ struct InstrumentOptions {
 };
 
 // Adds to F's entry: ++Calls, tier-up check Calls >= NextTierAt (calls
-// `void __gts_hot(i32 Id)`), and rdtsc timing of the call into Cycles,
-// TimedCalls, MinCycles and MaxCycles of record Id in the external array
-// `__gts_counters` (profile/FunctionProfile.h).
+// `void __gts_hot(i32 Id)`), and timing of one call in SamplePeriod into
+// Cycles, TimedCalls, MinCycles and MaxCycles of record Id in the external
+// array `__gts_counters` (profile/FunctionProfile.h): `i64 __gts_cycles()`
+// at its start, `void __gts_time_call(ptr Record, i64 Start)` at its end
+// (F's returns joined into one block first).
 //
 // With LoopTransfer, an outlined loop F also counts its back-edges in a
 // counter of its own unit, and at its header, each time that count has
