@@ -151,7 +151,8 @@ private:
   std::string preparedApp() const;
   Error ensureCompileModule();
   Error compileAndInstall(const UnitRequest &R);
-  void tierUp(const CompileRequest &R);
+  bool tierUp(const CompileRequest &R);
+  void interruptCompile();
   void traceTierChange(const CompileRequest &R, double StartMillis);
   std::vector<std::pair<uint64_t, int>> structors(StringRef Name) const;
   Error runConstructors();
@@ -163,6 +164,9 @@ private:
   TierPolicy Policy;
   std::unique_ptr<Profile> Prof;
   std::unique_ptr<Compiler> Comp; // made by compiler(), under CompMade
+  // A compile was interrupted (interruptCompile) and the compiler's
+  // cancellation is still to be lifted.
+  std::atomic<bool> Interrupted = false;
   std::mutex CompMade;
   std::unique_ptr<Jit> J;
   std::optional<DataImage> Data; // the app's globals, unless a unit has them
@@ -356,12 +360,13 @@ void TieredEngine::startCompileThread() {
       consumeError(compiler().takeError());
       consumeError(ensureCompileModule());
     };
-  auto Compile = [this](const CompileRequest &R) { tierUp(R); };
+  CompileQueue::Worker W{[this](const CompileRequest &R) { return tierUp(R); },
+                         std::move(Prepare), [this] { interruptCompile(); }};
   if (Warmed) {
     Queue = std::move(Opts.Early->Queue);
-    Queue->serve(std::move(Compile), std::move(Prepare));
+    Queue->serve(std::move(W));
   } else {
-    Queue = CompileQueue::start(std::move(Compile), std::move(Prepare));
+    Queue = CompileQueue::start(std::move(W));
   }
   if (!Queue)
     errs() << "gts: no compile thread (cannot start threads): compiling "
@@ -830,6 +835,10 @@ void TieredEngine::stopCompileThread() {
 
 Error TieredEngine::compileAndInstall(const UnitRequest &R) {
   std::lock_guard<std::mutex> G(CompileLock);
+  // An interrupt stops the compile it was meant for, or none if that one
+  // had finished: not this one.
+  if (Interrupted.exchange(false))
+    Comp->setCancelled(false);
   if (Error E = ensureCompileModule())
     return E;
   if (Error E = readBodies(CompileFunctions, R))
@@ -861,7 +870,18 @@ unsigned TieredEngine::nextSeq() {
   return Seq++;
 }
 
-void TieredEngine::tierUp(const CompileRequest &R) {
+// The queue's lock is held: the compile in progress stops soon, and the
+// next compile starts anew (compileAndInstall).
+void TieredEngine::interruptCompile() {
+  std::lock_guard<std::mutex> G(CompMade);
+  if (!Comp)
+    return;
+  Interrupted = true;
+  Comp->setCancelled(true);
+}
+
+// False when the compile was cancelled (interrupted, or the run ends).
+bool TieredEngine::tierUp(const CompileRequest &R) {
   // The top tier no longer checks for tier-ups.
   UnitRequest U{
       {R.Id},
@@ -871,17 +891,18 @@ void TieredEngine::tierUp(const CompileRequest &R) {
   U.Boot = Opts.Boot;
   double StartMillis = millisSince(Started);
   if (Error E = compileAndInstall(U)) {
-    if (Comp && Comp->cancelled()) {
+    if (E.isA<CompileCancelled>()) {
       consumeError(std::move(E));
-      return;
+      return false;
     }
     errs() << "gts: warning: " << App.Functions[R.Id]->getName()
            << " stays in its tier: " << toString(std::move(E)) << "\n";
-    return;
+    return true;
   }
   Prof->recordTierChange(R.Id, R.Level, R.AtCall);
   if (Opts.TraceTiers)
     traceTierChange(R, StartMillis);
+  return true;
 }
 
 // When the code was asked for, how long it waited and compiled, and when it

@@ -20,6 +20,8 @@ using namespace llvm;
 
 namespace gts {
 
+char CompileCancelled::ID;
+
 namespace {
 
 CodeGenOptLevel codeGenLevel(Tier Level) {
@@ -169,7 +171,7 @@ bool Compiler::PassGate::shouldRunPass(StringRef Pass, StringRef) {
 
 Error Compiler::checkNotCancelled() const {
   if (Cancelled)
-    return createStringError(inconvertibleErrorCode(), "compile cancelled");
+    return make_error<CompileCancelled>();
   return Error::success();
 }
 

@@ -20,6 +20,16 @@ namespace gts {
 
 enum class CpuMode { Baseline, Host };
 
+// The error of a compile that was cancelled (Compiler::setCancelled).
+class CompileCancelled : public llvm::ErrorInfo<CompileCancelled> {
+public:
+  static char ID;
+  void log(llvm::raw_ostream &OS) const override { OS << "compile cancelled"; }
+  std::error_code convertToErrorCode() const override {
+    return std::make_error_code(std::errc::operation_canceled);
+  }
+};
+
 class Compiler {
 public:
   // Baseline: generic x86-64 (bit-identical to clang -O3 without -march).
@@ -41,10 +51,11 @@ public:
   // pages), about 2 ms that this moves off the first real request.
   llvm::Error warmUp();
 
-  // While set, compiles fail with "compile cancelled", the one in progress
+  // While set, compiles fail with CompileCancelled, the one in progress
   // too: it skips its remaining optional passes (as -opt-bisect-limit does)
   // and its code is dropped. For a process about to exit, so that it does
-  // not wait for a compile whose code it would not use.
+  // not wait for a compile whose code it would not use, and for a climb of
+  // compiled code that a function leaving the interpreter interrupts.
   void setCancelled(bool On) { Cancelled = On; }
   bool cancelled() const { return Cancelled; }
 

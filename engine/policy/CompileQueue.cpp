@@ -24,12 +24,10 @@ int rank(const CompileRequest &R) {
 
 } // namespace
 
-std::unique_ptr<CompileQueue>
-CompileQueue::start(std::function<void(const CompileRequest &)> Compile,
-                    std::function<void()> Prepare) {
+std::unique_ptr<CompileQueue> CompileQueue::start(Worker W) {
   std::unique_ptr<CompileQueue> Q = startEarly({});
   if (Q)
-    Q->serve(std::move(Compile), std::move(Prepare));
+    Q->serve(std::move(W));
   return Q;
 }
 
@@ -64,20 +62,18 @@ CompileQueue::startEarly(std::function<void()> Warm) {
     }
   }
   // pthread_create reports failure; std::thread would throw.
-  int Failed = pthread_create(&Q->Worker, &Attr, workerMain, Q.get());
+  int Failed = pthread_create(&Q->Thread, &Attr, workerMain, Q.get());
   pthread_attr_destroy(&Attr);
   if (Failed)
     return nullptr;
   return Q;
 }
 
-void CompileQueue::serve(std::function<void(const CompileRequest &)> Compile,
-                         std::function<void()> Prepare) {
+void CompileQueue::serve(Worker W) {
   {
     std::lock_guard<std::mutex> G(Lock);
-    this->Compile = std::move(Compile);
-    this->Prepare = std::move(Prepare);
-    if (this->Prepare)
+    Served = std::move(W);
+    if (Served->Prepare)
       beginWork();
   }
   Wake.notify_one();
@@ -100,8 +96,34 @@ void CompileQueue::push(const CompileRequest &R) {
     };
     Pending.insert(std::find_if(Pending.begin(), Pending.end(), GoesBefore), R);
     beginWork();
+    interruptIfOutranked(R);
   }
   Wake.notify_one();
+}
+
+// Under Lock. A request that takes code out of the interpreter interrupts
+// a compile of a lower rank: an urgent one (a loop running in the
+// interpreter now) the others, one from the interpreter the climbs.
+void CompileQueue::interruptIfOutranked(const CompileRequest &R) {
+  constexpr int Climb = 2;
+  if (Current && !Interrupting && Served->Interrupt && rank(R) < Climb &&
+      rank(R) < rank(*Current)) {
+    Interrupting = true;
+    Served->Interrupt();
+  }
+}
+
+// Under Lock: an interrupted request goes first among those of its rank,
+// unless a request for a tier as high for the function came meanwhile.
+void CompileQueue::requeue(const CompileRequest &R) {
+  if (std::any_of(Pending.begin(), Pending.end(), [&](const CompileRequest &P) {
+        return P.Id == R.Id && P.Level >= R.Level;
+      }))
+    return;
+  Pending.insert(
+      std::find_if(Pending.begin(), Pending.end(),
+                   [&](const CompileRequest &P) { return rank(P) >= rank(R); }),
+      R);
 }
 
 std::vector<CompileRequest>
@@ -121,7 +143,7 @@ CompileQueue::stop(std::function<void(const CompileRequest &)> InProgress) {
   if (Now && InProgress)
     InProgress(*Now);
   Wake.notify_one();
-  pthread_join(Worker, nullptr);
+  pthread_join(Thread, nullptr);
   return Left;
 }
 
@@ -129,7 +151,7 @@ std::optional<double> CompileQueue::cpuShare() {
   std::lock_guard<std::mutex> G(Lock);
   clockid_t Cpu;
   timespec T;
-  if (Joined || pthread_getcpuclockid(Worker, &Cpu) != 0 ||
+  if (Joined || pthread_getcpuclockid(Thread, &Cpu) != 0 ||
       clock_gettime(Cpu, &T) != 0)
     return std::nullopt;
   Clock::duration Wall = WorkTime;
@@ -175,10 +197,10 @@ void CompileQueue::work() {
     Warm();
   std::unique_lock<std::mutex> G(Lock);
   endWorkIfIdle();
-  Wake.wait(G, [this] { return Stopping || Compile; });
-  if (Prepare && !Stopping) {
+  Wake.wait(G, [this] { return Stopping || Served; });
+  if (!Stopping && Served->Prepare) {
     G.unlock();
-    Prepare();
+    Served->Prepare();
     G.lock();
     endWorkIfIdle();
   }
@@ -193,9 +215,12 @@ void CompileQueue::work() {
     Current = R;
     G.unlock();
     setNice(R.Background);
-    Compile(R);
+    bool Done = Served->Compile(R);
     G.lock();
     Current.reset();
+    Interrupting = false;
+    if (!Done && !Stopping)
+      requeue(R);
     endWorkIfIdle();
   }
 }

@@ -29,7 +29,7 @@ struct Recorder {
   Order Done;
   std::vector<int> Nice; // the worker's nice value in each compile
 
-  void compile(const CompileRequest &R) {
+  bool compile(const CompileRequest &R) {
     std::unique_lock<std::mutex> G(Lock);
     Started = true;
     Changed.notify_all();
@@ -37,6 +37,7 @@ struct Recorder {
     Done.push_back({R.Id, R.Level});
     Nice.push_back(getpriority(PRIO_PROCESS, gettid()));
     Changed.notify_all();
+    return true;
   }
   void prepare() {
     std::lock_guard<std::mutex> G(Lock);
@@ -62,8 +63,9 @@ struct Recorder {
 Order runQueued(const std::vector<CompileRequest> &Requests, size_t Count,
                 std::vector<int> *Nice = nullptr) {
   Recorder Rec;
-  auto Q = CompileQueue::start([&](const CompileRequest &R) { Rec.compile(R); },
-                               [&] { Rec.prepare(); });
+  auto Q = CompileQueue::start(
+      {[&](const CompileRequest &R) { return Rec.compile(R); },
+       [&] { Rec.prepare(); }});
   if (!Q)
     return {};
   Q->push({0, Tier::O0, 100});
@@ -136,8 +138,8 @@ TEST(CompileQueue, BackgroundRequestsRunLastAtTheLowestPriority) {
 TEST(CompileQueue, ARequestAfterBackgroundOnesRestoresThePriorityIfAllowed) {
   Recorder Rec;
   Rec.release();
-  auto Q =
-      CompileQueue::start([&](const CompileRequest &R) { Rec.compile(R); });
+  auto Q = CompileQueue::start(
+      {[&](const CompileRequest &R) { return Rec.compile(R); }});
   ASSERT_TRUE(Q);
   CompileRequest Bg{1, Tier::O3, 10};
   Bg.Background = true;
@@ -173,7 +175,7 @@ TEST(CompileQueue, CpuShareIsOfTheTimeWithWork) {
   auto Compile = [&](const CompileRequest &R) {
     if (R.Id == 0) {
       std::this_thread::sleep_for(milliseconds(60));
-      return;
+      return true;
     }
     auto Wall = steady_clock::now();
     double Cpu = threadCpuSeconds();
@@ -181,8 +183,9 @@ TEST(CompileQueue, CpuShareIsOfTheTimeWithWork) {
       ;
     SpinShare = (threadCpuSeconds() - Cpu) /
                 duration<double>(steady_clock::now() - Wall).count();
+    return true;
   };
-  auto Q = CompileQueue::start(Compile);
+  auto Q = CompileQueue::start({Compile});
   ASSERT_TRUE(Q);
   EXPECT_FALSE(Q->cpuShare()) << "no work yet";
   Q->push({0, Tier::O3, 1});
@@ -203,8 +206,8 @@ TEST(CompileQueue, CpuShareIsOfTheTimeWithWork) {
 
 TEST(CompileQueue, StopShowsTheRequestInProgress) {
   Recorder Rec;
-  auto Q =
-      CompileQueue::start([&](const CompileRequest &R) { Rec.compile(R); });
+  auto Q = CompileQueue::start(
+      {[&](const CompileRequest &R) { return Rec.compile(R); }});
   ASSERT_TRUE(Q);
   Q->push({7, Tier::O2, 10});
   Rec.waitStarted();
@@ -244,8 +247,8 @@ TEST(CompileQueue, AnEarlyWorkerWarmsUpThenServes) {
     Warmed = true;
   });
   ASSERT_TRUE(Q);
-  Q->serve([&](const CompileRequest &R) { Rec.compile(R); },
-           [&] { Rec.prepare(); });
+  Q->serve({[&](const CompileRequest &R) { return Rec.compile(R); },
+            [&] { Rec.prepare(); }});
   Q->push({7, Tier::O0, 100});
   Rec.waitDone(2);
   EXPECT_TRUE(Q->stop().empty());
@@ -272,13 +275,123 @@ TEST(CompileQueue, AnEarlyWorkerWarmsUpOnAnotherCpu) {
   Rec.release();
   auto Q = CompileQueue::startEarly([&] { DuringWarm = cpusAllowed(); });
   ASSERT_TRUE(Q);
-  Q->serve([&](const CompileRequest &R) {
+  Q->serve({[&](const CompileRequest &R) {
     DuringCompile = cpusAllowed();
-    Rec.compile(R);
-  });
+    return Rec.compile(R);
+  }});
   Q->push({1, Tier::O0, 100});
   Rec.waitDone(1);
   Q->stop();
   EXPECT_EQ(DuringWarm, All > 1 ? All - 1 : All);
   EXPECT_EQ(DuringCompile, All);
+}
+
+namespace {
+
+// A compile function whose first compile runs until interrupted, which it
+// reports; it records the order of finished compiles.
+struct Interruptible {
+  std::mutex Lock;
+  std::condition_variable Changed;
+  bool Interrupted = false;
+  int Interrupts = 0;
+  bool Running = false;
+  bool Blocked = false;
+  Order Done;
+
+  bool compile(const CompileRequest &R) {
+    std::unique_lock<std::mutex> G(Lock);
+    if (!Blocked) {
+      Blocked = true;
+      Running = true;
+      Changed.notify_all();
+      Changed.wait(G, [&] { return Interrupted; });
+      Interrupted = Running = false;
+      return false;
+    }
+    Done.push_back({R.Id, R.Level});
+    Changed.notify_all();
+    return true;
+  }
+  void interrupt() {
+    std::lock_guard<std::mutex> G(Lock);
+    Interrupted = true;
+    ++Interrupts;
+    Changed.notify_all();
+  }
+  void waitRunning() {
+    std::unique_lock<std::mutex> G(Lock);
+    Changed.wait(G, [&] { return Running; });
+  }
+  void waitDone(size_t N) {
+    std::unique_lock<std::mutex> G(Lock);
+    Changed.wait(G, [&] { return Done.size() >= N; });
+  }
+};
+
+std::unique_ptr<CompileQueue> startInterruptible(Interruptible &C) {
+  return CompileQueue::start(
+      {[&](const CompileRequest &R) { return C.compile(R); },
+       {},
+       [&] { C.interrupt(); }});
+}
+
+} // namespace
+
+// A function leaving the interpreter interrupts a climb in progress, which
+// is compiled again after it.
+TEST(CompileQueue, LeavingTheInterpreterInterruptsAClimb) {
+  Interruptible C;
+  auto Q = startInterruptible(C);
+  ASSERT_TRUE(Q);
+  Q->push({1, Tier::O3, 20000});
+  C.waitRunning();
+  CompileRequest Leaves{2, Tier::O0, 100};
+  Leaves.FromInterpreter = true;
+  Q->push(Leaves);
+  C.waitDone(2);
+  Q->stop();
+  EXPECT_EQ(C.Interrupts, 1);
+  EXPECT_EQ(C.Done, (Order{{2, Tier::O0}, {1, Tier::O3}}));
+}
+
+// A loop running in the interpreter interrupts a function's first compile.
+TEST(CompileQueue, AnUrgentRequestInterruptsOneFromTheInterpreter) {
+  Interruptible C;
+  auto Q = startInterruptible(C);
+  ASSERT_TRUE(Q);
+  CompileRequest Called{1, Tier::O0, 100};
+  Called.FromInterpreter = true;
+  Q->push(Called);
+  C.waitRunning();
+  CompileRequest Loop{2, Tier::O0, 1};
+  Loop.Urgent = true;
+  Q->push(Loop);
+  C.waitDone(2);
+  Q->stop();
+  EXPECT_EQ(C.Interrupts, 1);
+  EXPECT_EQ(C.Done, (Order{{2, Tier::O0}, {1, Tier::O0}}));
+}
+
+// Climbs do not interrupt each other; a request for a higher tier of the
+// function makes the interrupted one unneeded.
+TEST(CompileQueue, AClimbInterruptsNoClimbAndAHigherOneReplacesIt) {
+  Interruptible C;
+  auto Q = startInterruptible(C);
+  ASSERT_TRUE(Q);
+  Q->push({1, Tier::O1, 1000});
+  C.waitRunning();
+  Q->push({3, Tier::O2, 10000});
+  Q->push({1, Tier::O3, 100000});
+  {
+    std::lock_guard<std::mutex> G(C.Lock);
+    EXPECT_EQ(C.Interrupts, 0);
+  }
+  CompileRequest Loop{2, Tier::O0, 1};
+  Loop.Urgent = true;
+  Q->push(Loop);
+  C.waitDone(3);
+  Q->stop();
+  EXPECT_EQ(C.Interrupts, 1);
+  EXPECT_EQ(C.Done, (Order{{2, Tier::O0}, {3, Tier::O2}, {1, Tier::O3}}));
 }
