@@ -106,8 +106,9 @@ public:
   // engine asks at start; the body is translated at F's first call.
   llvm::Error canEnter(llvm::Function &F);
 
-  // Thresholds: onHot fires when Calls == N, onLoopHot when a back-edge
-  // count == N. 0 disables.
+  // Thresholds: onHot fires when Calls == N, onLoopHot when a loop header's
+  // back-edge count == N, or when one activation has taken N / 10
+  // back-edges. 0 disables.
   void setCallThreshold(llvm::Function &F, uint64_t N);
   void setLoopThreshold(llvm::Function &F, uint64_t N);
 

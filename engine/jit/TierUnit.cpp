@@ -5,6 +5,7 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/InstIterator.h"
 #include "llvm/IR/Instructions.h"
+#include "llvm/IR/IntrinsicInst.h"
 #include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Transforms/Utils/ValueMapper.h"
 
@@ -45,6 +46,25 @@ Expected<SetVector<Function *>> directCallees(ArrayRef<Function *> Roots) {
 
 bool hasBlockAddressUses(const Function &F) {
   return any_of(F.users(), [](const User *U) { return isa<BlockAddress>(U); });
+}
+
+// The direct callees of Targets, each body read: those an O0 unit inlines.
+Expected<SmallVector<Function *, 8>>
+trivialLeafCallees(ArrayRef<Function *> Targets) {
+  SmallVector<Function *, 8> Leaves;
+  for (Function *T : Targets)
+    for (Instruction &Inst : instructions(*T)) {
+      auto *CB = dyn_cast<CallBase>(&Inst);
+      Function *Callee = CB ? CB->getCalledFunction() : nullptr;
+      if (!Callee || Callee->isDeclaration() || is_contained(Targets, Callee) ||
+          is_contained(Leaves, Callee))
+        continue;
+      if (Error E = Callee->materialize())
+        return std::move(E);
+      if (isTrivialLeaf(*Callee))
+        Leaves.push_back(Callee);
+    }
+  return Leaves;
 }
 
 // A label table goes into a unit that compiles the one function it points
@@ -149,6 +169,16 @@ void makeAvailableExternally(GlobalValue &GV) {
 
 } // namespace
 
+bool isTrivialLeaf(const Function &F) {
+  if (F.isDeclaration() || F.isVarArg() || F.size() != 1 ||
+      F.front().size() > MaxTrivialInstructions || hasBlockAddressUses(F) ||
+      F.hasFnAttribute(Attribute::NoInline))
+    return false;
+  return none_of(F.front(), [](const Instruction &I) {
+    return isa<CallBase>(I) && !isa<IntrinsicInst>(I);
+  });
+}
+
 bool isBlockAddressTable(const GlobalVariable &G) {
   bool Holds = false;
   if (G.hasInitializer())
@@ -162,12 +192,12 @@ Error readBodies(const std::vector<Function *> &Functions,
   std::vector<Function *> Targets;
   for (int Id : Request.Targets)
     Targets.push_back(Functions[Id]);
-  if (Request.Level != Tier::O0) // only units above O0 inline
+  if (Request.Level != Tier::O0)
     return directCallees(Targets).takeError();
   for (Function *F : Targets)
     if (Error E = F->materialize())
       return E;
-  return Error::success();
+  return trivialLeafCallees(Targets).takeError();
 }
 
 // Only what the unit defines is copied (a tier-up compiles one function of
@@ -181,7 +211,11 @@ UnitModule buildTierUnit(const Module &Base,
   SmallPtrSet<const GlobalValue *, 32> Defined(BaseTargets.begin(),
                                                BaseTargets.end());
   SmallPtrSet<const GlobalValue *, 32> Inlinable;
-  if (Request.Level != Tier::O0)
+  bool AtO0 = Request.Level == Tier::O0;
+  if (AtO0)
+    for (Function *F : cantFail(trivialLeafCallees(BaseTargets))) // read
+      Inlinable.insert(F);
+  else
     for (Function *F : cantFail(directCallees(BaseTargets))) // read already
       if (!Defined.contains(F) && !hasBlockAddressUses(*F))
         Inlinable.insert(F);
@@ -193,8 +227,12 @@ UnitModule buildTierUnit(const Module &Base,
 
   ValueToValueMapTy VMap;
   std::unique_ptr<Module> M = cloneDefining(Base, VMap, Defined);
-  for (const GlobalValue *GV : Inlinable)
-    makeAvailableExternally(*cast<GlobalValue>(VMap[GV]));
+  for (const GlobalValue *GV : Inlinable) {
+    auto *Copy = cast<Function>(VMap[GV]);
+    makeAvailableExternally(*Copy);
+    if (AtO0) // O0's pipeline runs the always-inliner only
+      Copy->addFnAttr(Attribute::AlwaysInline);
+  }
   // Constants stay available so that loads of them fold; they live in the
   // data unit.
   for (const GlobalVariable &G : Base.globals())

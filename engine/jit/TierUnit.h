@@ -55,6 +55,16 @@ UnitModule buildTierUnit(const llvm::Module &Base,
                          const std::vector<llvm::Function *> &Functions,
                          const UnitRequest &Request);
 
+// A callee that O0 units inline (as HotSpot's first compiler inlines
+// trivial methods): one block of at most MaxTrivialInstructions that calls
+// nothing but intrinsics. A function whose body is not read yet is not.
+// TinyLlama's tokenizer loop calls read_i32 (a 4-byte memcpy) per entry:
+// its O0 code came before read_i32's, and each call then went from compiled
+// code into the interpreter, which made the loop slower than interpreting
+// it all.
+constexpr size_t MaxTrivialInstructions = 16;
+bool isTrivialLeaf(const llvm::Function &F);
+
 // Label tables of computed gotos (`static void *T[] = {&&a, &&b}`). They
 // point into one function's code, so every tier keeps its own copy; an app
 // that stores into such a table would see the copies diverge.

@@ -102,12 +102,15 @@ void CompileQueue::push(const CompileRequest &R) {
 }
 
 // Under Lock. A request that takes code out of the interpreter interrupts
-// a compile of a lower rank: an urgent one (a loop running in the
-// interpreter now) the others, one from the interpreter the climbs.
+// a compile of a lower rank (an urgent one, a loop running in the
+// interpreter now, the others; one from the interpreter the climbs), unless
+// that compile is at O0: a cancelled compile still runs the code
+// generator's required passes, nearly all of O0's, so it would end no
+// sooner and be made again.
 void CompileQueue::interruptIfOutranked(const CompileRequest &R) {
   constexpr int Climb = 2;
   if (Current && !Interrupting && Served->Interrupt && rank(R) < Climb &&
-      rank(R) < rank(*Current)) {
+      rank(R) < rank(*Current) && Current->Level != Tier::O0) {
     Interrupting = true;
     Served->Interrupt();
   }

@@ -68,8 +68,9 @@ cl::opt<std::string> Thresholds(
     cl::sub(RunCmd), cl::cat(Cat));
 cl::opt<uint64_t> LoopThreshold(
     "loop-threshold",
-    cl::desc("Back-edges after which an interpreted loop moves to O0 code, "
-             "and 10 times as many there to O3 (default 10000)"),
+    cl::desc("Back-edges after which an interpreted loop moves to O0 code "
+             "(a tenth of them in one call do too), and 10 times as many "
+             "there to O3 (default 10000)"),
     cl::init(10000), cl::sub(RunCmd), cl::cat(Cat));
 cl::opt<std::string> PolicyOpt(
     "policy",

@@ -296,13 +296,31 @@ TEST(InterpLoops, HotLoopMovesRunningActivation) {
     ++Fired;
     H.Slots[Id] = reinterpret_cast<void *>(nativeLoop);
   };
-  H.Interp->setLoopThreshold(*Loop, 10);
+  // One call: a tenth of the threshold makes it hot.
+  H.Interp->setLoopThreshold(*Loop, 100);
   EXPECT_EQ(fn<int64_t (*)(int64_t)>(H, "run")(1000), 499500);
   EXPECT_EQ(Fired, 1);
   EXPECT_EQ(ResumedAt, 10); // 10 iterations interpreted, rest native
   std::optional<FunctionProfile> P = H.Interp->profile(*Loop);
   ASSERT_TRUE(P.has_value());
   EXPECT_EQ(P->BackEdges[1], 10u);
+}
+
+// A loop of few iterations per call gets hot at the threshold over all its
+// calls, not at a tenth of it.
+TEST(InterpLoops, ShortLoopsGetHotOverTheirCalls) {
+  Harness H;
+  ASSERT_FALSE(H.loadText(OsrIR, /*Outline=*/false));
+  Function *Loop = H.M->getFunction("loop");
+  int Fired = 0;
+  H.OnLoopHot = [&](int) { ++Fired; };
+  H.Interp->setLoopThreshold(*Loop, 100);
+  auto Run = fn<int64_t (*)(int64_t)>(H, "run");
+  for (int Call = 1; Call <= 19; ++Call) // 5 back-edges each
+    EXPECT_EQ(Run(5), 10);
+  EXPECT_EQ(Fired, 0);
+  EXPECT_EQ(Run(5), 10);
+  EXPECT_EQ(Fired, 1);
 }
 
 Function *loopOf(Harness &H) {
@@ -325,7 +343,7 @@ TEST(InterpLoops, PreparedLoopResumesInReplacement) {
   H.OnLoopHot = [&](int) {
     H.Slots[Id] = Other.Slots[Other.idOf(*OtherLoop)].load();
   };
-  H.Interp->setLoopThreshold(*Loop, 7);
+  H.Interp->setLoopThreshold(*Loop, 70); // 7 in this one call
   EXPECT_EQ(fn<int64_t (*)(int64_t)>(H, "sum")(50), 1225);
   std::optional<FunctionProfile> Mine = H.Interp->profile(*Loop);
   std::optional<FunctionProfile> Theirs = Other.Interp->profile(*OtherLoop);

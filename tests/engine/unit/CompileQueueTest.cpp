@@ -355,12 +355,15 @@ TEST(CompileQueue, LeavingTheInterpreterInterruptsAClimb) {
   EXPECT_EQ(C.Done, (Order{{2, Tier::O0}, {1, Tier::O3}}));
 }
 
-// A loop running in the interpreter interrupts a function's first compile.
-TEST(CompileQueue, AnUrgentRequestInterruptsOneFromTheInterpreter) {
+// A loop running in the interpreter interrupts a function's first compile
+// above O0 (a resumed boot's adaptive policy sends hot functions to O3 at
+// once), but not one at O0: a cancelled compile still runs the code
+// generator's required passes, nearly all of O0's.
+TEST(CompileQueue, AnUrgentRequestInterruptsOneFromTheInterpreterAboveO0) {
   Interruptible C;
   auto Q = startInterruptible(C);
   ASSERT_TRUE(Q);
-  CompileRequest Called{1, Tier::O0, 100};
+  CompileRequest Called{1, Tier::O3, 100};
   Called.FromInterpreter = true;
   Q->push(Called);
   C.waitRunning();
@@ -370,7 +373,29 @@ TEST(CompileQueue, AnUrgentRequestInterruptsOneFromTheInterpreter) {
   C.waitDone(2);
   Q->stop();
   EXPECT_EQ(C.Interrupts, 1);
-  EXPECT_EQ(C.Done, (Order{{2, Tier::O0}, {1, Tier::O0}}));
+  EXPECT_EQ(C.Done, (Order{{2, Tier::O0}, {1, Tier::O3}}));
+}
+
+TEST(CompileQueue, NoRequestInterruptsACompileAtO0) {
+  Recorder Rec;
+  int Interrupts = 0;
+  auto Q = CompileQueue::start(
+      {[&](const CompileRequest &R) { return Rec.compile(R); },
+       {},
+       [&] { ++Interrupts; }});
+  ASSERT_TRUE(Q);
+  CompileRequest Called{1, Tier::O0, 100};
+  Called.FromInterpreter = true;
+  Q->push(Called);
+  Rec.waitStarted();
+  CompileRequest Loop{2, Tier::O0, 1};
+  Loop.Urgent = true;
+  Q->push(Loop);
+  Rec.release();
+  Rec.waitDone(2);
+  Q->stop();
+  EXPECT_EQ(Interrupts, 0);
+  EXPECT_EQ(Rec.Done, (Order{{1, Tier::O0}, {2, Tier::O0}}));
 }
 
 // Climbs do not interrupt each other; a request for a higher tier of the

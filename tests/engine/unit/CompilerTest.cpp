@@ -5,6 +5,7 @@
 #include "llvm/IR/DiagnosticInfo.h"
 #include "llvm/IR/Instructions.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <gtest/gtest.h>
@@ -169,4 +170,39 @@ second:
   auto Obj = C->compile(*U.M, Tier::O0, "unit");
   ASSERT_TRUE(!!Obj) << toString(Obj.takeError());
   EXPECT_TRUE(Misses.empty()) << Misses.front();
+}
+
+// An O0 unit inlines a trivial leaf it calls: its object does not refer to
+// the leaf.
+TEST_F(CompilerTest, O0CodeInlinesTrivialLeaves) {
+  std::unique_ptr<Module> M = parse(R"(
+define i32 @read32(ptr %p) {
+  %v = load i32, ptr %p
+  ret i32 %v
+}
+define i32 @sum(ptr %p, i32 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %i1, %loop ]
+  %s = phi i32 [ 0, %entry ], [ %s1, %loop ]
+  %a = getelementptr i32, ptr %p, i32 %i
+  %v = call i32 @read32(ptr %a)
+  %s1 = add i32 %s, %v
+  %i1 = add i32 %i, 1
+  %done = icmp eq i32 %i1, %n
+  br i1 %done, label %exit, label %loop
+exit:
+  ret i32 %s1
+}
+)");
+  std::vector<Function *> Fns = {M->getFunction("read32"),
+                                 M->getFunction("sum")};
+  UnitModule U = buildTierUnit(*M, Fns, {{1}, Tier::O0, 1, {}});
+  auto Obj = C->compile(*U.M, Tier::O0, "unit");
+  ASSERT_TRUE(!!Obj) << toString(Obj.takeError());
+  auto File = object::ObjectFile::createObjectFile((*Obj)->getMemBufferRef());
+  ASSERT_TRUE(!!File) << toString(File.takeError());
+  for (const object::SymbolRef &Sym : (*File)->symbols())
+    EXPECT_NE(cantFail(Sym.getName()), "read32");
 }

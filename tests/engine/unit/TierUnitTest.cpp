@@ -114,9 +114,18 @@ TEST_F(TierUnitTest, CalleesAreInlinableCopiesAndGlobalsDeclarations) {
   EXPECT_FALSE(U.M->getNamedGlobal("labels"));
 }
 
-TEST_F(TierUnitTest, O0UnitsDoNotCopyCallees) {
-  UnitModule U = unit({1}, Tier::O0);
-  EXPECT_TRUE(U.M->getFunction("leaf")->isDeclaration());
+// O0 units copy only the callees they inline: trivial leaves.
+TEST_F(TierUnitTest, O0UnitsCopyOnlyTrivialLeafCallees) {
+  UnitModule Main = unit({3}, Tier::O0);
+  EXPECT_TRUE(Main.M->getFunction("hot")->isDeclaration());
+  UnitModule Hot = unit({1}, Tier::O0);
+  EXPECT_FALSE(verifyModule(*Hot.M, &errs()));
+  Function *Leaf = Hot.M->getFunction("leaf");
+  EXPECT_TRUE(Leaf->hasAvailableExternallyLinkage());
+  EXPECT_TRUE(Leaf->hasFnAttribute(Attribute::AlwaysInline));
+  EXPECT_TRUE(isTrivialLeaf(*Fns[0]));
+  EXPECT_FALSE(isTrivialLeaf(*Fns[1])) << "it calls";
+  EXPECT_FALSE(isTrivialLeaf(*Fns[2])) << "two blocks";
 }
 
 TEST_F(TierUnitTest, LabelTablesFollowTheirFunction) {
