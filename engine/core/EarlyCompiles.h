@@ -4,6 +4,7 @@
 
 #include "../jit/Compiler.h"
 #include "../policy/CompileQueue.h"
+#include "../runtime/Pretouch.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -23,8 +24,9 @@ public:
   std::optional<std::chrono::steady_clock::time_point> warmedAt() const;
 
 private:
-  friend std::shared_ptr<EarlyCompiles> startEarlyCompiles(CpuMode Cpu);
-  void warm(CpuMode Cpu);
+  friend std::shared_ptr<EarlyCompiles> startEarlyCompiles(CpuMode Cpu,
+                                                           HeapRange AppHeap);
+  void warm(CpuMode Cpu, HeapRange AppHeap);
 
   mutable std::mutex Lock;
   std::condition_variable WarmedUp;

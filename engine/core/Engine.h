@@ -5,6 +5,7 @@
 #include "../jit/Compiler.h"
 #include "../policy/TierPolicy.h"
 #include "../profile/Profile.h"
+#include "../runtime/Pretouch.h"
 #include "../snapshot/Snapshot.h"
 
 #include "llvm/Support/Error.h"
@@ -32,11 +33,14 @@ class Engine;
 class EarlyCompiles;
 
 // Starts the compile thread before the app is read: while the app's thread
-// reads and prepares the app, it makes the compiler and warms it up (its
-// heap, the code generator's set-up and code pages), which the first
-// compiles of a cold run would otherwise wait for. Engine::create takes it
-// over (EngineOptions::Early). Null when no thread can be started.
-std::shared_ptr<EarlyCompiles> startEarlyCompiles(CpuMode Cpu);
+// reads and prepares the app, it maps AppHeap (the app thread's reserved
+// heap, runtime/Pretouch.h), makes the compiler and warms it up (its heap,
+// the code generator's set-up and code pages), which the first compiles of
+// a cold run would otherwise wait for. Engine::create takes it over
+// (EngineOptions::Early). Null when no thread can be started (AppHeap is
+// then not mapped).
+std::shared_ptr<EarlyCompiles> startEarlyCompiles(CpuMode Cpu,
+                                                  HeapRange AppHeap);
 
 struct EngineOptions {
   // Run every function in this tier only (no tier-ups); unset: tiered, every

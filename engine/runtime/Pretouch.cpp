@@ -27,29 +27,39 @@ void populate(uintptr_t Begin, uintptr_t End) {
 
 } // namespace
 
-void pretouchHeap(size_t MiB) {
+HeapRange reserveHeap(size_t MiB) {
 #ifndef GTS_SANITIZED // their allocators quarantine freed blocks
   // Below glibc's mmap threshold (128 KiB): blocks come from the arena.
   constexpr size_t Block = 64 << 10;
   constexpr size_t MaxBlocks = 256;
   // glibc trims an arena's free top beyond M_TOP_PAD (giving the pages
-  // back, to fault in again): keep what is touched here. Its mmap threshold
-  // stays dynamic, and large callocs get fresh zero pages as before.
+  // back, to fault in again): keep what is reserved here. Its mmap
+  // threshold stays dynamic, and large callocs get fresh zero pages as
+  // before.
   mallopt(M_TOP_PAD, static_cast<int>(MiB << 20));
   void *Blocks[MaxBlocks];
   size_t N = std::min(MiB * (1 << 20) / Block, MaxBlocks);
+  HeapRange R{UINTPTR_MAX, 0};
   for (size_t I = 0; I < N; ++I) {
     Blocks[I] = malloc(Block);
-    if (Blocks[I])
-      populate(reinterpret_cast<uintptr_t>(Blocks[I]),
-               reinterpret_cast<uintptr_t>(Blocks[I]) + Block);
+    auto At = reinterpret_cast<uintptr_t>(Blocks[I]);
+    if (Blocks[I]) {
+      R.Begin = std::min(R.Begin, At);
+      R.End = std::max(R.End, At + Block);
+    }
   }
   for (size_t I = 0; I < N; ++I)
     free(Blocks[I]);
+  return R.Begin < R.End ? R : HeapRange{};
 #else
   (void)MiB;
+  return {};
 #endif
 }
+
+void populateHeap(HeapRange R) { populate(R.Begin, R.End); }
+
+void pretouchHeap(size_t MiB) { populateHeap(reserveHeap(MiB)); }
 
 void pretouchStatics() {
   populate(reinterpret_cast<uintptr_t>(__data_start),

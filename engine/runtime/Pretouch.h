@@ -9,12 +9,24 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace gts {
 
-// Maps MiB of the calling thread's malloc arena ahead of use, and keeps
-// glibc from giving freed memory back (it would fault in again). Nothing in
-// sanitizer builds, whose allocators are not glibc's.
+// Part of a malloc arena, not mapped yet.
+struct HeapRange {
+  uintptr_t Begin = 0, End = 0;
+};
+
+// Grows the calling thread's malloc arena by MiB without touching it, and
+// keeps glibc from giving freed memory back (it would fault in again): the
+// range to map, by any thread. Empty in sanitizer builds, whose allocators
+// are not glibc's.
+HeapRange reserveHeap(size_t MiB);
+// Maps R (which the arena's owner may be using meanwhile: mapping a page
+// changes nothing in it).
+void populateHeap(HeapRange R);
+// Both, on the calling thread.
 void pretouchHeap(size_t MiB);
 
 // Maps the binary's .data and .bss (cl::opt objects of LLVM's static

@@ -504,11 +504,24 @@ std::array<uint32_t, NumTiers> tiersOf(const Snapshot &S) {
   return PerTier;
 }
 
+// Reading and preparing the app, then the interpreter's and the JIT's
+// set-up, fill about 3 MiB of fresh heap before the app's first line:
+// reserved at start, and mapped by the early compile thread while this one
+// reads the app, or else here (mapAppHeap).
+HeapRange AppHeap;
+
+void mapAppHeap() {
+  populateHeap(AppHeap);
+  AppHeap = {};
+}
+
 void startCompilingEarly(EngineOptions &Opts) {
   if (Opts.Pinned || Opts.SyncCompile || Opts.Early)
     return;
-  Opts.Early = startEarlyCompiles(Opts.Cpu);
+  Opts.Early = startEarlyCompiles(Opts.Cpu, AppHeap);
   EarlyThread = Opts.Early.get();
+  if (Opts.Early)
+    AppHeap = {};
 }
 
 PreparedModule loadApp(const EngineOptions &Opts) {
@@ -523,6 +536,8 @@ PreparedModule loadApp(const EngineOptions &Opts) {
 // snapshot the engine refuses (records that do not match the app, objects
 // that do not link) is skipped like one that does not read.
 std::unique_ptr<Engine> startFromState(EngineOptions Opts) {
+  // Reading a snapshot fills the heap too.
+  mapAppHeap();
   auto Dir = StateDir::open(State);
   if (!Dir)
     fail(CantCreate, toString(Dir.takeError()));
@@ -739,13 +754,12 @@ int main(int argc, char **argv) {
     std::_Exit(Code);
   };
   raiseStackLimit();
-  // Reading and preparing the app, then the interpreter's and the JIT's
-  // set-up, fill about 3 MiB of fresh heap before the app's first line.
-  pretouchHeap(4);
+  AppHeap = reserveHeap(4);
 
   std::unique_ptr<Engine> E;
   if (State.empty()) {
     startCompilingEarly(Opts);
+    mapAppHeap();
     PreparedModule App = loadApp(Opts);
     Startup.Loaded = millisSince(ProcessStart);
     auto Created = Engine::create(std::move(App), Opts);
