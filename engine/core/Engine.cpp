@@ -152,6 +152,7 @@ private:
   Error ensureCompileModule();
   Error compileAndInstall(const UnitRequest &R);
   bool tierUp(const CompileRequest &R);
+  bool onlyInterpretedCallers(int Id);
   void interruptCompile();
   void traceTierChange(const CompileRequest &R, double StartMillis);
   std::vector<std::pair<uint64_t, int>> structors(StringRef Name) const;
@@ -951,7 +952,27 @@ void TieredEngine::request(CompileRequest R) {
 // Called when calls >= NextTierAt (compiled code) or at the interpreter's
 // call threshold. Counts may have passed several thresholds while a compile
 // was pending: the step is to the highest one reached.
+// A trivial leaf (jit/TierUnit.h) that only interpreted code has called
+// runs there as fast as a call from interpreted into compiled code would
+// take, and compiled callers inline it: with the compile thread and the
+// adaptive policy, it is compiled once native code calls it (a C library
+// callback, an indirect call from compiled code). TinyLlama's read_i32
+// asked for O0 code 0.1 ms before its caller, the tokenizer loop, whose
+// code then came 1 ms later. In place and under the seed policy the
+// ladder follows the counts alone.
+bool TieredEngine::onlyInterpretedCallers(int Id) {
+  const Function &F = *App.Functions[Id];
+  return Queue && Policy.leafWaitsForNativeCaller() && Interp &&
+         Prof->currentTier(Id) == Tier::Interp && Interp->nativeCalls(F) == 0 &&
+         isTrivialLeaf(F);
+}
+
 void TieredEngine::onHot(int Id) {
+  if (onlyInterpretedCallers(Id)) {
+    // Asked again at ten times as many calls.
+    Interp->setCallThreshold(*App.Functions[Id], 10 * callsSoFar(Id));
+    return;
+  }
   uint64_t Calls = callsSoFar(Id);
   std::optional<TierPolicy::Step> S =
       Queue ? Policy.stepAt(Calls, callRate(Id, Calls)) : Policy.stepAt(Calls);

@@ -214,6 +214,7 @@ struct FuncState {
   std::vector<uint64_t> Counters, BackEdges;              // by block index
   std::vector<std::pair<unsigned, unsigned>> Fallthrough; // uncounted edges
   uint64_t CallThreshold = 0, LoopThreshold = 0;
+  uint64_t NativeCalls = 0; // calls from native code (Interpreter::nativeCalls)
   bool IsLoop = false;
   // For an outlined loop: index of its header block, the one place where
   // re-entering the function resumes the loop exactly (an inner loop's

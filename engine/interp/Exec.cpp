@@ -1408,6 +1408,7 @@ void closureEntry(ffi_cif *, void *Ret, void **Args, void *UserData) {
   Impl &I = *FS.Owner;
   if (!runsInterpreted(I, FS)) [[unlikely]]
     return callCompiled(I, FS, Ret, Args);
+  ++FS.NativeCalls;
   enterFromNative(__builtin_frame_address(0));
   uint8_t *Fp = pushFrame(FS);
   for (size_t J = 0; J < FS.ParamOff.size(); ++J) {
@@ -1672,6 +1673,7 @@ extern "C" void *gts_interp_va_entry(FuncState *FS, uint8_t *Regs,
   Impl &I = *FS->Owner;
   if (!runsInterpreted(I, *FS)) [[unlikely]]
     return I.Env.slots[FS->Id].load(std::memory_order_acquire);
+  ++FS->NativeCalls;
   enterFromNative(__builtin_frame_address(0));
   uint8_t *Fp = pushFrame(*FS);
   ArgReader In{Regs, Stack};

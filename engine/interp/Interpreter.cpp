@@ -382,6 +382,11 @@ uint64_t Interpreter::calls(const Function &F) const {
   return It->second->Prof.Calls;
 }
 
+uint64_t Interpreter::nativeCalls(const Function &F) const {
+  auto It = P->Funcs.find(&F);
+  return It == P->Funcs.end() ? 0 : It->second->NativeCalls;
+}
+
 Error Interpreter::writeConstant(const Constant &C, void *Dst) {
   return P->writeConst(&C, static_cast<uint8_t *>(Dst));
 }

@@ -123,6 +123,9 @@ public:
   std::optional<FunctionProfile> profile(const llvm::Function &F) const;
   // Calls of F so far (0 if never translated); same thread rule.
   uint64_t calls(const llvm::Function &F) const;
+  // Those of them that came from native code (compiled code, the C
+  // library's callbacks), not from interpreted code; same thread rule.
+  uint64_t nativeCalls(const llvm::Function &F) const;
 
   // Writes the in-memory image of C (DataLayout of M) to Dst; used to
   // initialize globals. blockaddress values are interpreter tokens.

@@ -81,6 +81,12 @@ public:
     return Kind == PolicyKind::Adaptive && From != Tier::Interp;
   }
 
+  // With the compile thread: whether a trivial leaf (jit/TierUnit.h) that
+  // only interpreted code has called waits for a native caller before its
+  // first compile (TieredEngine::onlyInterpretedCallers). The seed policy
+  // keeps to the counts.
+  bool leafWaitsForNativeCaller() const { return Kind == PolicyKind::Adaptive; }
+
   // The functions (ids) whose Cycles reach Share of RunCycles.
   static std::vector<int> hotFunctions(const std::vector<uint64_t> &Cycles,
                                        uint64_t RunCycles,
