@@ -2,9 +2,11 @@
 """Every run's time to the first token, native and cold tiered `gts run`,
 paired (native then gts, --runs times), TinyLlama on the 15M-shaped
 checkpoint: the spread of single cold starts, which a median hides. Every
-run's output must equal the native build's of the same pair.
+run's output must equal the native build's of the same pair. With --gts
+(repeatable), each run also starts those gts builds, in turn after the
+default one: builds compared under the same conditions.
 
-  bench/first_token.py --build build [--runs 7] [--steps 8]
+  bench/first_token.py --build build [--runs 7] [--steps 8] [--gts PATH]...
 """
 import argparse
 import os
@@ -24,18 +26,23 @@ def main():
     ap.add_argument("--build", default=os.path.join(REPO, "build"))
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--steps", type=int, default=8)
+    ap.add_argument("--gts", action="append", default=[],
+                    help="another gts executable to start after the default")
     args = ap.parse_args()
     app = os.path.join(args.build, "apps", "tinyllama")
     flags = [os.path.join(app, "models", "stories15M_shape.bin"), "-z",
              os.path.join(MODELS, "tokenizer.bin"), "-t", "0", "-n",
              str(args.steps), "-i", "Once upon a time"]
-    native = [os.path.join(app, "tinyllama")] + flags
-    gts = [os.path.join(args.build, "engine", "gts"), "run",
-           os.path.join(app, "tinyllama.bc"), "--"] + flags
-    firsts = {"native -O3": [], "gts (tiered, cold)": []}
+    cmds = {"native -O3": [os.path.join(app, "tinyllama")] + flags}
+    for i, exe in enumerate([os.path.join(args.build, "engine", "gts")]
+                            + args.gts):
+        name = "gts (tiered, cold)" + (f" {exe}" if i else "")
+        cmds[name] = [exe, "run", os.path.join(app, "tinyllama.bc"),
+                      "--"] + flags
+    firsts = {name: [] for name in cmds}
     for _ in range(args.runs):
         want = None
-        for name, cmd in zip(firsts, (native, gts)):
+        for name, cmd in cmds.items():
             r = measure.run(cmd)
             if r.rc != 0:
                 sys.exit(f"exit {r.rc}: {' '.join(cmd)}\n{r.err.decode()}")
