@@ -336,23 +336,32 @@ std::unique_ptr<CompileQueue> startInterruptible(Interruptible &C) {
        [&] { C.interrupt(); }});
 }
 
+// Running compiles (until interrupted) when Arriving comes: the order of
+// the finished compiles, and how many interrupts the worker was asked for.
+std::pair<Order, int> whenOneArrives(CompileRequest Running,
+                                     CompileRequest Arriving) {
+  Interruptible C;
+  auto Q = startInterruptible(C);
+  if (!Q)
+    return {};
+  Q->push(Running);
+  C.waitRunning();
+  Q->push(Arriving);
+  C.waitDone(2);
+  Q->stop();
+  return {C.Done, C.Interrupts};
+}
+
 } // namespace
 
 // A function leaving the interpreter interrupts a climb in progress, which
 // is compiled again after it.
 TEST(CompileQueue, LeavingTheInterpreterInterruptsAClimb) {
-  Interruptible C;
-  auto Q = startInterruptible(C);
-  ASSERT_TRUE(Q);
-  Q->push({1, Tier::O3, 20000});
-  C.waitRunning();
   CompileRequest Leaves{2, Tier::O0, 100};
   Leaves.FromInterpreter = true;
-  Q->push(Leaves);
-  C.waitDone(2);
-  Q->stop();
-  EXPECT_EQ(C.Interrupts, 1);
-  EXPECT_EQ(C.Done, (Order{{2, Tier::O0}, {1, Tier::O3}}));
+  auto [Done, Interrupts] = whenOneArrives({1, Tier::O3, 20000}, Leaves);
+  EXPECT_EQ(Interrupts, 1);
+  EXPECT_EQ(Done, (Order{{2, Tier::O0}, {1, Tier::O3}}));
 }
 
 // A loop running in the interpreter interrupts a function's first compile
@@ -360,20 +369,13 @@ TEST(CompileQueue, LeavingTheInterpreterInterruptsAClimb) {
 // once), but not one at O0: a cancelled compile still runs the code
 // generator's required passes, nearly all of O0's.
 TEST(CompileQueue, AnUrgentRequestInterruptsOneFromTheInterpreterAboveO0) {
-  Interruptible C;
-  auto Q = startInterruptible(C);
-  ASSERT_TRUE(Q);
   CompileRequest Called{1, Tier::O3, 100};
   Called.FromInterpreter = true;
-  Q->push(Called);
-  C.waitRunning();
   CompileRequest Loop{2, Tier::O0, 1};
   Loop.Urgent = true;
-  Q->push(Loop);
-  C.waitDone(2);
-  Q->stop();
-  EXPECT_EQ(C.Interrupts, 1);
-  EXPECT_EQ(C.Done, (Order{{2, Tier::O0}, {1, Tier::O3}}));
+  auto [Done, Interrupts] = whenOneArrives(Called, Loop);
+  EXPECT_EQ(Interrupts, 1);
+  EXPECT_EQ(Done, (Order{{2, Tier::O0}, {1, Tier::O3}}));
 }
 
 TEST(CompileQueue, NoRequestInterruptsACompileAtO0) {
