@@ -949,9 +949,6 @@ void TieredEngine::request(CompileRequest R) {
     tierUp(R);
 }
 
-// Called when calls >= NextTierAt (compiled code) or at the interpreter's
-// call threshold. Counts may have passed several thresholds while a compile
-// was pending: the step is to the highest one reached.
 // A trivial leaf (jit/TierUnit.h) that only interpreted code has called
 // runs there as fast as a call from interpreted into compiled code would
 // take, and compiled callers inline it: with the compile thread and the
@@ -967,6 +964,9 @@ bool TieredEngine::onlyInterpretedCallers(int Id) {
          isTrivialLeaf(F);
 }
 
+// Called when calls >= NextTierAt (compiled code) or at the interpreter's
+// call threshold. Counts may have passed several thresholds while a compile
+// was pending: the step is to the highest one reached.
 void TieredEngine::onHot(int Id) {
   if (onlyInterpretedCallers(Id)) {
     // Asked again at ten times as many calls.
