@@ -7,7 +7,7 @@
 # are compiled at 100 calls.
 set -eu
 gts=$1 bc=$2
-want="22350 0 19999"
+want="22350 0 199999"
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
 out=$("$gts" run "$bc" --stats --trace-tiers 2>"$err") || {
