@@ -782,21 +782,12 @@ void callInterp(Impl &I, FuncState &G, const CallSite &CS, uint8_t *Fp) {
   callNative(CS, Target, Fp);
 }
 
-// A tenth of the loop threshold in one activation also makes a loop hot: a
-// long loop entered once (TinyLlama's tokenizer reads 32,000 entries in one
-// call, about 3 ms interpreted) asks for its code a tenth as late, while a
-// loop of few iterations per call still needs the whole count over its
-// calls (its call count asks for code too).
-uint64_t activationThreshold(const FuncState &FS) {
-  return std::max<uint64_t>(FS.LoopThreshold / 10, 1);
-}
-
 // Moves the activation of an outlined loop to new code for its function: the
 // loop header is the function's first real block, so re-entry is exact.
 [[gnu::noinline]] bool loopCheck(Impl &I, FuncState &FS, uint8_t *Fp,
                                  uint8_t *Ret, uint64_t C, uint64_t InCall,
                                  uint32_t Header) {
-  if ((C == FS.LoopThreshold || InCall == activationThreshold(FS)) &&
+  if ((C == FS.LoopThreshold || InCall == FS.LoopThresholdInCall) &&
       I.Env.onLoopHot)
     I.Env.onLoopHot(FS.Id);
   void *S = I.Env.slots[FS.Id].load(std::memory_order_acquire);
@@ -1231,7 +1222,7 @@ L_BR_BACK : {
   // Past a threshold, or back at the header of an outlined loop whose code
   // changed (a tier-up by calls, or one compiled in the background).
   if ((FS->LoopThreshold &&
-       (C >= FS->LoopThreshold || InCall >= activationThreshold(*FS))) ||
+       (C >= FS->LoopThreshold || InCall >= FS->LoopThresholdInCall)) ||
       (Ip->B == FS->ReentryBlock &&
        I->Env.slots[FS->Id].load(std::memory_order_relaxed) != FS->Closure))
       [[unlikely]]

@@ -354,7 +354,9 @@ void Interpreter::setCallThreshold(Function &F, uint64_t N) {
 }
 
 void Interpreter::setLoopThreshold(Function &F, uint64_t N) {
-  P->state(F).LoopThreshold = N;
+  FuncState &FS = P->state(F);
+  FS.LoopThreshold = N;
+  FS.LoopThresholdInCall = N ? std::max<uint64_t>(N / 10, 1) : 0; // 0: off
 }
 
 std::optional<FunctionProfile> Interpreter::profile(const Function &F) const {
