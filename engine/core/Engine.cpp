@@ -9,6 +9,7 @@
 #include "../policy/CompileQueue.h"
 #include "../policy/TierPolicy.h"
 #include "../runtime/AppHeap.h"
+#include "../runtime/Cpus.h"
 #include "../runtime/HostSymbols.h"
 #include "../runtime/Pretouch.h"
 
@@ -235,6 +236,9 @@ const StringMap<void *> &appSymbols() {
     T["malloc"] = reinterpret_cast<void *>(&appMalloc);
     T["calloc"] = reinterpret_cast<void *>(&appCalloc);
     T["free"] = reinterpret_cast<void *>(&appFree);
+    T["pthread_create"] = reinterpret_cast<void *>(&appPthreadCreate);
+    T["system"] = reinterpret_cast<void *>(&appSystem);
+    T["popen"] = reinterpret_cast<void *>(&appPopen);
     return T;
   }();
   return Table;
@@ -787,13 +791,6 @@ void TieredEngine::finish() {
     absorbInterpreterProfile(static_cast<int>(Id));
 }
 
-int usableCpus() {
-  cpu_set_t Set;
-  if (sched_getaffinity(0, sizeof Set, &Set) != 0)
-    return 1;
-  return CPU_COUNT(&Set);
-}
-
 // A boot that saves a snapshot compiles what the worker did not get to
 // for the next one: in a short run the queue may hold the whole hot set
 // (the resumed boot's climbs), and dropping it would delay convergence by a
@@ -805,7 +802,7 @@ int usableCpus() {
 // snapshot, no compile is waited for.
 void TieredEngine::stopCompileThread() {
   std::optional<double> Share = Queue->cpuShare();
-  bool Busy = Share && *Share < 0.5 && usableCpus() > 1;
+  bool Busy = Share && *Share < 0.5 && CompileQueue::allowedCpus() > 1;
   // Compiled for no one (no snapshot), or left to a later boot.
   auto Dropped = [&](const CompileRequest &R) {
     return !Opts.Boot || (Busy && R.Background);

@@ -1,5 +1,7 @@
 #include "CompileQueue.h"
 
+#include "../runtime/Cpus.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <sys/resource.h>
@@ -31,41 +33,36 @@ std::unique_ptr<CompileQueue> CompileQueue::start(Worker W) {
   return Q;
 }
 
-int CompileQueue::allowedCpus() {
-  cpu_set_t Set;
-  if (sched_getaffinity(0, sizeof Set, &Set) != 0)
-    return 1;
-  return CPU_COUNT(&Set);
-}
+int CompileQueue::allowedCpus() { return CPU_COUNT(&processCpus()); }
 
-// The scheduler may place a new thread on its creator's CPU and move it only
-// milliseconds later: measured, 1 start in 4 slowed the app's reading by
-// 3-5 ms, which a warm-up overlaps. So the worker starts on another CPU,
-// when there is one.
+// The worker starts on another CPU than its creator's, and the app's thread
+// and the worker keep to different CPUs whenever the worker has work, until
+// it runs out (keepApart, endWorkIfIdle). Linux places a woken thread near
+// the thread that woke it (wake-affine): in scheduler traces of TinyLlama's
+// cold start, the worker woken by a request moved to the app thread's CPU,
+// and the two took turns there for up to 36 ms while the other CPU idled.
+// Kept apart, the first token's median fell from 1.94x to 1.75x of native
+// (bench/first_token.py, docs/BENCHMARKS.md).
 std::unique_ptr<CompileQueue>
 CompileQueue::startEarly(std::function<void()> Warm) {
   std::unique_ptr<CompileQueue> Q(new CompileQueue(std::move(Warm)));
-  if (Q->Warm)
-    Q->beginWork();
   pthread_attr_t Attr;
   if (pthread_attr_init(&Attr) != 0)
     return nullptr;
-  // One CPU (our kernel, which has no getcpu): nowhere else to go.
-  if (sched_getaffinity(0, sizeof Q->Allowed, &Q->Allowed) == 0 &&
-      CPU_COUNT(&Q->Allowed) > 1) {
-    int Here = sched_getcpu();
-    if (Here >= 0 && CPU_ISSET(Here, &Q->Allowed)) {
-      cpu_set_t Elsewhere = Q->Allowed;
-      CPU_CLR(Here, &Elsewhere);
-      Q->Restricted =
-          pthread_attr_setaffinity_np(&Attr, sizeof Elsewhere, &Elsewhere) == 0;
+  if (Q->Warm) {
+    Q->beginWork();
+    if (std::optional<cpu_set_t> Rest = pinHereLeaveRest()) {
+      Q->PinnedTid = gettid();
+      pthread_attr_setaffinity_np(&Attr, sizeof *Rest, &*Rest);
     }
   }
   // pthread_create reports failure; std::thread would throw.
   int Failed = pthread_create(&Q->Thread, &Attr, workerMain, Q.get());
   pthread_attr_destroy(&Attr);
-  if (Failed)
+  if (Failed) {
+    Q->releaseCpus();
     return nullptr;
+  }
   return Q;
 }
 
@@ -147,6 +144,9 @@ CompileQueue::stop(std::function<void(const CompileRequest &)> InProgress) {
     InProgress(*Now);
   Wake.notify_one();
   pthread_join(Thread, nullptr);
+  std::lock_guard<std::mutex> G(Lock);
+  WorkerTid = 0;
+  releaseCpus();
   return Left;
 }
 
@@ -167,10 +167,36 @@ std::optional<double> CompileQueue::cpuShare() {
   return CpuTime / Wall;
 }
 
-// Under Lock, or before the worker starts.
+// Under Lock, or before the worker starts; on the thread that brings the
+// work.
 void CompileQueue::beginWork() {
   if (!WorkSince)
     WorkSince = Clock::now();
+  keepApart();
+}
+
+// Under Lock, on the thread that brings work: it stays on its CPU and the
+// worker on the others.
+void CompileQueue::keepApart() {
+  if (PinnedTid || !WorkerTid)
+    return;
+  std::optional<cpu_set_t> Rest = pinHereLeaveRest();
+  if (!Rest)
+    return;
+  if (sched_setaffinity(WorkerTid, sizeof *Rest, &*Rest) == 0)
+    PinnedTid = gettid();
+  else
+    unpin(0);
+}
+
+// Under Lock: both threads may run anywhere again.
+void CompileQueue::releaseCpus() {
+  if (!PinnedTid)
+    return;
+  unpin(PinnedTid);
+  if (WorkerTid)
+    unpin(WorkerTid);
+  PinnedTid = 0;
 }
 
 // Under Lock.
@@ -179,6 +205,7 @@ void CompileQueue::endWorkIfIdle() {
     return;
   WorkTime += Clock::now() - *WorkSince;
   WorkSince.reset();
+  releaseCpus();
 }
 
 // Linux keeps a nice value per thread. Raising the priority again needs
@@ -196,6 +223,10 @@ void CompileQueue::work() {
   errno = 0;
   int Nice = getpriority(PRIO_PROCESS, gettid());
   StartNice = errno ? 0 : Nice;
+  {
+    std::lock_guard<std::mutex> G(Lock);
+    WorkerTid = gettid();
+  }
   if (Warm)
     Warm();
   std::unique_lock<std::mutex> G(Lock);
@@ -207,8 +238,6 @@ void CompileQueue::work() {
     G.lock();
     endWorkIfIdle();
   }
-  if (Restricted)
-    sched_setaffinity(0, sizeof Allowed, &Allowed);
   while (true) {
     Wake.wait(G, [this] { return Stopping || !Pending.empty(); });
     if (Stopping)

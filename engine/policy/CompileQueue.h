@@ -16,6 +16,7 @@
 #include <optional>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/types.h>
 #include <vector>
 
 namespace gts {
@@ -65,7 +66,8 @@ public:
   // A worker started before there is anything to compile: it runs Warm,
   // then waits for serve().
   static std::unique_ptr<CompileQueue> startEarly(std::function<void()> Warm);
-  // How many CPUs this thread may run on (1 if unknown).
+  // How many CPUs the process may run on (1 if unknown), whatever
+  // keepApart does to its threads'.
   static int allowedCpus();
   // Once only, before the first push: the worker runs W.Prepare (if any),
   // then takes requests.
@@ -93,6 +95,8 @@ private:
   void work();
   void beginWork();
   void endWorkIfIdle();
+  void keepApart();
+  void releaseCpus();
   void setNice(bool Background);
   void interruptIfOutranked(const CompileRequest &R);
   void requeue(const CompileRequest &R);
@@ -106,10 +110,10 @@ private:
   bool Stopping = false;
   bool Joined = false;
   pthread_t Thread;
-  // The CPUs the worker may use once prepared; until then it keeps off the
-  // CPU of the thread that started it (Restricted).
-  cpu_set_t Allowed;
-  bool Restricted = false;
+  // Under Lock: the worker's thread id (once it runs), and the thread that
+  // keepApart pinned to its CPU (0: none).
+  pid_t WorkerTid = 0;
+  pid_t PinnedTid = 0;
   // Under Lock: the wall time with work, and whether there is work now.
   Clock::duration WorkTime{};
   std::optional<Clock::time_point> WorkSince;

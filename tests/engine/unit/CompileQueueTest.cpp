@@ -264,26 +264,67 @@ TEST(CompileQueue, AnEarlyWorkerNeverServedStops) {
   EXPECT_TRUE(Q->stop().empty());
 }
 
-// While it warms up, the worker keeps off the CPU of the thread that
-// started it (when there is another); once it serves, it may use them all.
-TEST(CompileQueue, AnEarlyWorkerWarmsUpOnAnotherCpu) {
+namespace {
+
+cpu_set_t cpusOf(pid_t Tid) {
+  cpu_set_t S;
+  CPU_ZERO(&S);
+  sched_getaffinity(Tid, sizeof S, &S);
+  return S;
+}
+
+bool disjoint(const cpu_set_t &A, const cpu_set_t &B) {
+  cpu_set_t Both;
+  CPU_AND(&Both, &A, &B);
+  return CPU_COUNT(&Both) == 0;
+}
+
+} // namespace
+
+// While the worker has work (its warm-up, then each compile), the thread
+// that brought the work stays on its CPU and the worker on the others (when
+// there are others); idle, both may use them all again.
+TEST(CompileQueue, TheAppThreadAndTheWorkerKeepApartWhileThereIsWork) {
   int All = cpusAllowed();
   ASSERT_GT(All, 0);
   EXPECT_EQ(CompileQueue::allowedCpus(), All);
-  int DuringWarm = 0, DuringCompile = 0;
+  pid_t App = gettid();
+  cpu_set_t AppInWarm, WorkerInWarm, AppInCompile, WorkerInCompile;
   Recorder Rec;
   Rec.release();
-  auto Q = CompileQueue::startEarly([&] { DuringWarm = cpusAllowed(); });
+  auto Q = CompileQueue::startEarly([&] {
+    AppInWarm = cpusOf(App);
+    WorkerInWarm = cpusOf(0);
+  });
   ASSERT_TRUE(Q);
   Q->serve({[&](const CompileRequest &R) {
-    DuringCompile = cpusAllowed();
+    AppInCompile = cpusOf(App);
+    WorkerInCompile = cpusOf(0);
     return Rec.compile(R);
   }});
   Q->push({1, Tier::O0, 100});
   Rec.waitDone(1);
+  // The worker releases both once it finds nothing more to do.
+  auto Deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  cpu_set_t AppIdle = cpusOf(App);
+  while (CPU_COUNT(&AppIdle) != All &&
+         std::chrono::steady_clock::now() < Deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    AppIdle = cpusOf(App);
+  }
   Q->stop();
-  EXPECT_EQ(DuringWarm, All > 1 ? All - 1 : All);
-  EXPECT_EQ(DuringCompile, All);
+  int Apart = All > 1 ? 1 : All;
+  EXPECT_EQ(CPU_COUNT(&AppInWarm), Apart);
+  EXPECT_EQ(CPU_COUNT(&WorkerInWarm), All > 1 ? All - 1 : All);
+  EXPECT_EQ(CPU_COUNT(&AppInCompile), Apart);
+  EXPECT_EQ(CPU_COUNT(&WorkerInCompile), All > 1 ? All - 1 : All);
+  if (All > 1) {
+    EXPECT_TRUE(disjoint(AppInWarm, WorkerInWarm));
+    EXPECT_TRUE(disjoint(AppInCompile, WorkerInCompile));
+  }
+  EXPECT_EQ(CPU_COUNT(&AppIdle), All);
+  cpu_set_t AppAfter = cpusOf(App);
+  EXPECT_EQ(CPU_COUNT(&AppAfter), All);
 }
 
 namespace {
