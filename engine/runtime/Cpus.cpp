@@ -17,9 +17,13 @@ const cpu_set_t &processCpus() {
 }
 
 std::optional<cpu_set_t> pinHereLeaveRest() {
+  // With one CPU nothing is asked of the system: our kernel has neither
+  // getcpu nor sched_setaffinity.
   const cpu_set_t &All = processCpus();
+  if (CPU_COUNT(&All) < 2)
+    return std::nullopt;
   int Here = sched_getcpu();
-  if (CPU_COUNT(&All) < 2 || Here < 0 || !CPU_ISSET(Here, &All))
+  if (Here < 0 || !CPU_ISSET(Here, &All))
     return std::nullopt;
   cpu_set_t Me;
   CPU_ZERO(&Me);
@@ -33,7 +37,8 @@ std::optional<cpu_set_t> pinHereLeaveRest() {
 
 void unpin(pid_t Tid) {
   const cpu_set_t &All = processCpus();
-  sched_setaffinity(Tid, sizeof All, &All);
+  if (CPU_COUNT(&All) > 1) // nothing was pinned otherwise
+    sched_setaffinity(Tid, sizeof All, &All);
 }
 
 int appPthreadCreate(pthread_t *Thread, const pthread_attr_t *Attr,
